@@ -1,0 +1,61 @@
+package org.redtest.runtime;
+
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Switches on DL4J's oneDNN layer helpers, which stock DL4J 1.0.0-M2.1 leaves off on CPU.
+ *
+ * <p>Three things are needed and all three are done here or in the build:
+ * <ol>
+ *   <li>the oneDNN build of libnd4jcpu ({@code nd4j-native:linux-x86_64-onednn} in the pom),
+ *       selected through JavaCPP's platform extension property;</li>
+ *   <li>{@code org.eclipse.deeplearning4j.helpers.disable=false} (DL4J's default is {@code true});</li>
+ *   <li>the shim {@link org.nd4j.nativeblas.Nd4jCpu} that repairs DL4J's reflective oneDNN check.</li>
+ * </ol>
+ * {@link #configure()} must run before ND4J is first touched; {@link #status()} reports the outcome.
+ */
+public final class CpuAcceleration {
+    public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+    public static final String JAVACPP_EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
+    private CpuAcceleration() {
+    }
+
+    /** Sets the system properties; a value the user set explicitly (-D...) is left alone. */
+    public static void configure() {
+        if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
+            System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
+        }
+        if (System.getProperty(JAVACPP_EXTENSION_PROPERTY) == null && isOneDnnBuildOnClasspath()) {
+            System.setProperty(JAVACPP_EXTENSION_PROPERTY, "-onednn");
+        }
+    }
+
+    private static boolean isOneDnnBuildOnClasspath() {
+        return CpuAcceleration.class.getClassLoader().getResource(
+                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libjnind4jcpu.so") != null;
+    }
+
+    /** What the running process actually uses. */
+    public record Status(String backend, boolean helpersAllowed, boolean oneDnnHelpersActive, int threads) {
+        public String describe() {
+            if (!"CPU".equalsIgnoreCase(backend)) {
+                return "ND4J backend " + backend + " (oneDNN helpers apply to the CPU backend only)";
+            }
+            return oneDnnHelpersActive
+                    ? "oneDNN layer helpers ACTIVE (ND4J CPU backend, " + threads + " threads)"
+                    : "oneDNN layer helpers INACTIVE (helpers " + (helpersAllowed ? "allowed" : "disabled by -D"
+                    + HELPERS_DISABLE_PROPERTY + "=true") + "): CPU training will be about 10x slower";
+        }
+    }
+
+    public static Status status() {
+        configure();
+        String backend = String.valueOf(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        boolean allowed = !Boolean.parseBoolean(System.getProperty(HELPERS_DISABLE_PROPERTY, "true"));
+        boolean active = allowed && "CPU".equalsIgnoreCase(backend) && BaseMKLDNNHelper.mklDnnEnabled();
+        int threads = Nd4j.getEnvironment().maxThreads();
+        return new Status(backend, allowed, active, threads);
+    }
+}

@@ -1,0 +1,11 @@
+package org.redtest.zoo;
+
+/** A model family member, independent of input shape and class count. Parsed from a model spec. */
+public sealed interface Architecture permits ResNetArchitecture, VggArchitecture, NatsArchitecture {
+    /** The canonical model spec string (round-trips through {@link ModelSpec#parse}). */
+    String spec();
+
+    Family family();
+
+    NetworkBlueprint blueprint(Shape input, int classes);
+}

@@ -1,0 +1,142 @@
+package org.redtest.zoo;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.Map;
+
+/** Turns a {@link NetworkBlueprint} into a DL4J {@link ComputationGraph} with the same node names. */
+public final class Dl4jGraphFactory {
+    /** PyTorch's BatchNorm2d defaults: eps 1e-5, momentum 0.1 (DL4J's decay = 1 - momentum). */
+    private static final double BN_EPS = 1e-5;
+    private static final double BN_DECAY = 0.9;
+
+    private Dl4jGraphFactory() {
+    }
+
+    public static ComputationGraph create(NetworkBlueprint blueprint, GraphSettings settings) {
+        ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
+        graph.init();
+        return graph;
+    }
+
+    public static ComputationGraphConfiguration configuration(NetworkBlueprint blueprint, GraphSettings settings) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(settings.seed())
+                .updater(settings.updater())
+                .l2(settings.weightDecay())
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .graphBuilder()
+                // A NATS node whose out-edges are all `none` is dead, but NATS-Bench keeps (and counts) its ops.
+                .allowDisconnected(true)
+                .addInputs(NetworkBlueprint.INPUT);
+        Shape in = blueprint.input();
+        g.setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
+        Map<String, Node> byName = blueprint.nodesByName();
+        for (Node node : blueprint.nodes()) {
+            add(g, node, inputShape(node, byName, in));
+        }
+        g.setOutputs(blueprint.outputName());
+        return g.build();
+    }
+
+    private static Shape inputShape(Node node, Map<String, Node> byName, Shape networkInput) {
+        String first = node.inputs().get(0);
+        return first.equals(NetworkBlueprint.INPUT) ? networkInput : byName.get(first).output();
+    }
+
+    private static void add(ComputationGraphConfiguration.GraphBuilder g, Node node, Shape in) {
+        String name = node.name();
+        String[] inputs = node.inputs().toArray(String[]::new);
+        Op op = node.op();
+        if (op instanceof Op.Conv c) {
+            g.addLayer(name, new ConvolutionLayer.Builder(c.kernel(), c.kernel())
+                    .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
+                    .nIn(in.channels()).nOut(c.outChannels()).hasBias(c.bias())
+                    .activation(Activation.IDENTITY).build(), inputs);
+        } else if (op instanceof Op.BatchNorm) {
+            g.addLayer(name, new BatchNormalization.Builder().nIn(in.channels()).nOut(in.channels())
+                    .eps(BN_EPS).decay(BN_DECAY).activation(Activation.IDENTITY).build(), inputs);
+        } else if (op instanceof Op.Relu) {
+            g.addLayer(name, new ActivationLayer.Builder().activation(Activation.RELU).build(), inputs);
+        } else if (op instanceof Op.Add) {
+            g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputs);
+        } else if (op instanceof Op.MaxPool p) {
+            g.addLayer(name, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(p.kernel(), p.kernel())
+                    .stride(p.stride(), p.stride()).build(), inputs);
+        } else if (op instanceof Op.AvgPool p) {
+            g.addLayer(name, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(p.kernel(), p.kernel())
+                    .stride(p.stride(), p.stride()).padding(p.padding(), p.padding())
+                    .avgPoolIncludePadInDivisor(p.countPadding()).build(), inputs);
+        } else if (op instanceof Op.ShortcutA s) {
+            addShortcutA(g, name, inputs[0], in.channels(), s);
+        } else if (op instanceof Op.Zeros) {
+            g.addVertex(name, new ScaleVertex(0.0), inputs);
+        } else if (op instanceof Op.Identity) {
+            g.addVertex(name, new ScaleVertex(1.0), inputs);
+        } else if (op instanceof Op.GlobalAvgPool) {
+            g.addLayer(name, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), inputs);
+        } else if (op instanceof Op.Dropout d) {
+            g.addLayer(name, new DropoutLayer(1.0 - d.dropProbability()), inputs); // DL4J takes the retain probability
+        } else if (op instanceof Op.Dense d) {
+            g.addLayer(name, new DenseLayer.Builder().nIn(in.size()).nOut(d.outFeatures())
+                    .activation(d.relu() ? Activation.RELU : Activation.IDENTITY).build(), inputs);
+        } else if (op instanceof Op.Classifier c) {
+            g.addLayer(name, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in.size())
+                    .nOut(c.classes()).activation(Activation.SOFTMAX).build(), inputs);
+        } else {
+            throw new IllegalStateException("no DL4J mapping for " + op);
+        }
+    }
+
+    /**
+     * Option A without parameters: a 1x1 max pool with the stride takes x[:, :, ::s, ::s]; the
+     * extra channels are zeros (0 * x, cut to size) appended after the identity channels.
+     * Appending rather than centring the zeros only permutes the residual branch's channels.
+     */
+    private static void addShortcutA(ComputationGraphConfiguration.GraphBuilder g, String name, String input,
+                                     int inChannels, Op.ShortcutA s) {
+        String subsampled = input;
+        if (s.stride() != 1) {
+            subsampled = name + ".subsample";
+            g.addLayer(subsampled, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(1, 1)
+                    .stride(s.stride(), s.stride()).build(), input);
+        }
+        int pad = s.outChannels() - inChannels;
+        if (pad == 0) {
+            g.addVertex(name, new ScaleVertex(1.0), subsampled);
+            return;
+        }
+        if (pad < 0 || pad > inChannels) {
+            throw new IllegalArgumentException("option-A shortcut can grow channels by at most 2x: " + name);
+        }
+        String zeros = name + ".zeros";
+        g.addVertex(zeros, new ScaleVertex(0.0), subsampled);
+        String padding = zeros;
+        if (pad < inChannels) {
+            padding = name + ".padding";
+            g.addVertex(padding, new SubsetVertex(0, pad - 1), zeros);
+        }
+        g.addVertex(name, new MergeVertex(), subsampled, padding);
+    }
+}

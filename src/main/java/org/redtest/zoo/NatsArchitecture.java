@@ -1,0 +1,102 @@
+package org.redtest.zoo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NATS-Bench / NAS-Bench-201 topology network (SPEC section 4): stem conv + BN; N cells at C; a
+ * reduction block; N cells at 2C; a reduction block; N cells at 4C; BN + ReLU; global average pool;
+ * linear classifier. Cells and reduction blocks are numbered together: "cell1".."cell{3N+2}".
+ *
+ * <p>Names inside cell k: edge i->j's op "cell{k}.e{i}{j}.relu/conv/bn" (or ".pool"), node j's sum
+ * "cell{k}.n{j}", the cell output (its unit IR) "cell{k}". Reduction block k: "cell{k}.a.relu/conv/bn",
+ * "cell{k}.b.relu/conv/bn", "cell{k}.shortcut.pool/conv", output "cell{k}".
+ */
+public record NatsArchitecture(NatsCell cell, int channels, int cellsPerStage) implements Architecture {
+    public static final int DEFAULT_CHANNELS = 16;
+    public static final int DEFAULT_CELLS = 5;
+
+    public NatsArchitecture {
+        if (channels < 1 || cellsPerStage < 1) {
+            throw new org.redtest.RedTestException("NATS C and N must be >= 1, got C=" + channels + " N=" + cellsPerStage);
+        }
+    }
+
+    @Override
+    public String spec() {
+        String options = (channels == DEFAULT_CHANNELS && cellsPerStage == DEFAULT_CELLS)
+                ? "" : "[C=" + channels + ",N=" + cellsPerStage + "]";
+        return "nats" + options + ":" + cell.arch();
+    }
+
+    @Override
+    public Family family() {
+        return Family.NATS;
+    }
+
+    @Override
+    public NetworkBlueprint blueprint(Shape input, int classes) {
+        BlueprintBuilder b = new BlueprintBuilder(spec(), family(), input, classes);
+        String x = b.conv("stem.conv", NetworkBlueprint.INPUT, channels, 3, 1, false);
+        b.unit("stem", x);
+        x = b.batchNorm("stem.bn", x);
+        int k = 0;
+        for (int stage = 0; stage < 3; stage++) {
+            int width = channels << stage;
+            if (stage > 0) {
+                x = reductionBlock(b, "cell" + (++k), x, width);
+            }
+            for (int i = 0; i < cellsPerStage; i++) {
+                x = cell(b, "cell" + (++k), x);
+            }
+        }
+        x = b.relu("lastact.relu", b.batchNorm("lastact.bn", x));
+        b.classifier("output", b.globalAvgPool("pool", x));
+        return b.build();
+    }
+
+    private String cell(BlueprintBuilder b, String name, String in) {
+        int width = b.shape(in).channels();
+        String[] node = new String[4];
+        node[0] = in;
+        for (int j = 1; j <= 3; j++) {
+            List<String> terms = new ArrayList<>();
+            for (int i = 0; i < j; i++) {
+                String prefix = name + ".e" + i + j;
+                switch (cell.op(i, j)) {
+                    case NONE -> { }
+                    case SKIP_CONNECT -> terms.add(node[i]);
+                    case NOR_CONV_1X1 -> terms.add(reluConvBn(b, prefix, node[i], width, 1, 1));
+                    case NOR_CONV_3X3 -> terms.add(reluConvBn(b, prefix, node[i], width, 3, 1));
+                    case AVG_POOL_3X3 -> terms.add(b.avgPool(prefix + ".pool", node[i], 3, 1, 1, false));
+                }
+            }
+            String nodeName = j == 3 ? name : name + ".n" + j;
+            if (terms.isEmpty()) {
+                // Every input edge is `none`: the node is zero, yet later ops on it still run (BN of zero is its shift).
+                node[j] = b.zeros(nodeName, in);
+            } else if (terms.size() == 1) {
+                node[j] = j == 3 ? b.identity(nodeName, terms.get(0)) : terms.get(0);
+            } else {
+                node[j] = b.sum(nodeName, terms);
+            }
+        }
+        b.unit(name, node[3]);
+        return node[3];
+    }
+
+    private static String reductionBlock(BlueprintBuilder b, String name, String in, int width) {
+        String a = reluConvBn(b, name + ".a", in, width, 3, 2);
+        String y = reluConvBn(b, name + ".b", a, width, 3, 1);
+        String shortcut = b.conv(name + ".shortcut.conv", b.avgPool(name + ".shortcut.pool", in, 2, 2, 0, true), width, 1, 1, false);
+        String out = b.sum(name, List.of(y, shortcut));
+        b.unit(name, out);
+        return out;
+    }
+
+    private static String reluConvBn(BlueprintBuilder b, String prefix, String in, int width, int kernel, int stride) {
+        String y = b.relu(prefix + ".relu", in);
+        y = b.conv(prefix + ".conv", y, width, kernel, stride, false);
+        return b.batchNorm(prefix + ".bn", y);
+    }
+}
