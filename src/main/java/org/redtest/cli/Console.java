@@ -1,0 +1,34 @@
+package org.redtest.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.redtest.runtime.CpuAcceleration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Shared bits of command output: pretty JSON and the start-up line about the compute path. */
+final class Console {
+    private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Console() {
+    }
+
+    /** Logged by every command that computes, so a slow run is never a silent mystery. */
+    static void logComputePath() {
+        CpuAcceleration.Status status = CpuAcceleration.status();
+        if (status.oneDnnHelpersActive() || !"CPU".equalsIgnoreCase(status.backend())) {
+            LOG.info(status.describe());
+        } else {
+            LOG.warn(status.describe());
+        }
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.redtest.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.RedTestException;
+import org.redtest.data.ChannelNormalization;
+import org.redtest.data.DataLoader;
+import org.redtest.data.DataSpec;
+import org.redtest.data.LoadedData;
+import org.redtest.experiment.EvaluateStage;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.EvaluationResult;
+import org.redtest.training.RunMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Top-1 / top-5 accuracy of a checkpoint on a test split.",
+                "Data set and normalisation come from the run.json beside the checkpoint unless given here."})
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train.")
+    Path checkpoint;
+    @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
+    String dataset;
+    @Option(names = "--data-dir", description = "Data directory (default: the run's).")
+    String dataDir;
+    @Option(names = "--test-limit", description = "Use the first N test images (default: the run's subset).")
+    Integer testLimit;
+    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--db", description = "Results database (default: checkpoints/redtest.db).")
+    Path database;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new RedTestException("checkpoint not found: " + checkpoint);
+        }
+        Optional<RunMetadata> run = RunMetadata.besides(checkpoint);
+        DataSpec spec = dataSpec(run);
+        Console.logComputePath();
+        ComputationGraph graph = CheckpointStore.load(checkpoint);
+        LoadedData data = DataLoader.load(spec);
+        ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
+        long outputs = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) graph.getOutputLayer(0).conf().getLayer()).getNOut();
+        if (outputs != data.test().numClasses()) {
+            throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
+                    + data.test().name() + " has " + data.test().numClasses());
+        }
+        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+            Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
+            String model = run.map(RunMetadata::modelSpec).orElse(null);
+            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize, db, runId,
+                    checkpoint.toString(), model);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("checkpoint", checkpoint.toString());
+                out.put("model", model);
+                out.put("dataset", data.test().name());
+                out.put("samples", r.samples());
+                out.put("top1", r.top1());
+                out.put("top5", r.top5());
+                out.put("loss", r.loss());
+                System.out.println(Console.json(out));
+            } else {
+                System.out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
+                        model == null ? checkpoint : model, r.samples(), data.test().name(), r.top1(), r.top5(), r.loss());
+            }
+        }
+        return 0;
+    }
+
+    private DataSpec dataSpec(Optional<RunMetadata> run) {
+        DataSpec base = run.map(RunMetadata::data).orElse(null);
+        if (base == null && dataset == null) {
+            throw new RedTestException("no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
+        }
+        String name = dataset != null ? dataset : base.dataset();
+        String dir = dataDir != null ? dataDir : (base != null && dataset == null ? base.dir() : null);
+        Integer limit = testLimit != null ? testLimit : (base != null && dataset == null ? base.testLimit() : null);
+        Integer perClass = testLimit == null && base != null && dataset == null ? base.testPerClass() : null;
+        return new DataSpec(name, dir, null, null, limit, perClass, false).validate();
+    }
+}

@@ -1,0 +1,67 @@
+package org.redtest.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.LatencyMeter;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print a model's size: params, FLOPs (SPEC section 6), measured units and optionally latency.")
+final class InfoCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model spec, e.g. resnet56, vgg19, 'resnet:6-1-6', 'nats:<arch>'.")
+    String model;
+
+    @Option(names = "--input", defaultValue = "3x32x32", description = "Input shape CxHxW (default ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--latency", description = "Also measure the median batch-1 forward time (SPEC section 6).")
+    boolean latency;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (classes < 1) {
+            throw new org.redtest.RedTestException("--classes must be >= 1, got " + classes);
+        }
+        Shape shape = Shape.parse(input);
+        NetworkBlueprint bp = ModelSpec.parse(model).blueprint(shape, classes);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("model", bp.spec());
+        info.put("family", bp.family().name().toLowerCase());
+        info.put("input", shape.toString());
+        info.put("classes", classes);
+        info.put("params", bp.params());
+        info.put("flops", bp.flops());
+        info.put("units", bp.unitNames());
+        if (latency) {
+            Console.logComputePath();
+            ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(0));
+            info.put("latency_s", LatencyMeter.medianSeconds(graph, shape, 10, 31));
+        }
+        if (json) {
+            System.out.println(Console.json(info));
+        } else {
+            System.out.printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",
+                    bp.spec(), info.get("family"), shape, classes, bp.params(), bp.flops(), bp.units().size(),
+                    String.join(" ", bp.unitNames()));
+            if (latency) {
+                System.out.printf("latency  %.3f ms (median batch-1 forward)%n", 1000 * (double) info.get("latency_s"));
+            }
+        }
+        return 0;
+    }
+}

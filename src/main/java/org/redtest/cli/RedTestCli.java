@@ -1,0 +1,49 @@
+package org.redtest.cli;
+
+import org.redtest.RedTestException;
+import org.redtest.runtime.CpuAcceleration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of {@code bin/redtest}. Domain errors become one line on stderr and a non-zero exit code. */
+@Command(name = "redtest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Measure and remove structural redundancy in deep neural networks (RedTest, arXiv 2411.10507).",
+        subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class RedTestCli {
+    /** Exit codes: 1 for a problem with the user's input, 2 for a bad command line, 3 for a bug. */
+    public static final int EXIT_INPUT = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INTERNAL = 3;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        CpuAcceleration.configure(); // must precede the first use of ND4J
+        System.exit(newCommandLine().execute(args));
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new RedTestCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose");
+            if (verbose) {
+                ex.printStackTrace(cmd.getErr());
+            }
+            if (ex instanceof RedTestException) {
+                cmd.getErr().println("redtest: error: " + ex.getMessage());
+                return EXIT_INPUT;
+            }
+            cmd.getErr().println("redtest: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+            return EXIT_INTERNAL;
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("redtest: error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+}

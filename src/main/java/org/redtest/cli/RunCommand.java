@@ -1,0 +1,25 @@
+package org.redtest.cli;
+
+import org.redtest.config.ConfigLoader;
+import org.redtest.experiment.ExperimentRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run an experiment file: its stages (train, evaluate) in order.",
+                "A killed run resumes from its last completed epoch when the same command is run again."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CONFIG.yaml", description = "Experiment file (see configs/).")
+    Path config;
+
+    @Override
+    public Integer call() {
+        ConfigLoader.LoadedConfig loaded = ConfigLoader.load(config);
+        Console.logComputePath();
+        new ExperimentRunner(System.out).run(loaded);
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+package org.redtest.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.redtest.RedTestException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Collectors;
+
+/**
+ * Reads experiment YAML strictly: snake_case keys, unknown keys and wrong types rejected with a
+ * one-line message that names the key and where it is.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private ConfigLoader() {
+    }
+
+    /** A loaded experiment with its source text and a hash of its canonical (parsed) form. */
+    public record LoadedConfig(ExperimentConfig config, String text, String hash) {
+    }
+
+    public static LoadedConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new RedTestException("config file not found: " + file);
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RedTestException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    public static LoadedConfig parse(String text, String source) {
+        if (text.isBlank()) {
+            throw new RedTestException("config " + source + " is empty");
+        }
+        ExperimentConfig config;
+        try {
+            config = YAML.readValue(text, ExperimentConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : " (known keys: " + e.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
+            throw new RedTestException("unknown key '" + path(e) + "' in " + source + location(e) + known);
+        } catch (JsonMappingException e) {
+            MarkedYAMLException syntax = yamlSyntaxError(e);
+            if (syntax != null) {
+                throw new RedTestException("malformed YAML in " + source + " (line " + (syntax.getProblemMark().getLine() + 1)
+                        + "): " + (syntax.getContext() == null ? "" : syntax.getContext() + ", ") + syntax.getProblem());
+            }
+            String where = path(e).isEmpty() ? "the top level (expected a mapping of keys)" : "'" + path(e) + "'";
+            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": "
+                    + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new RedTestException("malformed YAML in " + source + location(e) + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (config == null) {
+            throw new RedTestException("config " + source + " is empty");
+        }
+        config.validate();
+        return new LoadedConfig(config, text, hash(config));
+    }
+
+    /** SHA-256 of the parsed config with defaults filled in: formatting and comments do not change it. */
+    public static String hash(ExperimentConfig config) {
+        try {
+            byte[] canonical = CANONICAL_JSON.writeValueAsBytes(config);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The YAML text of a config built in code (e.g. from command-line flags), non-null keys only. */
+    public static String toYaml(ExperimentConfig config) {
+        try {
+            return YAML.copy().setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                    .writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String toJson(Object value) {
+        try {
+            return CANONICAL_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** SnakeYAML's syntax errors can arrive wrapped in a mapping exception; find them to report them as such. */
+    private static MarkedYAMLException yamlSyntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+    }
+
+    private static String firstLine(String message) {
+        String m = message == null ? "" : message;
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

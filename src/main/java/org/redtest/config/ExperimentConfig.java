@@ -1,0 +1,67 @@
+package org.redtest.config;
+
+import org.redtest.RedTestException;
+import org.redtest.data.DataSpec;
+import org.redtest.zoo.ModelSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An experiment file: a named run of stages over one model and data set.
+ *
+ * <pre>
+ * name: quickstart            # run name: outputs go to &lt;output_dir&gt;/&lt;name&gt;/
+ * model: resnet20             # a model spec (see ModelSpec)
+ * seed: 42
+ * data: {dataset: fashion-mnist, train_per_class: 500, test_limit: 2000}
+ * training: {epochs: 3, batch_size: 128, learning_rate: 0.05}
+ * stages: [train, evaluate]
+ * </pre>
+ */
+public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
+                               List<String> stages, String outputDir, String database) {
+    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate");
+
+    public ExperimentConfig {
+        seed = seed == null ? 42L : seed;
+        training = training == null ? TrainingConfig.defaults() : training;
+        stages = stages == null ? List.of("train", "evaluate") : List.copyOf(stages);
+        outputDir = outputDir == null ? "checkpoints" : outputDir;
+    }
+
+    public ExperimentConfig validate() {
+        if (name == null || name.isBlank()) {
+            throw new RedTestException("missing key 'name' (the run name)");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new RedTestException("name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
+        }
+        if (model == null || model.isBlank()) {
+            throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
+        }
+        ModelSpec.parse(model);
+        if (data == null) {
+            throw new RedTestException("missing section 'data' (at least data.dataset)");
+        }
+        data.validate();
+        training.validate();
+        if (stages.isEmpty()) {
+            throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
+        }
+        for (String stage : stages) {
+            if (!KNOWN_STAGES.contains(stage)) {
+                throw new RedTestException("unknown stage '" + stage + "'; known stages: " + String.join(", ", KNOWN_STAGES));
+            }
+        }
+        return this;
+    }
+
+    public Path runDirectory() {
+        return Path.of(outputDir).resolve(name);
+    }
+
+    public Path databasePath() {
+        return database != null ? Path.of(database) : Path.of(outputDir).resolve("redtest.db");
+    }
+}

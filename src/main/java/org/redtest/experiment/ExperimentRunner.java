@@ -1,0 +1,61 @@
+package org.redtest.experiment;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.RedTestException;
+import org.redtest.config.ConfigLoader;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.data.DataLoader;
+import org.redtest.data.LoadedData;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.EvaluationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+
+/** Runs an experiment file's stages in order over one model and data set. */
+public final class ExperimentRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
+    private final PrintStream out;
+
+    public ExperimentRunner(PrintStream out) {
+        this.out = out;
+    }
+
+    public void run(ConfigLoader.LoadedConfig loaded) {
+        ExperimentConfig cfg = loaded.config();
+        LoadedData data = DataLoader.load(cfg.data());
+        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
+            ComputationGraph graph = null;
+            Long runId = db.runId(cfg.name()).orElse(null);
+            for (String stage : cfg.stages()) {
+                LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
+                switch (stage) {
+                    case "train" -> {
+                        TrainStage.Result r = TrainStage.run(loaded, data, db);
+                        graph = r.graph();
+                        runId = r.runId();
+                    }
+                    case "evaluate" -> {
+                        CheckpointStore store = new CheckpointStore(cfg.runDirectory());
+                        if (graph == null) {
+                            if (!store.hasModel()) {
+                                throw new RedTestException("nothing to evaluate: no checkpoint " + store.modelFile()
+                                        + " (run the train stage first)");
+                            }
+                            graph = CheckpointStore.load(store.modelFile());
+                        }
+                        EvaluationResult e = EvaluateStage.run(graph, data.test(), data.normalization(),
+                                cfg.training().evalBatchSize(), db, runId, store.modelFile().toString(), cfg.model());
+                        out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
+                                cfg.model(), e.samples(), data.test().name(), e.top1(), e.top5(), e.loss());
+                    }
+                    default -> throw new RedTestException("unknown stage '" + stage + "'");
+                }
+            }
+            out.printf("results: %s (run '%s'), checkpoint %s%n", db.file(), cfg.name(),
+                    new CheckpointStore(cfg.runDirectory()).modelFile());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.redtest.experiment;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.RedTestException;
+import org.redtest.config.ConfigLoader;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.config.TrainingConfig;
+import org.redtest.data.ImageBatchIterator;
+import org.redtest.data.LoadedData;
+import org.redtest.runtime.SoftwareVersions;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.EvaluationResult;
+import org.redtest.training.RunMetadata;
+import org.redtest.training.Trainer;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Op;
+import org.redtest.zoo.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code train} stage: builds the model (or resumes it from the run's checkpoint), trains it
+ * with the configured recipe and records the run, epoch by epoch, in the results database.
+ */
+public final class TrainStage {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
+
+    public record Result(ComputationGraph graph, long runId, EvaluationResult evaluation, RunMetadata metadata) {
+    }
+
+    private TrainStage() {
+    }
+
+    public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db) {
+        ExperimentConfig cfg = loaded.config();
+        TrainingConfig t = cfg.training();
+        CheckpointStore store = new CheckpointStore(cfg.runDirectory());
+        RunMetadata metadata = metadata(loaded, data);
+        store.readText(CheckpointStore.METADATA_FILE)
+                .map(json -> RunMetadata.fromJson(json, store.metadataFile()))
+                .filter(previous -> !previous.configHash().equals(loaded.hash()))
+                .ifPresent(previous -> {
+                    throw new RedTestException("run directory " + store.directory() + " holds a run with a different "
+                            + "configuration; choose another run name (key 'name') or move that directory away");
+                });
+        NetworkBlueprint blueprint = ModelSpec.parse(cfg.model()).blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
+                new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
+        checkMatches(graph, blueprint, store);
+        if (Trainer.completedEpochs(graph) == 0 && !store.hasModel()) {
+            LOG.info("training {} ({} params, {} FLOPs) on {} train / {} test images of {}", blueprint.spec(),
+                    blueprint.params(), blueprint.flops(), data.train().size(), data.test().size(), data.train().name());
+        }
+        store.writeText(CheckpointStore.METADATA_FILE, metadata.toJson());
+        long runId = db.startRun(new ResultsDatabase.RunStart(cfg.name(), "train", loaded.text(), loaded.hash(),
+                cfg.seed(), data.train().name(), blueprint.spec(), blueprint.params(), blueprint.flops(), t.epochs(),
+                SoftwareVersions.json()));
+
+        ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
+                cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
+        ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
+                data.normalization(), cfg.seed());
+        Trainer.Outcome outcome = new Trainer(t, store, (g, record) -> db.recordEpoch(runId, record))
+                .train(graph, trainIt, testIt);
+        double totalSeconds = db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum();
+        EvaluationResult e = outcome.evaluation();
+        db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
+        return new Result(graph, runId, e, metadata);
+    }
+
+    private static RunMetadata metadata(ConfigLoader.LoadedConfig loaded, LoadedData data) {
+        ExperimentConfig cfg = loaded.config();
+        var train = data.train();
+        return new RunMetadata(cfg.name(), ModelSpec.parse(cfg.model()).spec(),
+                new Shape(train.channels(), train.height(), train.width()).toString(), train.numClasses(), cfg.data(),
+                data.normalization().mean(), data.normalization().std(), cfg.seed(), loaded.hash(),
+                cfg.training().epochs());
+    }
+
+    /** A checkpoint of another model (edited config, foreign file) must not be trained on silently. */
+    static void checkMatches(ComputationGraph graph, NetworkBlueprint blueprint, CheckpointStore store) {
+        long bnStatistics = blueprint.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm)
+                .mapToLong(n -> 2L * n.output().channels()).sum();
+        long expected = blueprint.params() + bnStatistics;
+        if (graph.numParams() != expected) {
+            throw new RedTestException("checkpoint " + store.modelFile() + " holds a model with " + graph.numParams()
+                    + " parameters, but " + blueprint.spec() + " has " + expected + "; it was left untouched");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.redtest.training;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.redtest.RedTestException;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * A run directory's files, always replaced atomically: written to a temporary file, flushed to disk,
+ * then renamed over the old one. A crash mid-write leaves the previous good file in place.
+ */
+public final class CheckpointStore {
+    public static final String MODEL_FILE = "model.zip";
+    public static final String METADATA_FILE = "run.json";
+    private final Path directory;
+
+    public CheckpointStore(Path directory) {
+        this.directory = directory;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Path modelFile() {
+        return directory.resolve(MODEL_FILE);
+    }
+
+    public Path metadataFile() {
+        return directory.resolve(METADATA_FILE);
+    }
+
+    public boolean hasModel() {
+        return Files.exists(modelFile());
+    }
+
+    /** Saves the graph with its updater state (momentum buffers), so training resumes exactly. */
+    public void saveModel(ComputationGraph graph) {
+        Path tmp = temporary(MODEL_FILE);
+        try {
+            ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            commit(tmp, modelFile());
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new RedTestException("cannot write checkpoint " + modelFile() + ": " + e.getMessage());
+        }
+    }
+
+    public Optional<ComputationGraph> loadModel() {
+        return hasModel() ? Optional.of(load(modelFile())) : Optional.empty();
+    }
+
+    /** Loads any checkpoint file; a missing, truncated or foreign file gives a one-line error. */
+    public static ComputationGraph load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new RedTestException("checkpoint not found: " + file);
+        }
+        try {
+            return ModelSerializer.restoreComputationGraph(file.toFile(), true);
+        } catch (Exception | OutOfMemoryError e) {
+            throw new RedTestException("checkpoint " + file + " is corrupt or truncated and cannot be loaded ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+                    + "); it was left untouched");
+        }
+    }
+
+    public void writeText(String fileName, String text) {
+        Path tmp = temporary(fileName);
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            commit(tmp, directory.resolve(fileName));
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new RedTestException("cannot write " + directory.resolve(fileName) + ": " + e.getMessage());
+        }
+    }
+
+    public Optional<String> readText(String fileName) {
+        Path file = directory.resolve(fileName);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private Path temporary(String fileName) {
+        try {
+            Files.createDirectories(directory);
+            // Hidden, per-process name: never read back, and two processes never share one.
+            return directory.resolve("." + fileName + "." + ProcessHandle.current().pid() + ".tmp");
+        } catch (IOException e) {
+            throw new RedTestException("cannot create run directory " + directory + ": " + e.getMessage());
+        }
+    }
+
+    private static void commit(Path tmp, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover .tmp file is harmless: it is never read
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,43 @@
+package org.redtest.training;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.redtest.data.ImageBatchIterator;
+
+/** Top-1 / top-5 accuracy and loss of a graph over a (non-augmented) iterator, in inference mode. */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    public static EvaluationResult evaluate(ComputationGraph graph, ImageBatchIterator data) {
+        long start = System.nanoTime();
+        data.reset();
+        int samples = 0;
+        long top1 = 0;
+        long top5 = 0;
+        double lossSum = 0;
+        while (data.hasNext()) {
+            DataSet batch = data.next();
+            INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
+            float[][] p = probabilities.castTo(DataType.FLOAT).toFloatMatrix();
+            int[] labels = batch.getLabels().argMax(1).toIntVector();
+            for (int i = 0; i < p.length; i++) {
+                float target = p[i][labels[i]];
+                int higher = 0;
+                for (float v : p[i]) {
+                    if (v > target) {
+                        higher++;
+                    }
+                }
+                top1 += higher < 1 ? 1 : 0;
+                top5 += higher < 5 ? 1 : 0;
+                lossSum += -Math.log(Math.max(target, 1e-12));
+            }
+            samples += p.length;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EvaluationResult(samples, 100.0 * top1 / samples, 100.0 * top5 / samples, lossSum / samples, seconds);
+    }
+}

@@ -1,0 +1,53 @@
+package org.redtest.training;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import org.redtest.RedTestException;
+import org.redtest.data.ChannelNormalization;
+import org.redtest.data.DataSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What a checkpoint needs besides its weights to be used again ({@code run.json} beside
+ * {@code model.zip}): the model spec, input shape, class count, the data and its normalisation.
+ */
+public record RunMetadata(String name, String modelSpec, String inputShape, int classes, DataSpec data,
+                          double[] normalizationMean, double[] normalizationStd, long seed, String configHash,
+                          int epochsPlanned) {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ChannelNormalization normalization() {
+        return new ChannelNormalization(normalizationMean, normalizationStd);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static RunMetadata fromJson(String json, Path source) {
+        try {
+            return JSON.readValue(json, RunMetadata.class);
+        } catch (Exception e) {
+            throw new RedTestException("run metadata " + source + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The run.json beside a checkpoint file, if there is one. */
+    public static java.util.Optional<RunMetadata> besides(Path checkpoint) {
+        Path file = checkpoint.toAbsolutePath().resolveSibling(CheckpointStore.METADATA_FILE);
+        try {
+            return Files.exists(file) ? java.util.Optional.of(fromJson(Files.readString(file), file)) : java.util.Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.redtest.training;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.redtest.RedTestException;
+import org.redtest.config.TrainingConfig;
+import org.redtest.data.ImageBatchIterator;
+import org.redtest.storage.ResultsDatabase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * SGD training with per-epoch evaluation and checkpointing. The graph's epoch counter is the
+ * number of completed epochs and travels inside the checkpoint, so a killed run resumes from the
+ * last completed epoch, with the same data order and learning rate it would have had.
+ */
+public final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** Called after each completed epoch (1-based), after its checkpoint is safely written. */
+    public interface EpochListener {
+        void onEpoch(ComputationGraph graph, ResultsDatabase.EpochRecord record);
+    }
+
+    public record Outcome(EvaluationResult evaluation, int epochsRun, double trainSeconds) {
+    }
+
+    private final TrainingConfig config;
+    private final CheckpointStore store;
+    private final EpochListener listener;
+
+    public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener) {
+        this.config = config;
+        this.store = store;
+        this.listener = listener;
+    }
+
+    /**
+     * SGD with Nesterov momentum (DL4J has no classical-momentum SGD) and the multi-step schedule,
+     * keyed by epoch so that it survives a resume.
+     */
+    public static IUpdater updater(TrainingConfig t) {
+        Map<Integer, Double> rates = new HashMap<>();
+        rates.put(0, t.learningRate());
+        for (int m : t.lrMilestones()) {
+            rates.put(m, t.learningRateAt(m));
+        }
+        return new Nesterovs(new MapSchedule(ScheduleType.EPOCH, rates), t.momentum());
+    }
+
+    public static int completedEpochs(ComputationGraph graph) {
+        return graph.getConfiguration().getEpochCount();
+    }
+
+    /** Trains from the graph's completed-epoch count up to {@code config.epochs()}. */
+    public Outcome train(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
+        int first = completedEpochs(graph);
+        if (first > 0 && first < config.epochs()) {
+            LOG.info("resuming from the checkpoint after epoch {} of {}", first, config.epochs());
+        }
+        EvaluationResult last = null;
+        double seconds = 0;
+        for (int epoch = first; epoch < config.epochs(); epoch++) {
+            train.setEpoch(epoch);
+            graph.getConfiguration().setEpochCount(epoch);
+            double lossSum = 0;
+            int batches = 0;
+            TrainingProgress progress = new TrainingProgress(
+                    String.format("epoch %d/%d", epoch + 1, config.epochs()), train.dataset().size());
+            try (progress) {
+                while (train.hasNext()) {
+                    DataSet batch = train.next();
+                    graph.fit(batch);
+                    double loss = graph.score();
+                    if (!Double.isFinite(loss)) {
+                        throw new RedTestException("training diverged in epoch " + (epoch + 1) + " (loss " + loss
+                                + "); lower training.learning_rate. The last good checkpoint is kept.");
+                    }
+                    lossSum += loss;
+                    batches++;
+                    progress.step(batch.numExamples(), loss);
+                }
+            }
+            graph.getConfiguration().setEpochCount(epoch + 1);
+            last = Evaluator.evaluate(graph, test);
+            store.saveModel(graph);
+            seconds += progress.seconds();
+            var record = new ResultsDatabase.EpochRecord(epoch + 1, config.learningRateAt(epoch), lossSum / batches,
+                    last.top1(), last.top5(), last.loss(), progress.seconds(), progress.imagesPerSecond());
+            LOG.info(String.format("epoch %d/%d  lr %.4g  train loss %.4f  test top-1 %.2f%%  top-5 %.2f%%  (%.0f img/s, %.1f s)",
+                    epoch + 1, config.epochs(), record.learningRate(), record.trainLoss(), last.top1(), last.top5(),
+                    record.imagesPerSecond(), record.seconds()));
+            listener.onEpoch(graph, record);
+        }
+        if (last == null) {
+            last = Evaluator.evaluate(graph, test);
+        }
+        return new Outcome(last, config.epochs() - first, seconds);
+    }
+}
