@@ -12,6 +12,8 @@ import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -25,6 +27,13 @@ import java.util.concurrent.Callable;
         description = {"Top-1 / top-5 accuracy of a checkpoint on a test split.",
                 "Data set and normalisation come from the run.json beside the checkpoint unless given here."})
 final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Option(names = "--checkpoint", required = true, description = "A model.zip written by train.")
     Path checkpoint;
     @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
@@ -71,9 +80,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 out.put("top1", r.top1());
                 out.put("top5", r.top5());
                 out.put("loss", r.loss());
-                System.out.println(Console.json(out));
+                out().println(Console.json(out));
             } else {
-                System.out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
+                out().printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
                         model == null ? checkpoint : model, r.samples(), data.test().name(), r.top1(), r.top5(), r.loss());
             }
         }

@@ -8,6 +8,8 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -17,6 +19,13 @@ import java.util.concurrent.Callable;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print a model's size: params, FLOPs (SPEC section 6), measured units and optionally latency.")
 final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Option(names = "--model", required = true, description = "Model spec, e.g. resnet56, vgg19, 'resnet:6-1-6', 'nats:<arch>'.")
     String model;
 
@@ -53,13 +62,13 @@ final class InfoCommand implements Callable<Integer> {
             info.put("latency_s", LatencyMeter.medianSeconds(graph, shape, 10, 31));
         }
         if (json) {
-            System.out.println(Console.json(info));
+            out().println(Console.json(info));
         } else {
-            System.out.printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",
+            out().printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",
                     bp.spec(), info.get("family"), shape, classes, bp.params(), bp.flops(), bp.units().size(),
                     String.join(" ", bp.unitNames()));
             if (latency) {
-                System.out.printf("latency  %.3f ms (median batch-1 forward)%n", 1000 * (double) info.get("latency_s"));
+                out().printf("latency  %.3f ms (median batch-1 forward)%n", 1000 * (double) info.get("latency_s"));
             }
         }
         return 0;

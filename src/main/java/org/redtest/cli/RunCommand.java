@@ -3,6 +3,8 @@ package org.redtest.cli;
 import org.redtest.config.ConfigLoader;
 import org.redtest.experiment.ExperimentRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -12,6 +14,13 @@ import java.util.concurrent.Callable;
         description = {"Run an experiment file: its stages (train, evaluate) in order.",
                 "A killed run resumes from its last completed epoch when the same command is run again."})
 final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Parameters(paramLabel = "CONFIG.yaml", description = "Experiment file (see configs/).")
     Path config;
 
@@ -19,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoader.LoadedConfig loaded = ConfigLoader.load(config);
         Console.logComputePath();
-        new ExperimentRunner(System.out).run(loaded);
+        new ExperimentRunner(out()).run(loaded);
         return 0;
     }
 }

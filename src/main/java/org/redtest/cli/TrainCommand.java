@@ -7,6 +7,8 @@ import org.redtest.data.DataSpec;
 import org.redtest.experiment.ExperimentRunner;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -17,6 +19,13 @@ import java.util.concurrent.Callable;
         description = {"Train a model, from an experiment file's data and training sections or from flags.",
                 "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run."})
 final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
@@ -83,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();
-        new ExperimentRunner(System.out).run(loaded);
+        new ExperimentRunner(out()).run(loaded);
         return 0;
     }
 }

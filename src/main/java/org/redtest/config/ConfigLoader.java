@@ -58,6 +58,7 @@ public final class ConfigLoader {
         }
         ExperimentConfig config;
         try {
+            YAML.readTree(text); // syntax first: binding stops at the first type mismatch, before a later syntax error
             config = YAML.readValue(text, ExperimentConfig.class);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : " (known keys: " + e.getKnownPropertyIds().stream()

@@ -12,14 +12,14 @@ import org.redtest.training.EvaluationResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** Runs an experiment file's stages in order over one model and data set. */
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    public ExperimentRunner(PrintStream out) {
+    public ExperimentRunner(PrintWriter out) {
         this.out = out;
     }
 
@@ -56,6 +56,7 @@ public final class ExperimentRunner {
             }
             out.printf("results: %s (run '%s'), checkpoint %s%n", db.file(), cfg.name(),
                     new CheckpointStore(cfg.runDirectory()).modelFile());
+            out.flush();
         }
     }
 }

@@ -62,7 +62,9 @@ public final class Trainer {
     /** Trains from the graph's completed-epoch count up to {@code config.epochs()}. */
     public Outcome train(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
         int first = completedEpochs(graph);
-        if (first > 0 && first < config.epochs()) {
+        if (first >= config.epochs()) {
+            LOG.info("the checkpoint has completed all {} epochs: nothing left to train", config.epochs());
+        } else if (first > 0) {
             LOG.info("resuming from the checkpoint after epoch {} of {}", first, config.epochs());
         }
         EvaluationResult last = null;

@@ -1,0 +1,82 @@
+package org.redtest.storage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtest.RedTestException;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultsDatabaseTest {
+    @TempDir
+    Path dir;
+
+    private static ResultsDatabase.RunStart run(String name, String hash) {
+        return new ResultsDatabase.RunStart(name, "train", "name: " + name, hash, 7, "fashion-mnist", "resnet20",
+                269722, 40_000_000, 3, "{\"java\": \"17\"}");
+    }
+
+    @Test
+    void usesWriteAheadLogging() throws Exception {
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("sub/r.db"));
+             Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+            rs.next();
+            assertEquals("wal", rs.getString(1));
+        }
+    }
+
+    @Test
+    void resumedRunKeepsItsIdAndEpochsAreReplacedNotDuplicated() {
+        Path file = dir.resolve("r.db");
+        long id;
+        try (ResultsDatabase db = ResultsDatabase.open(file)) {
+            id = db.startRun(run("a", "h1"));
+            db.recordEpoch(id, new ResultsDatabase.EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
+            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 10, 100));
+        }
+        try (ResultsDatabase db = ResultsDatabase.open(file)) {
+            assertEquals(id, db.startRun(run("a", "h1")));
+            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.4, 42, 86, 1.5, 10, 100));
+            assertEquals(2, db.epochs(id).size());
+            assertEquals(42, db.epochs(id).get(1).testTop1());
+            assertEquals("running", db.runStatus(id));
+            db.finishRun(id, 42, 86, 1.5, 20);
+            assertEquals("finished", db.runStatus(id));
+        }
+    }
+
+    @Test
+    void sameNameWithAnotherConfigIsRefused() {
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
+            db.startRun(run("a", "h1"));
+            var e = assertThrows(RedTestException.class, () -> db.startRun(run("a", "h2")));
+            assertTrue(e.getMessage().contains("different configuration"), e.getMessage());
+        }
+    }
+
+    @Test
+    void evaluationsRecordProvenance() throws Exception {
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
+            db.recordEvaluation(new ResultsDatabase.EvaluationRecord(null, "x/model.zip", "vgg11", "cifar10", "test",
+                    100, 91.0, 99.0, 0.3, 1.0, "{}"));
+            try (Statement s = db.connection().createStatement();
+                 ResultSet rs = s.executeQuery("SELECT model_spec, samples, top1 FROM evaluations")) {
+                assertTrue(rs.next());
+                assertEquals("vgg11", rs.getString(1));
+                assertEquals(100, rs.getInt(2));
+                assertEquals(91.0, rs.getDouble(3));
+            }
+        }
+    }
+
+    @Test
+    void unusableLocationGivesAClearError() {
+        var e = assertThrows(RedTestException.class, () -> ResultsDatabase.open(Path.of("/proc/no/such/r.db")));
+        assertTrue(e.getMessage().startsWith("cannot open results database /proc/no/such/r.db"), e.getMessage());
+    }
+}
