@@ -24,8 +24,15 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
+        /** Reflection keeps this class compilable without nd4j-native (the CUDA build). */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> live = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object environment = live.getMethod("getInstance").invoke(null);
+                return (Boolean) live.getMethod("isUseONEDNN").invoke(environment);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
         }
     }
 }

@@ -22,12 +22,19 @@ public final class CpuAcceleration {
     private CpuAcceleration() {
     }
 
-    /** Sets the system properties; a value the user set explicitly (-D...) is left alone. */
+    /**
+     * Sets the system properties when the oneDNN CPU build is on the class path (not in the CUDA
+     * build, where DL4J 1.0.0-M2.1 has no cuDNN helper artifact to switch on). A value the user set
+     * explicitly (-D...) is left alone.
+     */
     public static void configure() {
+        if (!isOneDnnBuildOnClasspath()) {
+            return;
+        }
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
-        if (System.getProperty(JAVACPP_EXTENSION_PROPERTY) == null && isOneDnnBuildOnClasspath()) {
+        if (System.getProperty(JAVACPP_EXTENSION_PROPERTY) == null) {
             System.setProperty(JAVACPP_EXTENSION_PROPERTY, "-onednn");
         }
     }

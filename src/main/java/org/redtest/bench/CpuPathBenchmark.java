@@ -1,0 +1,101 @@
+package org.redtest.bench;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.config.TrainingConfig;
+import org.redtest.runtime.CpuAcceleration;
+import org.redtest.training.Trainer;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
+
+import java.io.PrintWriter;
+
+/**
+ * Stock DL4J (layer helpers off) against the oneDNN path, side by side in one process: training and
+ * inference img/s, effective GFLOP/s (2 flops per multiply-accumulate, training = 3x forward) and
+ * their fraction of the matrix-multiply rate measured in the same run, plus the largest output
+ * difference between the two paths on the same weights.
+ */
+public final class CpuPathBenchmark {
+    public record Figures(double trainImgPerS, double inferImgPerS) {
+    }
+
+    private final NetworkBlueprint blueprint;
+    private final int batchSize;
+    private final int batches;
+
+    public CpuPathBenchmark(String model, int batchSize, int batches) {
+        this.blueprint = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
+        this.batchSize = batchSize;
+        this.batches = batches;
+    }
+
+    public void run(PrintWriter out) {
+        double peak = MatmulPeak.gflops(2048, 5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, 3, 32, 32);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, 10);
+        for (int i = 0; i < batchSize; i++) {
+            y.putScalar(i, i % 10, 1.0);
+        }
+        DataSet batch = new DataSet(x, y);
+
+        ComputationGraph stock = graph(true);
+        ComputationGraph fast = graph(false);
+        INDArray stockOut = stock.outputSingle(false, x.dup());
+        INDArray fastOut = fast.outputSingle(false, x.dup());
+        double maxDiff = stockOut.sub(fastOut).amaxNumber().doubleValue();
+        Figures s = measure(stock, batch);
+        Figures f = measure(fast, batch);
+
+        double forwardGflop = 2.0 * blueprint.flops() / 1e9;
+        out.printf("model %s, batch %d, %d timed batches; matrix-multiply peak %.1f GFLOP/s (ND4J sgemm 2048^3)%n",
+                blueprint.spec(), batchSize, batches, peak);
+        out.printf("%-22s %12s %12s %10s %12s %12s %10s%n", "path", "train img/s", "GFLOP/s", "of peak",
+                "infer img/s", "GFLOP/s", "of peak");
+        row(out, "stock DL4J (no helpers)", s, forwardGflop, peak);
+        row(out, "oneDNN helpers (ours)", f, forwardGflop, peak);
+        out.printf("speed-up: training %.1fx, inference %.1fx; max |output difference| %.2e%n",
+                f.trainImgPerS() / s.trainImgPerS(), f.inferImgPerS() / s.inferImgPerS(), maxDiff);
+        out.flush();
+    }
+
+    private static void row(PrintWriter out, String name, Figures f, double forwardGflop, double peak) {
+        double train = f.trainImgPerS() * 3 * forwardGflop;
+        double infer = f.inferImgPerS() * forwardGflop;
+        out.printf("%-22s %12.1f %12.1f %9.1f%% %12.1f %12.1f %9.1f%%%n", name, f.trainImgPerS(), train,
+                100 * train / peak, f.inferImgPerS(), infer, 100 * infer / peak);
+    }
+
+    /** Helpers are chosen when layers are created, so the property is set before building each graph. */
+    private ComputationGraph graph(boolean helpersDisabled) {
+        System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
+        try {
+            TrainingConfig t = TrainingConfig.defaults();
+            return Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
+        } finally {
+            System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");
+        }
+    }
+
+    private Figures measure(ComputationGraph g, DataSet batch) {
+        g.fit(batch);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            g.fit(batch);
+        }
+        double train = batches * (double) batchSize / ((System.nanoTime() - t0) / 1e9);
+        g.outputSingle(false, batch.getFeatures());
+        t0 = System.nanoTime();
+        for (int i = 0; i < batches; i++) {
+            g.outputSingle(false, batch.getFeatures());
+        }
+        double infer = batches * (double) batchSize / ((System.nanoTime() - t0) / 1e9);
+        return new Figures(train, infer);
+    }
+}
