@@ -92,6 +92,22 @@ public record ImageDataset(String name, byte[] pixels, int[] labels, int channel
         return new ImageDataset(name, outPixels, outLabels, channels, height, width, numClasses);
     }
 
+    /** The images at {@code indices}, in that order (e.g. a seeded random sample). */
+    public ImageDataset select(int[] indices) {
+        int bytes = imageBytes();
+        byte[] outPixels = new byte[indices.length * bytes];
+        int[] outLabels = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int i = indices[k];
+            if (i < 0 || i >= size()) {
+                throw new IllegalArgumentException("index " + i + " outside dataset " + name + " of " + size());
+            }
+            outLabels[k] = labels[i];
+            System.arraycopy(pixels, i * bytes, outPixels, k * bytes, bytes);
+        }
+        return new ImageDataset(name, outPixels, outLabels, channels, height, width, numClasses);
+    }
+
     /** Number of images of each class, indexed by class. */
     public int[] classCounts() {
         int[] counts = new int[numClasses];

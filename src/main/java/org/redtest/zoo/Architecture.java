@@ -7,5 +7,8 @@ public sealed interface Architecture permits ResNetArchitecture, VggArchitecture
 
     Family family();
 
+    /** Weight-layer depth as the paper counts it (ResNet-56 is 56); the x axis of MSRS against depth. */
+    int depth();
+
     NetworkBlueprint blueprint(Shape input, int classes);
 }

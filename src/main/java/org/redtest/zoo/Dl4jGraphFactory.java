@@ -22,7 +22,10 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /** Turns a {@link NetworkBlueprint} into a DL4J {@link ComputationGraph} with the same node names. */
 public final class Dl4jGraphFactory {
@@ -39,7 +42,47 @@ public final class Dl4jGraphFactory {
         return graph;
     }
 
+    /** Prefix of the pooled measurement taps added by {@link #measurementConfiguration}. */
+    public static final String TAP_PREFIX = "tap.";
+    /** The single output of the measurement graph: all taps concatenated along the channel axis. */
+    public static final String TAPS_OUTPUT = "taps";
+
+    /**
+     * The inference graph for redundancy measurement: the same layers, plus a global average pool
+     * on every measured unit, all concatenated into the graph's only output (n x sum of widths).
+     * DL4J then releases each full activation as soon as its consumers ran, so memory does not grow
+     * with depth. (Hundreds of separate outputs trip DL4J's workspace bookkeeping; one merged output does not.)
+     */
+    public static ComputationGraphConfiguration measurementConfiguration(NetworkBlueprint blueprint) {
+        ComputationGraphConfiguration.GraphBuilder g = builder(blueprint, GraphSettings.inference(0));
+        String[] taps = new String[blueprint.units().size()];
+        Map<String, Node> byName = blueprint.nodesByName();
+        for (int i = 0; i < taps.length; i++) {
+            Unit unit = blueprint.units().get(i);
+            taps[i] = TAP_PREFIX + unit.name();
+            Shape s = byName.get(unit.vertex()).output();
+            if (s.height() == 1 && s.width() == 1) {
+                g.addVertex(taps[i], new ScaleVertex(1.0), unit.vertex());
+            } else {
+                g.addLayer(taps[i], new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), unit.vertex());
+            }
+        }
+        if (taps.length == 1) {
+            g.addVertex(TAPS_OUTPUT, new ScaleVertex(1.0), taps);
+        } else {
+            g.addVertex(TAPS_OUTPUT, new MergeVertex(), taps);
+        }
+        g.setOutputs(TAPS_OUTPUT);
+        return g.build();
+    }
+
     public static ComputationGraphConfiguration configuration(NetworkBlueprint blueprint, GraphSettings settings) {
+        ComputationGraphConfiguration.GraphBuilder g = builder(blueprint, settings);
+        g.setOutputs(blueprint.outputName());
+        return g.build();
+    }
+
+    private static ComputationGraphConfiguration.GraphBuilder builder(NetworkBlueprint blueprint, GraphSettings settings) {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(settings.seed())
                 .updater(settings.updater())
@@ -53,11 +96,36 @@ public final class Dl4jGraphFactory {
         Shape in = blueprint.input();
         g.setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
         Map<String, Node> byName = blueprint.nodesByName();
+        Set<String> shared = sharedOutputs(blueprint);
         for (Node node : blueprint.nodes()) {
+            if (node.op() instanceof Op.Relu && shared.contains(node.inputs().get(0))) {
+                // DL4J's ActivationLayer applies ReLU in place at inference; give it a copy so the
+                // other readers of a shared input (skip edges, measurement taps) see the original.
+                String copy = node.name() + ".copy";
+                g.addVertex(copy, new ScaleVertex(1.0), node.inputs().get(0));
+                g.addLayer(node.name(), new ActivationLayer.Builder().activation(Activation.RELU).build(), copy);
+                continue;
+            }
             add(g, node, inputShape(node, byName, in));
         }
-        g.setOutputs(blueprint.outputName());
-        return g.build();
+        return g;
+    }
+
+    /** Outputs read by more than one node, or by a measurement tap. */
+    private static Set<String> sharedOutputs(NetworkBlueprint blueprint) {
+        Map<String, Integer> readers = new HashMap<>();
+        for (Node node : blueprint.nodes()) {
+            node.inputs().forEach(i -> readers.merge(i, 1, Integer::sum));
+        }
+        blueprint.units().forEach(u -> readers.merge(u.vertex(), 1, Integer::sum));
+        Set<String> shared = new HashSet<>();
+        readers.forEach((name, count) -> {
+            if (count > 1) {
+                shared.add(name);
+            }
+        });
+        shared.add(NetworkBlueprint.INPUT);
+        return shared;
     }
 
     private static Shape inputShape(Node node, Map<String, Node> byName, Shape networkInput) {

@@ -22,6 +22,12 @@ public record NatsArchitecture(NatsCell cell, int channels, int cellsPerStage) i
         }
     }
 
+    /** Cells and reduction blocks: all NATS networks of one skeleton share a depth. */
+    @Override
+    public int depth() {
+        return 3 * cellsPerStage + 2;
+    }
+
     @Override
     public String spec() {
         String options = (channels == DEFAULT_CHANNELS && cellsPerStage == DEFAULT_CELLS)

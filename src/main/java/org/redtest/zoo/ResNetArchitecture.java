@@ -22,6 +22,7 @@ public record ResNetArchitecture(int[] blocksPerStage) implements Architecture {
         blocksPerStage = blocksPerStage.clone();
     }
 
+    @Override
     public int depth() {
         return 2 + 2 * Arrays.stream(blocksPerStage).sum();
     }

@@ -30,6 +30,12 @@ public record VggArchitecture(List<String> layers) implements Architecture {
         return layers.stream().filter(l -> !l.equals("M")).count();
     }
 
+    /** Convs plus the three linear layers (VGG-19 is 19). */
+    @Override
+    public int depth() {
+        return (int) convCount() + 3;
+    }
+
     @Override
     public String spec() {
         if (layers.equals(VGG11)) return "vgg11";

@@ -89,6 +89,20 @@ class Dl4jGraphFactoryTest {
         assertEquals(corner, pooled.getDouble(0, 0, 0, 0), 1e-5);
     }
 
+    /**
+     * Regression: DL4J applies an ActivationLayer's ReLU in place at inference. A NATS skip edge that
+     * shares its input with a ReLU-conv edge must still carry the negative values.
+     */
+    @Test
+    void skipEdgeKeepsNegativeValuesBesideAReluEdge() {
+        ComputationGraph graph = build("nats[C=4,N=1]:|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|",
+                new Shape(1, 8, 8), 3);
+        Map<String, INDArray> acts = graph.feedForward(Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 8, 8), false);
+        INDArray stem = acts.get("stem.bn");
+        assertTrue(stem.minNumber().doubleValue() < 0, "BN output of random input has negative values");
+        assertEquals(0.0, stem.sub(acts.get("cell1")).amaxNumber().doubleValue(), 0.0, "cell1 = skip(stem)");
+    }
+
     /** The fast CPU path of issue 2: DL4J's oneDNN helpers must be in use (see CpuAcceleration). */
     @Test
     void oneDnnHelpersAreActive() {
