@@ -78,17 +78,18 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoader.LoadedConfig loaded;
         if (source.config != null) {
-            ExperimentConfig c = ConfigLoader.load(source.config).config();
+            ConfigLoader.LoadedConfig file = ConfigLoader.load(source.config);
+            ExperimentConfig c = file.config();
             ExperimentConfig trainOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
-                    List.of("train"), c.outputDir(), c.database());
-            loaded = ConfigLoader.parse(ConfigLoader.toYaml(trainOnly), source.config.toString());
+                    c.measure(), List.of("train"), c.outputDir(), c.database());
+            loaded = new ConfigLoader.LoadedConfig(trainOnly, file.text(), file.hash());
         } else {
             Flags f = source.flags;
             String name = f.name != null ? f.name : (f.model + "-" + f.dataset).replaceAll("[^A-Za-z0-9._-]", "_");
             ExperimentConfig c = new ExperimentConfig(name, f.model, f.seed,
                     new DataSpec(f.dataset, f.dataDir, f.trainLimit, f.trainPerClass, f.testLimit, null, f.noAugment ? false : null),
                     new TrainingConfig(f.epochs, f.batchSize, f.learningRate, f.momentum, f.weightDecay, f.milestones, null, null),
-                    List.of("train"), f.outputDir, f.database);
+                    null, List.of("train"), f.outputDir, f.database);
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();

@@ -83,10 +83,16 @@ public final class ConfigLoader {
         return new LoadedConfig(config, text, hash(config));
     }
 
-    /** SHA-256 of the parsed config with defaults filled in: formatting and comments do not change it. */
+    /**
+     * SHA-256 of what determines a trained model: name, model, seed, data and training sections, with
+     * defaults filled in. Formatting, comments, the stage list, measurement options and output
+     * locations do not change it, so `train --config F` and `run F` name the same run.
+     */
     public static String hash(ExperimentConfig config) {
         try {
-            byte[] canonical = CANONICAL_JSON.writeValueAsBytes(config);
+            com.fasterxml.jackson.databind.node.ObjectNode tree = CANONICAL_JSON.valueToTree(config);
+            tree.remove(java.util.List.of("stages", "measure", "output_dir", "database"));
+            byte[] canonical = CANONICAL_JSON.writeValueAsBytes(tree);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

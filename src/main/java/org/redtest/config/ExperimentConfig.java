@@ -16,16 +16,18 @@ import java.util.List;
  * seed: 42
  * data: {dataset: fashion-mnist, train_per_class: 500, test_limit: 2000}
  * training: {epochs: 3, batch_size: 128, learning_rate: 0.05}
- * stages: [train, evaluate]
+ * measure: {batches: 10, batch_size: 256}
+ * stages: [train, evaluate, measure]
  * </pre>
  */
 public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
-                               List<String> stages, String outputDir, String database) {
-    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate");
+                               MeasureConfig measure, List<String> stages, String outputDir, String database) {
+    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure");
 
     public ExperimentConfig {
         seed = seed == null ? 42L : seed;
         training = training == null ? TrainingConfig.defaults() : training;
+        measure = measure == null ? MeasureConfig.defaults() : measure;
         stages = stages == null ? List.of("train", "evaluate") : List.copyOf(stages);
         outputDir = outputDir == null ? "checkpoints" : outputDir;
     }
@@ -46,6 +48,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         }
         data.validate();
         training.validate();
+        measure.validate();
         if (stages.isEmpty()) {
             throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
         }

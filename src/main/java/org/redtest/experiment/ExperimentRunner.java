@@ -23,12 +23,22 @@ public final class ExperimentRunner {
         this.out = out;
     }
 
+    private static ComputationGraph trainedModel(CheckpointStore store, String stage) {
+        if (!store.hasModel()) {
+            throw new RedTestException("stage '" + stage + "' needs a trained model: no checkpoint " + store.modelFile()
+                    + " (run the train stage first)");
+        }
+        return CheckpointStore.load(store.modelFile());
+    }
+
     public void run(ConfigLoader.LoadedConfig loaded) {
         ExperimentConfig cfg = loaded.config();
         LoadedData data = DataLoader.load(cfg.data());
         try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
             ComputationGraph graph = null;
             Long runId = db.runId(cfg.name()).orElse(null);
+            Double testTop1 = null;
+            CheckpointStore store = new CheckpointStore(cfg.runDirectory());
             for (String stage : cfg.stages()) {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
                 switch (stage) {
@@ -38,24 +48,21 @@ public final class ExperimentRunner {
                         runId = r.runId();
                     }
                     case "evaluate" -> {
-                        CheckpointStore store = new CheckpointStore(cfg.runDirectory());
-                        if (graph == null) {
-                            if (!store.hasModel()) {
-                                throw new RedTestException("nothing to evaluate: no checkpoint " + store.modelFile()
-                                        + " (run the train stage first)");
-                            }
-                            graph = CheckpointStore.load(store.modelFile());
-                        }
+                        graph = graph != null ? graph : trainedModel(store, stage);
                         EvaluationResult e = EvaluateStage.run(graph, data.test(), data.normalization(),
                                 cfg.training().evalBatchSize(), db, runId, store.modelFile().toString(), cfg.model());
+                        testTop1 = e.top1();
                         out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
                                 cfg.model(), e.samples(), data.test().name(), e.top1(), e.top5(), e.loss());
+                    }
+                    case "measure" -> {
+                        graph = graph != null ? graph : trainedModel(store, stage);
+                        MeasureStage.run(cfg, graph, data, db, runId, store.modelFile().toString(), testTop1, out);
                     }
                     default -> throw new RedTestException("unknown stage '" + stage + "'");
                 }
             }
-            out.printf("results: %s (run '%s'), checkpoint %s%n", db.file(), cfg.name(),
-                    new CheckpointStore(cfg.runDirectory()).modelFile());
+            out.printf("results: %s (run '%s'), checkpoint %s%n", db.file(), cfg.name(), store.modelFile());
             out.flush();
         }
     }

@@ -4,6 +4,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.MeasureConfig;
+import org.redtest.measure.MeasurementSettings;
+import org.redtest.measure.TrainingRedundancyProbe;
+import org.redtest.zoo.Architecture;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
@@ -64,12 +68,31 @@ public final class TrainStage {
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
                 data.normalization(), cfg.seed());
-        Trainer.Outcome outcome = new Trainer(t, store, (g, record) -> db.recordEpoch(runId, record))
-                .train(graph, trainIt, testIt);
+        TrainingRedundancyProbe probe = probe(cfg, data, blueprint, db, runId, store);
+        Trainer.Outcome outcome = new Trainer(t, store, (g, record) -> {
+            db.recordEpoch(runId, record);
+            if (probe != null) {
+                probe.onEpoch(g, record);
+            }
+        }).train(graph, trainIt, testIt);
         double totalSeconds = db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum();
         EvaluationResult e = outcome.evaluation();
         db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
         return new Result(graph, runId, e, metadata);
+    }
+
+    /** The during-training MSRS probe, when measure.every_epochs asks for one. */
+    private static TrainingRedundancyProbe probe(ExperimentConfig cfg, LoadedData data, NetworkBlueprint blueprint,
+                                                 ResultsDatabase db, long runId, CheckpointStore store) {
+        MeasureConfig m = cfg.measure();
+        if (m.everyEpochs() < 1) {
+            return null;
+        }
+        Architecture architecture = ModelSpec.parse(cfg.model());
+        MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed())
+                .withBatches(m.probeBatches());
+        return new TrainingRedundancyProbe(architecture, blueprint, data.test(), data.normalization(), settings,
+                m.everyEpochs(), db, runId, store.directory().resolve("msrs-during-training.png"));
     }
 
     private static RunMetadata metadata(ConfigLoader.LoadedConfig loaded, LoadedData data) {

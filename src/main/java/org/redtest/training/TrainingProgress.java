@@ -1,36 +1,16 @@
 package org.redtest.training;
 
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.redtest.runtime.ProgressBars;
 
-/**
- * A progress bar for one epoch: images done, img/s and ETA. On a terminal it redraws in place; when
- * output goes to a file or CI log it prints a line every few seconds instead.
- */
+/** One epoch's progress bar (images, img/s, ETA, current loss) and its timing. */
 final class TrainingProgress implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TrainingProgress.class);
     private final ProgressBar bar;
     private final long start = System.nanoTime();
     private long images;
 
     TrainingProgress(String task, long totalImages) {
-        ProgressBarBuilder b = new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(totalImages)
-                .setUnit(" img", 1)
-                .showSpeed().continuousUpdate()
-                .setStyle(ProgressBarStyle.ASCII)
-                .setMaxRenderedLength(110);
-        if (System.console() == null) {
-            b.setConsumer(new DelegatingProgressBarConsumer(LOG::info)).setUpdateIntervalMillis(15_000);
-        } else {
-            b.setUpdateIntervalMillis(500);
-        }
-        bar = b.build();
+        bar = ProgressBars.create(task, totalImages, " img");
     }
 
     void step(int batchImages, double loss) {
@@ -40,7 +20,7 @@ final class TrainingProgress implements AutoCloseable {
     }
 
     double imagesPerSecond() {
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = seconds();
         return seconds > 0 ? images / seconds : 0;
     }
 

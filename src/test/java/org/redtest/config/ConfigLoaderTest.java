@@ -55,6 +55,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hashIdentifiesTheTrainedModelNotTheStagesOrOutputs() {
+        String more = VALID + "stages: [train]\nmeasure: {batches: 3}\noutput_dir: elsewhere\n";
+        assertEquals(ConfigLoader.parse(VALID, "a").hash(), ConfigLoader.parse(more, "b").hash());
+        assertNotEquals(ConfigLoader.parse(VALID, "a").hash(), ConfigLoader.parse(VALID + "seed: 1\n", "c").hash());
+    }
+
+    @Test
     void yamlRoundTripKeepsTheConfig() {
         ConfigLoader.LoadedConfig a = ConfigLoader.parse(VALID, "a");
         ConfigLoader.LoadedConfig b = ConfigLoader.parse(ConfigLoader.toYaml(a.config()), "b");

@@ -1,0 +1,142 @@
+package org.redtest.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.RedTestException;
+import org.redtest.config.MeasureConfig;
+import org.redtest.data.ChannelNormalization;
+import org.redtest.data.DataLoader;
+import org.redtest.data.DataSpec;
+import org.redtest.data.LoadedData;
+import org.redtest.measure.Measurement;
+import org.redtest.measure.MeasurementReport;
+import org.redtest.measure.MeasurementSettings;
+import org.redtest.measure.RedundancyMeasurement;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.RunMetadata;
+import org.redtest.zoo.Architecture;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "msrs", mixinStandardHelpOptions = true,
+        description = {"Measure a model's structural redundancy: unbiased CKA between all measured units and MSRS.",
+                "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."})
+final class MsrsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--checkpoint", description = "A model.zip written by train (its run.json gives model and data).")
+        Path checkpoint;
+        @Option(names = "--model", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
+        String model;
+    }
+
+    @Option(names = {"--dataset", "--data"}, description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
+    String dataset;
+    @Option(names = "--data-dir", description = "Data directory (default: the run's; Debian's for Fashion-MNIST).")
+    String dataDir;
+    @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
+    String split;
+    @Option(names = "--batches", defaultValue = "10", description = "Batches to measure (default ${DEFAULT-VALUE}).")
+    int batches;
+    @Option(names = "--batch-size", defaultValue = "256", description = "Images per batch (default ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--sampling", defaultValue = "first", description = "first (the first batches) or random (seeded) (default ${DEFAULT-VALUE}).")
+    String sampling;
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for random sampling and untrained weights (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--beta", description = "MSRS beta (default 100).")
+    Double beta;
+    @Option(names = "--gamma", description = "MSRS gamma (default 0.8 for ResNet/NATS, 0.7 for VGG).")
+    Double gamma;
+    @Option(names = "--out", description = "Directory for the heatmap and JSON (default: the checkpoint's directory).")
+    Path out;
+    @Option(names = "--db", description = "Results database (default checkpoints/redtest.db).")
+    Path database;
+    @Option(names = "--json", description = "Print the measurement as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Optional<RunMetadata> run = Optional.empty();
+        if (source.checkpoint != null) {
+            if (!Files.isRegularFile(source.checkpoint)) {
+                throw new RedTestException("checkpoint not found: " + source.checkpoint);
+            }
+            run = RunMetadata.besides(source.checkpoint);
+            if (run.isEmpty() && source.model == null) {
+                throw new RedTestException("no run.json beside " + source.checkpoint + ": give --model SPEC as well");
+            }
+        }
+        String modelSpec = source.model != null ? source.model : run.get().modelSpec();
+        Architecture architecture = ModelSpec.parse(modelSpec);
+        MeasureConfig measure = new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, seed, null, null).validate();
+        DataSpec dataSpec = dataSpec(run);
+        Console.logComputePath();
+        LoadedData data = DataLoader.load(dataSpec);
+        ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
+        var train = data.train();
+        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
+                train.numClasses());
+        ComputationGraph graph = source.checkpoint != null
+                ? CheckpointStore.load(source.checkpoint)
+                : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
+        MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
+        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+            Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
+            Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
+                    split.equals("train") ? data.train() : data.test(), split, normalization, settings,
+                    source.checkpoint == null ? null : source.checkpoint.toString(), runId, null);
+            MeasurementReport.record(db, m, "measure", null);
+            List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs");
+            if (json) {
+                spec.commandLine().getOut().println(MeasurementReport.json(m));
+            } else {
+                spec.commandLine().getOut().println(m.describe());
+                spec.commandLine().getOut().println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
+            }
+        }
+        return 0;
+    }
+
+    private Path outputDirectory(Architecture architecture, LoadedData data) {
+        if (out != null) {
+            return out;
+        }
+        if (source.checkpoint != null) {
+            return source.checkpoint.toAbsolutePath().getParent();
+        }
+        return Path.of("checkpoints", "msrs", (architecture.spec() + "-" + data.test().name()).replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+
+    private DataSpec dataSpec(Optional<RunMetadata> run) {
+        DataSpec base = run.map(RunMetadata::data).orElse(null);
+        if (base == null && dataset == null) {
+            throw new RedTestException("which data? give --dataset (fashion-mnist, cifar10, cifar100)");
+        }
+        boolean sameData = dataset == null;
+        String name = sameData ? base.dataset() : dataset;
+        String dir = dataDir != null ? dataDir : (sameData ? base.dir() : null);
+        return new DataSpec(name, dir, sameData ? base.trainLimit() : null, sameData ? base.trainPerClass() : null,
+                sameData ? base.testLimit() : null, sameData ? base.testPerClass() : null, false).validate();
+    }
+}

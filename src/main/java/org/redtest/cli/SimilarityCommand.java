@@ -1,0 +1,75 @@
+package org.redtest.cli;
+
+import org.redtest.similarity.ActivationDirectory;
+import org.redtest.similarity.CkaHeatmap;
+import org.redtest.similarity.CkaMatrix;
+import org.redtest.similarity.Msrs;
+import org.redtest.similarity.UnbiasedCka;
+import org.redtest.storage.JsonNumbers;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "similarity", mixinStandardHelpOptions = true,
+        description = {"Unbiased CKA and MSRS of activations saved by any framework: one .npy file per layer",
+                "(float32/float64, n x d or n x C x H x W, pooled over H and W), layers ordered by file name."})
+final class SimilarityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--activations", required = true, description = "Directory of .npy files, one per layer.")
+    Path activations;
+    @Option(names = "--beta", defaultValue = "100", description = "MSRS beta (default ${DEFAULT-VALUE}).")
+    double beta;
+    @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; SPEC uses 0.7 for plain VGG-like models).")
+    double gamma;
+    @Option(names = "--plot", description = "Also write the CKA heatmap to this PNG file.")
+    Path plot;
+    @Option(names = "--json", description = "Print JSON (the default output is a short summary).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ActivationDirectory.LoadedActivations loaded = ActivationDirectory.load(activations);
+        CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
+        double msrs = Msrs.of(cka, beta, gamma);
+        if (plot != null) {
+            CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma), plot);
+        }
+        var out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("layers", cka.names());
+            result.put("n", cka.n());
+            result.put("cka", JsonNumbers.nanToNull(cka.values()));
+            List<Map<String, Object>> adjacent = new ArrayList<>();
+            double[] a = cka.adjacent();
+            for (int k = 0; k < a.length; k++) {
+                Map<String, Object> pair = new LinkedHashMap<>();
+                pair.put("from", cka.names().get(k));
+                pair.put("to", cka.names().get(k + 1));
+                pair.put("cka", JsonNumbers.nanToNull(a[k]));
+                adjacent.add(pair);
+            }
+            result.put("adjacent", adjacent);
+            result.put("msrs", JsonNumbers.nanToNull(msrs));
+            result.put("beta", beta);
+            result.put("gamma", gamma);
+            result.put("constant_layers", cka.constantLayers());
+            out.println(Console.json(result));
+        } else {
+            out.printf("%d layers, n = %d: MSRS %.4f (beta %s, gamma %s)%n", cka.names().size(), cka.n(), msrs, beta, gamma);
+            if (!cka.constantLayers().isEmpty()) {
+                out.println("constant layers (CKA undefined, MSRS NaN): " + String.join(", ", cka.constantLayers()));
+            }
+        }
+        return 0;
+    }
+}

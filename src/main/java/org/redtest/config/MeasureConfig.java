@@ -1,0 +1,55 @@
+package org.redtest.config;
+
+import org.redtest.RedTestException;
+
+import java.util.Locale;
+
+/**
+ * The {@code measure} section: which images the redundancy measurement uses and the MSRS
+ * parameters (SPEC section 3). Defaults: the first 10 batches of 256 test images; beta 100; gamma
+ * by family (0.8 block-structured, 0.7 VGG). {@code every_epochs > 0} also measures MSRS on a fixed
+ * probe set (the first {@code probe_batches} batches) every that many epochs during training.
+ */
+public record MeasureConfig(Integer batches, Integer batchSize, String sampling, String split, Double beta,
+                            Double gamma, Long seed, Integer everyEpochs, Integer probeBatches) {
+    public static final String FIRST = "first";
+    public static final String RANDOM = "random";
+
+    public MeasureConfig {
+        batches = batches == null ? 10 : batches;
+        batchSize = batchSize == null ? 256 : batchSize;
+        sampling = sampling == null ? FIRST : sampling.toLowerCase(Locale.ROOT);
+        split = split == null ? "test" : split.toLowerCase(Locale.ROOT);
+        everyEpochs = everyEpochs == null ? 0 : everyEpochs;
+        probeBatches = probeBatches == null ? 2 : probeBatches;
+    }
+
+    public static MeasureConfig defaults() {
+        return new MeasureConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    public MeasureConfig validate() {
+        if (batches < 1) {
+            throw new RedTestException("measure.batches must be >= 1, got " + batches);
+        }
+        if (batchSize < 4) {
+            throw new RedTestException("measure.batch_size must be >= 4 (unbiased CKA needs 4 samples), got " + batchSize);
+        }
+        if (!sampling.equals(FIRST) && !sampling.equals(RANDOM)) {
+            throw new RedTestException("measure.sampling must be 'first' or 'random', got '" + sampling + "'");
+        }
+        if (!split.equals("test") && !split.equals("train")) {
+            throw new RedTestException("measure.split must be 'test' or 'train', got '" + split + "'");
+        }
+        if (beta != null && !(beta > 0)) {
+            throw new RedTestException("measure.beta must be > 0, got " + beta);
+        }
+        if (gamma != null && !Double.isFinite(gamma)) {
+            throw new RedTestException("measure.gamma must be a number, got " + gamma);
+        }
+        if (everyEpochs < 0 || probeBatches < 1) {
+            throw new RedTestException("measure.every_epochs must be >= 0 and measure.probe_batches >= 1");
+        }
+        return this;
+    }
+}

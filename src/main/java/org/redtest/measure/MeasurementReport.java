@@ -1,0 +1,101 @@
+package org.redtest.measure;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.redtest.RedTestException;
+import org.redtest.runtime.SoftwareVersions;
+import org.redtest.similarity.CkaHeatmap;
+import org.redtest.similarity.CkaMatrix;
+import org.redtest.similarity.MsrsSummary;
+import org.redtest.storage.JsonNumbers;
+import org.redtest.storage.MeasurementTable;
+import org.redtest.storage.ResultsDatabase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Where a measurement goes: a CKA heatmap PNG, a JSON file and a row in the results database. */
+public final class MeasurementReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private MeasurementReport() {
+    }
+
+    public static Map<String, Object> toJson(Measurement m) {
+        MsrsSummary s = m.summary();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", m.architecture().spec());
+        out.put("family", m.architecture().family().name().toLowerCase());
+        out.put("depth", m.architecture().depth());
+        out.put("dataset", m.dataset());
+        out.put("split", m.split());
+        out.put("checkpoint", m.checkpoint());
+        out.put("epoch", m.epoch());
+        out.put("batches", s.batches());
+        out.put("batch_size", m.settings().batchSize());
+        out.put("sampling", m.settings().sampling());
+        out.put("beta", s.beta());
+        out.put("gamma", s.gamma());
+        Map<String, Object> msrs = new LinkedHashMap<>();
+        msrs.put("mean", JsonNumbers.nanToNull(s.mean()));
+        msrs.put("std", JsonNumbers.nanToNull(s.std()));
+        msrs.put("per_batch", JsonNumbers.nanToNull(s.perBatch()));
+        msrs.put("nan_batches_dropped", s.nanBatchesDropped());
+        msrs.put("nan_sources", s.nanSources());
+        out.put("msrs", msrs);
+        out.put("units", s.units());
+        out.put("cka", JsonNumbers.nanToNull(s.meanCka()));
+        List<Map<String, Object>> adjacent = new ArrayList<>();
+        for (int k = 0; k < s.adjacent().length; k++) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("from", s.units().get(k));
+            a.put("to", s.units().get(k + 1));
+            a.put("cka", JsonNumbers.nanToNull(s.adjacent()[k]));
+            adjacent.add(a);
+        }
+        out.put("adjacent", adjacent);
+        out.put("seconds", m.seconds());
+        return out;
+    }
+
+    /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem) {
+        try {
+            Files.createDirectories(dir);
+            Path png = dir.resolve(stem + "-cka.png");
+            Path json = dir.resolve(stem + "-msrs.json");
+            MsrsSummary s = m.summary();
+            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)", m.architecture().spec(), m.dataset(),
+                    m.split(), s.mean(), s.std(), s.gamma());
+            CkaHeatmap.write(new CkaMatrix(s.units(), s.meanCka(), List.of(), m.settings().batchSize()), title, png);
+            Path tmp = dir.resolve("." + json.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), toJson(m));
+            Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return List.of(png, json);
+        } catch (IOException e) {
+            throw new RedTestException("cannot write measurement files to " + dir + ": " + e.getMessage());
+        }
+    }
+
+    public static long record(ResultsDatabase db, Measurement m, String kind, Double testTop1) {
+        MsrsSummary s = m.summary();
+        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), kind, m.epoch(),
+                m.architecture().spec(), m.architecture().family().name().toLowerCase(), m.architecture().depth(),
+                m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling(),
+                m.settings().seed(), s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch(),
+                s.units(), s.meanCka(), s.adjacent(), testTop1, m.seconds(), SoftwareVersions.json()));
+    }
+
+    public static String json(Measurement m) {
+        try {
+            return JSON.writeValueAsString(toJson(m));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

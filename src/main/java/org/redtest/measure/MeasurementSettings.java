@@ -1,0 +1,19 @@
+package org.redtest.measure;
+
+import org.redtest.config.MeasureConfig;
+import org.redtest.similarity.Msrs;
+import org.redtest.zoo.Family;
+
+/** Resolved measurement options: the YAML/CLI values with SPEC section 3's family defaults filled in. */
+public record MeasurementSettings(int batches, int batchSize, String sampling, long seed, double beta, double gamma) {
+    public static MeasurementSettings from(MeasureConfig c, Family family, long experimentSeed) {
+        return new MeasurementSettings(c.batches(), c.batchSize(), c.sampling(),
+                c.seed() != null ? c.seed() : experimentSeed,
+                c.beta() != null ? c.beta() : Msrs.DEFAULT_BETA,
+                c.gamma() != null ? c.gamma() : family.defaultGamma());
+    }
+
+    public MeasurementSettings withBatches(int probeBatches) {
+        return new MeasurementSettings(probeBatches, batchSize, MeasureConfig.FIRST, seed, beta, gamma);
+    }
+}

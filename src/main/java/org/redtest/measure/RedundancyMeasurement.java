@@ -1,0 +1,52 @@
+package org.redtest.measure;
+
+import me.tongfei.progressbar.ProgressBar;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.dataset.DataSet;
+import org.redtest.data.ChannelNormalization;
+import org.redtest.data.ImageBatchIterator;
+import org.redtest.data.ImageDataset;
+import org.redtest.similarity.MsrsAccumulator;
+import org.redtest.similarity.MsrsSummary;
+import org.redtest.similarity.UnbiasedCka;
+import org.redtest.runtime.ProgressBars;
+import org.redtest.zoo.Architecture;
+import org.redtest.zoo.NetworkBlueprint;
+
+import java.util.List;
+
+/**
+ * Capture -> CKA -> MSRS for one model: for each probe batch, the units' pooled IRs, their unbiased
+ * CKA matrix and MSRS; then the mean and spread over batches (SPEC sections 1-3).
+ */
+public final class RedundancyMeasurement {
+    private RedundancyMeasurement() {
+    }
+
+    /** Selects the probe batches of {@code split} by {@code settings}, measures, and times it. */
+    public static Measurement run(ComputationGraph graph, Architecture architecture, NetworkBlueprint blueprint,
+                                  ImageDataset split, String splitName, ChannelNormalization normalization,
+                                  MeasurementSettings settings, String checkpoint, Long runId, Integer epoch) {
+        long start = System.nanoTime();
+        List<ImageDataset> batches = ProbeBatches.select(split, settings.batches(), settings.batchSize(),
+                settings.sampling(), settings.seed());
+        MsrsSummary summary = measure(graph, blueprint, batches, normalization, settings.beta(), settings.gamma());
+        return new Measurement(architecture, split.name(), splitName, settings, summary,
+                (System.nanoTime() - start) / 1e9, checkpoint, runId, epoch);
+    }
+
+    public static MsrsSummary measure(ComputationGraph graph, NetworkBlueprint blueprint, List<ImageDataset> batches,
+                                      ChannelNormalization normalization, double beta, double gamma) {
+        MsrsAccumulator accumulator = new MsrsAccumulator(beta, gamma);
+        try (UnitActivationCapture capture = UnitActivationCapture.of(graph, blueprint);
+             ProgressBar bar = ProgressBars.create("MSRS " + blueprint.spec(), batches.size(), " batch")) {
+            for (ImageDataset batch : batches) {
+                ImageBatchIterator it = new ImageBatchIterator(batch, batch.size(), false, false, normalization, 0);
+                DataSet ds = it.next();
+                accumulator.add(UnbiasedCka.matrix(capture.units(), capture.capture(ds.getFeatures())));
+                bar.step();
+            }
+        }
+        return accumulator.summarize();
+    }
+}

@@ -1,0 +1,72 @@
+package org.redtest.measure;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.redtest.RedTestException;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.NetworkBlueprint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Captures the measured units' IRs, globally average-pooled to n x C as they are produced. It runs a
+ * copy of the trained graph whose only outputs are pooling taps on the units (see
+ * {@link Dl4jGraphFactory#measurementConfiguration}), so a 1202-layer ResNet at batch 256 keeps only
+ * a few full activations alive at any time.
+ */
+public final class UnitActivationCapture implements AutoCloseable {
+    private final ComputationGraph tapped;
+    private final List<String> units;
+    private final int[] widths;
+
+    private UnitActivationCapture(ComputationGraph tapped, List<String> units, int[] widths) {
+        this.tapped = tapped;
+        this.units = units;
+        this.widths = widths;
+    }
+
+    /** Copies {@code trained}'s parameters (weights and BN statistics) layer by layer into the tapped graph. */
+    public static UnitActivationCapture of(ComputationGraph trained, NetworkBlueprint blueprint) {
+        ComputationGraph tapped = new ComputationGraph(Dl4jGraphFactory.measurementConfiguration(blueprint));
+        tapped.init();
+        for (Layer layer : trained.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer.numParams() == 0) {
+                continue;
+            }
+            Layer target = tapped.getLayer(name);
+            if (target == null || target.numParams() != layer.numParams()) {
+                throw new RedTestException("the model does not match " + blueprint.spec() + " (layer " + name
+                        + "): was the checkpoint trained with another model spec?");
+            }
+            target.setParams(layer.params());
+        }
+        var nodes = blueprint.nodesByName();
+        int[] widths = blueprint.units().stream().mapToInt(u -> nodes.get(u.vertex()).output().channels()).toArray();
+        return new UnitActivationCapture(tapped, blueprint.unitNames(), widths);
+    }
+
+    public List<String> units() {
+        return units;
+    }
+
+    /** One n x C array per unit, in unit order, detached from any workspace. */
+    public List<INDArray> capture(INDArray features) {
+        INDArray merged = tapped.outputSingle(false, features);
+        List<INDArray> irs = new ArrayList<>(widths.length);
+        long offset = 0;
+        for (int w : widths) {
+            irs.add(merged.get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + w)));
+            offset += w;
+        }
+        return irs;
+    }
+
+    @Override
+    public void close() {
+        tapped.close();
+    }
+}

@@ -1,0 +1,244 @@
+package org.redtest.similarity;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.RedTestException;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Unbiased linear CKA between all pairs of m IRs (SPEC section 2). Each IR is an n x d matrix of one
+ * batch; the engine knows nothing about where the IRs come from.
+ *
+ * <p>Two numerical details, both practically free:
+ * <ul>
+ *   <li>Every IR has its first row subtracted from all rows before its Gram matrix is formed.
+ *       HSIC_u is unchanged by K -> K + a1^T + 1a^T, which is what subtracting a common row does, but
+ *       the large common offset of ReLU or BN outputs no longer cancels catastrophically in the
+ *       sums, and a constant layer becomes exactly zero, so HSIC_u(K,K) = 0 exactly and the layer is
+ *       reported as constant instead of yielding rounding noise.</li>
+ *   <li>All sums are in double precision, whatever the IR's type.</li>
+ * </ul>
+ */
+public final class UnbiasedCka {
+    private UnbiasedCka() {
+    }
+
+    /**
+     * The fast engine: each Gram matrix once, then every pair at once as two matrix products.
+     * K~ is symmetric with a zero diagonal, so it is fully described by its strictly upper triangle
+     * u (n(n-1)/2 entries): tr(K~_i K~_j) = 2 u_i . u_j, i.e. 2 (U U^T)_ij with U's rows u_i (half
+     * the memory and work of flattening all n^2 entries), and 1^T K~_i K~_j 1 = (R R^T)_ij with R's rows
+     * K~_i 1. Memory: U is m x n(n-1)/2 doubles (157 MB for m = 601, n = 256); only one Gram matrix is
+     * alive at a time.
+     *
+     * @param names one name per IR, used in messages and in the result
+     * @param irs   n x d matrices (any numeric type), all with the same n >= 4
+     */
+    public static CkaMatrix matrix(List<String> names, List<INDArray> irs) {
+        int n = checkedSampleCount(names, irs);
+        int m = irs.size();
+        int pairs = n * (n - 1) / 2;
+        double[][] hsic = new double[m][m];
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray upperTriangles = Nd4j.create(DataType.DOUBLE, m, pairs);
+            INDArray rowSums = Nd4j.create(DataType.DOUBLE, m, n);
+            double[] sums = new double[m];
+            double[] upper = new double[pairs];
+            double[] gramRowSums = new double[n];
+            for (int i = 0; i < m; i++) {
+                double[] gram = gram(irs.get(i));
+                Arrays.fill(gramRowSums, 0.0);
+                int p = 0;
+                for (int a = 0; a < n; a++) {
+                    for (int b = a + 1; b < n; b++) {
+                        double k = gram[a * n + b];
+                        upper[p++] = k;
+                        gramRowSums[a] += k;
+                        gramRowSums[b] += k;
+                    }
+                }
+                putRow(upperTriangles, i, upper);
+                putRow(rowSums, i, gramRowSums);
+                sums[i] = Arrays.stream(gramRowSums).sum();
+            }
+            double[][] halfTraces = rowDotProducts(upperTriangles);
+            release(upperTriangles);
+            double[][] rowSumDots = rowDotProducts(rowSums);
+            release(rowSums);
+            for (int i = 0; i < m; i++) {
+                for (int j = i; j < m; j++) {
+                    hsic[i][j] = UnbiasedHsic.of(2 * halfTraces[i][j], sums[i], sums[j], rowSumDots[i][j], n);
+                }
+            }
+        }
+        return UnbiasedHsic.toCka(names, hsic, n);
+    }
+
+    /** K = X'X'^T (n x n, row-major) in double, where X' is the IR minus its first row. */
+    private static double[] gram(INDArray ir) {
+        INDArray shifted = shiftedToFirstRow(ir);
+        INDArray gram = Nd4j.gemm(shifted, shifted, false, true);
+        release(shifted);
+        double[] values = gram.data().asDouble(); // symmetric: reads the same in c or f order
+        release(gram);
+        return values;
+    }
+
+    private static void putRow(INDArray matrix, int row, double[] values) {
+        INDArray vector = Nd4j.createFromArray(values);
+        matrix.getRow(row).assign(vector);
+        release(vector);
+    }
+
+    /**
+     * The straightforward baseline, as the paper's public numpy code does it: for every pair i < j,
+     * both Gram matrices are formed again and the three HSIC values (cross and both self terms) are
+     * computed from them with ND4J operations. Same result as {@link #matrix}; used to measure the
+     * speed-up of computing each Gram matrix once and all pairs together.
+     */
+    public static CkaMatrix matrixPerPair(List<String> names, List<INDArray> irs) {
+        int n = checkedSampleCount(names, irs);
+        int m = irs.size();
+        double[][] hsic = new double[m][m];
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray offDiagonal = offDiagonalMask(n);
+            if (m == 1) {
+                INDArray gram = zeroDiagonalGram(irs.get(0), offDiagonal);
+                hsic[0][0] = hsic(gram, gram, n);
+                release(gram);
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = i + 1; j < m; j++) {
+                    INDArray k = zeroDiagonalGram(irs.get(i), offDiagonal);
+                    INDArray l = zeroDiagonalGram(irs.get(j), offDiagonal);
+                    hsic[i][j] = hsic(k, l, n);
+                    hsic[i][i] = hsic(k, k, n);
+                    hsic[j][j] = hsic(l, l, n);
+                    release(k);
+                    release(l);
+                }
+            }
+            release(offDiagonal);
+        }
+        return UnbiasedHsic.toCka(names, hsic, n);
+    }
+
+    /** HSIC_u of two zero-diagonal Gram matrices, each term with ND4J operations. */
+    private static double hsic(INDArray k, INDArray l, int n) {
+        INDArray product = k.mul(l);
+        double trace = product.sumNumber().doubleValue();
+        release(product);
+        INDArray kRowSums = k.sum(1);
+        INDArray lRowSums = l.sum(1);
+        INDArray rowProducts = kRowSums.mul(lRowSums);
+        double result = UnbiasedHsic.of(trace, kRowSums.sumNumber().doubleValue(),
+                lRowSums.sumNumber().doubleValue(), rowProducts.sumNumber().doubleValue(), n);
+        release(rowProducts);
+        release(kRowSums);
+        release(lRowSums);
+        return result;
+    }
+
+    /** K~ = X'X'^T in double with its diagonal zeroed, where X' is the IR minus its first row. */
+    private static INDArray zeroDiagonalGram(INDArray ir, INDArray offDiagonal) {
+        INDArray shifted = shiftedToFirstRow(ir);
+        INDArray gram = Nd4j.gemm(shifted, shifted, false, true);
+        release(shifted);
+        return gram.muli(offDiagonal);
+    }
+
+    /** The IR in double with its first row subtracted from every row (see the class comment). */
+    private static INDArray shiftedToFirstRow(INDArray ir) {
+        INDArray x = ir.castTo(DataType.DOUBLE);
+        INDArray shifted = x.subRowVector(x.getRow(0));
+        if (x != ir) {
+            release(x);
+        }
+        return shifted;
+    }
+
+    /** Ones everywhere except a zero diagonal: multiplying by it turns K into K~. */
+    private static INDArray offDiagonalMask(int n) {
+        double[] mask = new double[n * n];
+        Arrays.fill(mask, 1.0);
+        for (int i = 0; i < n; i++) {
+            mask[i * (n + 1)] = 0.0;
+        }
+        return Nd4j.create(mask, new long[] {n, n}, DataType.DOUBLE);
+    }
+
+    /** rows rows^T, as a Java matrix. */
+    private static double[][] rowDotProducts(INDArray rows) {
+        INDArray product = Nd4j.gemm(rows, rows, false, true);
+        double[][] out = product.toDoubleMatrix();
+        release(product);
+        return out;
+    }
+
+    /** Frees native memory now rather than at the next GC; views and workspace arrays are left alone. */
+    private static void release(INDArray array) {
+        if (array != null && array.closeable()) {
+            array.close();
+        }
+    }
+
+    /** Validates the IRs and returns their common sample count n. */
+    private static int checkedSampleCount(List<String> names, List<INDArray> irs) {
+        if (names.size() != irs.size()) {
+            throw new IllegalArgumentException(names.size() + " names for " + irs.size() + " IRs");
+        }
+        if (irs.isEmpty()) {
+            throw new IllegalArgumentException("no IRs to compare");
+        }
+        long n = -1;
+        String first = null;
+        for (int i = 0; i < irs.size(); i++) {
+            INDArray ir = irs.get(i);
+            String name = names.get(i);
+            if (ir.rank() != 2) {
+                throw new RedTestException("layer " + name + ": CKA needs an n x d IR (pool 4-D IRs first), got shape "
+                        + Arrays.toString(ir.shape()));
+            }
+            if (ir.size(1) == 0) {
+                throw new RedTestException("layer " + name + ": IR has no features (shape "
+                        + Arrays.toString(ir.shape()) + ")");
+            }
+            if (n < 0) {
+                n = ir.size(0);
+                first = name;
+            } else if (ir.size(0) != n) {
+                throw new RedTestException("layer " + name + " has " + ir.size(0) + " samples but layer " + first
+                        + " has " + n + ": all IRs must come from the same batch");
+            }
+        }
+        if (n < 4) {
+            throw new RedTestException("unbiased CKA needs at least 4 samples, got " + n);
+        }
+        if (n > 46_340) {
+            throw new RedTestException("unbiased CKA over " + n + " samples needs n x n Gram matrices that are too large;"
+                    + " use batches of at most 46340 samples");
+        }
+        for (int i = 0; i < irs.size(); i++) {
+            if (!isFinite(irs.get(i))) {
+                throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
+            }
+        }
+        return (int) n;
+    }
+
+    private static boolean isFinite(INDArray ir) {
+        if (!ir.dataType().isFPType()) {
+            return true;
+        }
+        INDArray nan = ir.isNaN();
+        INDArray infinite = ir.isInfinite();
+        boolean finite = !nan.any() && !infinite.any();
+        release(nan);
+        release(infinite);
+        return finite;
+    }
+}

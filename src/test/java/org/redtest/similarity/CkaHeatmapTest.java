@@ -1,0 +1,66 @@
+package org.redtest.similarity;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CkaHeatmapTest {
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir
+    Path dir;
+
+    /** A block-structured matrix like a ResNet's: high CKA within a stage, low across. */
+    static CkaMatrix blocks(int m, int nanUnit) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            names.add(i == 0 ? "stem" : "block" + i);
+        }
+        double[][] v = new double[m][m];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+                boolean sameStage = (i * 3 / m) == (j * 3 / m);
+                v[i][j] = i == j ? 1 : (sameStage ? 0.95 : 0.6) - 0.01 * Math.abs(i - j);
+            }
+        }
+        List<String> constant = new ArrayList<>();
+        if (nanUnit >= 0) {
+            for (int k = 0; k < m; k++) {
+                v[nanUnit][k] = Double.NaN;
+                v[k][nanUnit] = Double.NaN;
+            }
+            constant.add(names.get(nanUnit));
+        }
+        return new CkaMatrix(names, v, constant, 256);
+    }
+
+    @Test
+    void writesAPngIntoNewDirectories() throws Exception {
+        Path png = dir.resolve("plots/nested/resnet20.png");
+        CkaHeatmap.write(blocks(10, 4), "ResNet-20, MSRS 12.3", png);
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 1000);
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(bytes, 8));
+    }
+
+    @Test
+    void manyUnitsGetSparseLabels() throws Exception {
+        Path png = dir.resolve("big.png");
+        CkaHeatmap.write(blocks(200, -1), "200 units", png);
+        assertArrayEquals(PNG_SIGNATURE, Arrays.copyOf(Files.readAllBytes(png), 8));
+
+        List<String> labels = CkaHeatmap.tickLabels(List.of("a", "b", "c", "d", "e"), 2);
+        assertEquals("a", labels.get(0));
+        assertEquals("d", labels.get(3));
+        assertTrue(labels.get(1).isBlank() && labels.get(2).isBlank());
+    }
+}
