@@ -1,6 +1,9 @@
 package org.redtest.cli;
 
+import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
+import org.redtest.bench.MsrsMemoryBenchmark;
+import org.redtest.bench.MsrsOverheadBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -10,7 +13,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
-        subcommands = {BenchCommand.CpuPath.class})
+        subcommands = {BenchCommand.CpuPath.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
+                BenchCommand.MsrsMemory.class})
 final class BenchCommand {
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
             description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.")
@@ -28,6 +32,62 @@ final class BenchCommand {
         public Integer call() {
             Console.logComputePath();
             new CpuPathBenchmark(model, batchSize, batches).run(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "cka-engine", mixinStandardHelpOptions = true,
+            description = "All-pairs CKA engine against the per-pair method, 55 IRs of ResNet-110 widths.")
+    static final class CkaEngine implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--n", defaultValue = "256", description = "Samples per IR (default ${DEFAULT-VALUE}).")
+        int n;
+
+        @Override
+        public Integer call() {
+            Console.logComputePath();
+            CkaEngineBenchmark.run(n, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "msrs-overhead", mixinStandardHelpOptions = true,
+            description = "MSRS measurement time over plain inference time on the same Fashion-MNIST images.")
+    static final class MsrsOverhead implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", defaultValue = "resnet56", description = "Model spec (default ${DEFAULT-VALUE}).")
+        String model;
+        @Option(names = "--batches", defaultValue = "10", description = "Batches (default ${DEFAULT-VALUE}).")
+        int batches;
+        @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Override
+        public Integer call() {
+            Console.logComputePath();
+            MsrsOverheadBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "msrs-memory", mixinStandardHelpOptions = true,
+            description = "Peak process memory while measuring MSRS of a deep model (default ResNet-1202 at batch 256).")
+    static final class MsrsMemory implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", defaultValue = "resnet1202", description = "Model spec (default ${DEFAULT-VALUE}).")
+        String model;
+        @Option(names = "--batches", defaultValue = "2", description = "Batches (default ${DEFAULT-VALUE}).")
+        int batches;
+        @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Override
+        public Integer call() {
+            Console.logComputePath();
+            MsrsMemoryBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
             return 0;
         }
     }

@@ -33,6 +33,7 @@ public final class TrainingRedundancyPlot {
             acc.setYAxisGroup(1);
             acc.setMarker(SeriesMarkers.DIAMOND);
             chart.setYAxisGroupTitle(1, "test top-1 (%)");
+            chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         }
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());

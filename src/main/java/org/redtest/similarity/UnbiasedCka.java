@@ -8,6 +8,7 @@ import org.redtest.RedTestException;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Unbiased linear CKA between all pairs of m IRs (SPEC section 2). Each IR is an n x d matrix of one
@@ -32,8 +33,8 @@ public final class UnbiasedCka {
      * K~ is symmetric with a zero diagonal, so it is fully described by its strictly upper triangle
      * u (n(n-1)/2 entries): tr(K~_i K~_j) = 2 u_i . u_j, i.e. 2 (U U^T)_ij with U's rows u_i (half
      * the memory and work of flattening all n^2 entries), and 1^T K~_i K~_j 1 = (R R^T)_ij with R's rows
-     * K~_i 1. Memory: U is m x n(n-1)/2 doubles (157 MB for m = 601, n = 256); only one Gram matrix is
-     * alive at a time.
+     * K~_i 1. Memory: U is m x n(n-1)/2 doubles (157 MB for m = 601, n = 256), plus the Java copies of
+     * at most {@code GRAM_CHUNK} triangles being formed.
      *
      * @param names one name per IR, used in messages and in the result
      * @param irs   n x d matrices (any numeric type), all with the same n >= 4
@@ -47,23 +48,31 @@ public final class UnbiasedCka {
             INDArray upperTriangles = Nd4j.create(DataType.DOUBLE, m, pairs);
             INDArray rowSums = Nd4j.create(DataType.DOUBLE, m, n);
             double[] sums = new double[m];
-            double[] upper = new double[pairs];
-            double[] gramRowSums = new double[n];
-            for (int i = 0; i < m; i++) {
-                double[] gram = gram(irs.get(i));
-                Arrays.fill(gramRowSums, 0.0);
-                int p = 0;
-                for (int a = 0; a < n; a++) {
-                    for (int b = a + 1; b < n; b++) {
-                        double k = gram[a * n + b];
-                        upper[p++] = k;
-                        gramRowSums[a] += k;
-                        gramRowSums[b] += k;
-                    }
+            // Gram triangles are formed in plain Java, a few IRs per core at a time: with pooled IRs
+            // (d up to a few hundred) the dispatch cost of many small ND4J calls dominated the arithmetic.
+            for (int from = 0; from < m; from += GRAM_CHUNK) {
+                int first = from;
+                int to = Math.min(m, from + GRAM_CHUNK);
+                double[][] samples = new double[to - from][];
+                for (int i = from; i < to; i++) {
+                    samples[i - from] = contiguousDoubles(irs.get(i));
                 }
-                putRow(upperTriangles, i, upper);
-                putRow(rowSums, i, gramRowSums);
-                sums[i] = Arrays.stream(gramRowSums).sum();
+                double[][] upper = new double[to - from][];
+                double[][] gramRowSums = new double[to - from][];
+                IntStream.range(from, to).parallel().forEach(i -> {
+                    double[] x = samples[i - first];
+                    if (!allFinite(x)) {
+                        throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
+                    }
+                    upper[i - first] = new double[pairs];
+                    gramRowSums[i - first] = new double[n];
+                    shiftedGramTriangle(x, n, (int) irs.get(i).size(1), upper[i - first], gramRowSums[i - first]);
+                });
+                for (int i = from; i < to; i++) {
+                    putRow(upperTriangles, i, upper[i - from]);
+                    putRow(rowSums, i, gramRowSums[i - from]);
+                    sums[i] = Arrays.stream(gramRowSums[i - from]).sum();
+                }
             }
             double[][] halfTraces = rowDotProducts(upperTriangles);
             release(upperTriangles);
@@ -78,14 +87,51 @@ public final class UnbiasedCka {
         return UnbiasedHsic.toCka(names, hsic, n);
     }
 
-    /** K = X'X'^T (n x n, row-major) in double, where X' is the IR minus its first row. */
-    private static double[] gram(INDArray ir) {
-        INDArray shifted = shiftedToFirstRow(ir);
-        INDArray gram = Nd4j.gemm(shifted, shifted, false, true);
-        release(shifted);
-        double[] values = gram.data().asDouble(); // symmetric: reads the same in c or f order
-        release(gram);
+    /** IRs whose Gram triangles are held in memory together (bounds memory for 600-unit models). */
+    private static final int GRAM_CHUNK = 32;
+
+    /** The IR's values, row-major, in double (a copy; views such as column slices are handled). */
+    private static double[] contiguousDoubles(INDArray ir) {
+        INDArray c = ir.dup('c');
+        double[] values = c.data().asDouble();
+        release(c);
         return values;
+    }
+
+    private static boolean allFinite(double[] x) {
+        for (double v : x) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * With X' = X minus its first row (see the class comment): the strictly upper triangle of
+     * K = X' X'^T, row by row, into {@code upper}, and the row sums of K~ into {@code rowSums}.
+     */
+    private static void shiftedGramTriangle(double[] x, int n, int d, double[] upper, double[] rowSums) {
+        double[] s = new double[n * d];
+        for (int a = 0; a < n; a++) {
+            for (int k = 0; k < d; k++) {
+                s[a * d + k] = x[a * d + k] - x[k];
+            }
+        }
+        int p = 0;
+        for (int a = 0; a < n; a++) {
+            int ra = a * d;
+            for (int b = a + 1; b < n; b++) {
+                int rb = b * d;
+                double dot = 0;
+                for (int k = 0; k < d; k++) {
+                    dot += s[ra + k] * s[rb + k];
+                }
+                upper[p++] = dot;
+                rowSums[a] += dot;
+                rowSums[b] += dot;
+            }
+        }
     }
 
     private static void putRow(INDArray matrix, int row, double[] values) {
@@ -102,6 +148,11 @@ public final class UnbiasedCka {
      */
     public static CkaMatrix matrixPerPair(List<String> names, List<INDArray> irs) {
         int n = checkedSampleCount(names, irs);
+        for (int i = 0; i < irs.size(); i++) {
+            if (!isFinite(irs.get(i))) {
+                throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
+            }
+        }
         int m = irs.size();
         double[][] hsic = new double[m][m];
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -221,11 +272,6 @@ public final class UnbiasedCka {
         if (n > 46_340) {
             throw new RedTestException("unbiased CKA over " + n + " samples needs n x n Gram matrices that are too large;"
                     + " use batches of at most 46340 samples");
-        }
-        for (int i = 0; i < irs.size(); i++) {
-            if (!isFinite(irs.get(i))) {
-                throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
-            }
         }
         return (int) n;
     }

@@ -25,7 +25,7 @@ class RedTestCliTest {
     static Path dir;
     static Path cifar;
 
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
     }
 
     @BeforeAll
@@ -34,7 +34,7 @@ class RedTestCliTest {
         cifar = TinyData.writeCifar10(dir.resolve("cifar"), 8, 11);
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         CommandLine cl = RedTestCli.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -1,5 +1,6 @@
 package org.redtest.similarity;
 
+import org.redtest.testing.NpyFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;

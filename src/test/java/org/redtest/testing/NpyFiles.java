@@ -1,4 +1,4 @@
-package org.redtest.similarity;
+package org.redtest.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,11 +10,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /** Writes .npy files the way numpy.save does, for the reader's tests. */
-final class NpyFiles {
+public final class NpyFiles {
     private NpyFiles() {
     }
 
-    static Path writeFloat32(Path file, long[] shape, float[] values) throws IOException {
+    public static Path writeFloat32(Path file, long[] shape, float[] values) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             data.putFloat(v);
@@ -22,7 +22,7 @@ final class NpyFiles {
         return write(file, 1, "<f4", false, shape, data.array());
     }
 
-    static Path writeFloat64(Path file, long[] shape, double[] values) throws IOException {
+    public static Path writeFloat64(Path file, long[] shape, double[] values) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (double v : values) {
             data.putDouble(v);
@@ -31,7 +31,7 @@ final class NpyFiles {
     }
 
     /** A file of any header version, dtype text and order, with the data bytes given as is. */
-    static Path write(Path file, int major, String descr, boolean fortranOrder, long[] shape, byte[] data)
+    public static Path write(Path file, int major, String descr, boolean fortranOrder, long[] shape, byte[] data)
             throws IOException {
         String tuple = shape.length == 1 ? "(" + shape[0] + ",)"
                 : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "(", ")"));
