@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "fit-expected", mixinStandardHelpOptions = true,
         description = {"Fit expected MSRS against depth (linear and quadratic least squares) to the models measured",
-                "in the results database (latest 'msrs'/'measure' row per model), print coefficients and R^2, plot them."})
+                "in the results database (latest measurement of each trained model), print coefficients and R^2, plot them."})
 final class FitExpectedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,6 +29,8 @@ final class FitExpectedCommand implements Callable<Integer> {
     Path database;
     @Option(names = "--plot", defaultValue = "checkpoints/expected-msrs.png", description = "PNG to write (default ${DEFAULT-VALUE}).")
     Path plot;
+    @Option(names = "--include-untrained", description = "Also use models measured without a checkpoint (untrained weights).")
+    boolean includeUntrained;
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -39,7 +41,7 @@ final class FitExpectedCommand implements Callable<Integer> {
         }
         List<ExpectedMsrsFit.Group> groups;
         try (ResultsDatabase db = ResultsDatabase.open(database)) {
-            groups = ExpectedMsrsFit.fit(new MeasurementTable(db).depthPoints());
+            groups = ExpectedMsrsFit.fit(new MeasurementTable(db).depthPoints(includeUntrained));
         }
         if (groups.isEmpty()) {
             throw new RedTestException("no MSRS measurements in " + database + " (measure some models with 'redtest msrs' first)");

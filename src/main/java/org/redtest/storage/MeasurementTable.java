@@ -154,15 +154,17 @@ public final class MeasurementTable {
                              double msrsStd) {
     }
 
-    public List<DepthPoint> depthPoints() {
+    /** Trained models only (measured from a checkpoint) unless {@code includeUntrained}. */
+    public List<DepthPoint> depthPoints(boolean includeUntrained) {
         List<DepthPoint> out = new ArrayList<>();
+        String source = includeUntrained ? "" : " AND checkpoint IS NOT NULL";
         try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery("""
                 SELECT family, dataset, model_spec, depth, gamma, msrs_mean, msrs_std FROM measurements m
-                WHERE kind = 'measure' AND msrs_mean IS NOT NULL AND id = (
+                WHERE kind = 'measure' AND msrs_mean IS NOT NULL%s AND id = (
                   SELECT MAX(id) FROM measurements n WHERE n.kind = 'measure' AND n.family = m.family
                     AND n.dataset = m.dataset AND n.model_spec = m.model_spec AND n.gamma = m.gamma
-                    AND n.msrs_mean IS NOT NULL)
-                ORDER BY family, dataset, depth""")) {
+                    AND n.msrs_mean IS NOT NULL%s)
+                ORDER BY family, dataset, depth""".formatted(source, source.replace("checkpoint", "n.checkpoint")))) {
             while (rs.next()) {
                 out.add(new DepthPoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5),
                         rs.getDouble(6), rs.getDouble(7)));

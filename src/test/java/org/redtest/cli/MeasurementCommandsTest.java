@@ -59,8 +59,14 @@ class MeasurementCommandsTest {
             var curve = new MeasurementTable(db).trainingCurve(id);
             assertEquals(2, curve.size(), "one probe per epoch");
             assertTrue(curve.get(1).top1() != null);
-            assertEquals(1, new MeasurementTable(db).depthPoints().size());
+            assertEquals(1, new MeasurementTable(db).depthPoints(false).size());
         }
+        Path plot = dir.resolve("fit.png");
+        RedTestCliTest.Result fit = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot", plot.toString());
+        assertEquals(0, fit.exitCode(), fit.err());
+        assertTrue(fit.out().contains("resnet / cifar10 (gamma 0.8): 1 model(s) at depths [8]"), fit.out());
+        assertTrue(fit.out().contains("linear:    needs 2 depths"), fit.out());
+        assertTrue(Files.size(plot) > 0);
     }
 
     @Test
