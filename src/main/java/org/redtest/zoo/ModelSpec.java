@@ -89,18 +89,21 @@ public final class ModelSpec {
 
     private static Architecture parseNats(String spec, String options, String arch) {
         int c = NatsArchitecture.DEFAULT_CHANNELS;
-        int n = NatsArchitecture.DEFAULT_CELLS;
+        List<Integer> n = List.of(NatsArchitecture.DEFAULT_CELLS, NatsArchitecture.DEFAULT_CELLS, NatsArchitecture.DEFAULT_CELLS);
         if (options != null && !options.isBlank()) {
             for (String option : options.split(",")) {
                 String[] kv = option.trim().split("=");
-                if (kv.length != 2 || !kv[1].trim().matches("\\d+")) {
-                    throw new RedTestException("invalid model spec '" + spec + "': NATS options read C=<int>,N=<int>");
-                }
-                int value = Integer.parseInt(kv[1].trim());
-                switch (kv[0].trim().toUpperCase()) {
-                    case "C" -> c = value;
-                    case "N" -> n = value;
-                    default -> throw new RedTestException("invalid model spec '" + spec + "': unknown NATS option '" + kv[0].trim() + "' (C, N)");
+                String key = kv[0].trim().toUpperCase();
+                String value = kv.length == 2 ? kv[1].trim() : "";
+                if (key.equals("C") && value.matches("\\d+")) {
+                    c = Integer.parseInt(value);
+                } else if (key.equals("N") && value.matches("\\d+")) {
+                    int cells = Integer.parseInt(value);
+                    n = List.of(cells, cells, cells);
+                } else if (key.equals("N") && value.matches("\\d+-\\d+-\\d+")) {
+                    n = java.util.Arrays.stream(value.split("-")).map(Integer::valueOf).toList();
+                } else {
+                    throw new RedTestException("invalid model spec '" + spec + "': NATS options read C=<int>,N=<int> or N=<a-b-c>");
                 }
             }
         }

@@ -6,32 +6,52 @@ import java.util.List;
 /**
  * NATS-Bench / NAS-Bench-201 topology network (SPEC section 4): stem conv + BN; N cells at C; a
  * reduction block; N cells at 2C; a reduction block; N cells at 4C; BN + ReLU; global average pool;
- * linear classifier. Cells and reduction blocks are numbered together: "cell1".."cell{3N+2}".
+ * linear classifier. Pruning may leave different cell counts per stage (N = a-b-c). Cells and reduction blocks are numbered together: "cell1".."cell{3N+2}".
  *
  * <p>Names inside cell k: edge i->j's op "cell{k}.e{i}{j}.relu/conv/bn" (or ".pool"), node j's sum
  * "cell{k}.n{j}", the cell output (its unit IR) "cell{k}". Reduction block k: "cell{k}.a.relu/conv/bn",
  * "cell{k}.b.relu/conv/bn", "cell{k}.shortcut.pool/conv", output "cell{k}".
  */
-public record NatsArchitecture(NatsCell cell, int channels, int cellsPerStage) implements Architecture {
+public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsPerStage) implements Architecture {
     public static final int DEFAULT_CHANNELS = 16;
     public static final int DEFAULT_CELLS = 5;
 
     public NatsArchitecture {
-        if (channels < 1 || cellsPerStage < 1) {
-            throw new org.redtest.RedTestException("NATS C and N must be >= 1, got C=" + channels + " N=" + cellsPerStage);
+        cellsPerStage = List.copyOf(cellsPerStage);
+        if (channels < 1 || cellsPerStage.size() != 3 || cellsPerStage.stream().anyMatch(n -> n < 0)) {
+            throw new org.redtest.RedTestException("NATS needs C >= 1 and three cell counts >= 0, got C=" + channels
+                    + " N=" + cellsPerStage);
         }
+    }
+
+    /** The benchmark skeleton: {@code cells} normal cells in each of the three stages. */
+    public NatsArchitecture(NatsCell cell, int channels, int cells) {
+        this(cell, channels, List.of(cells, cells, cells));
+    }
+
+    /** 1-based positions of the two reduction blocks in the cell numbering ("cell{k}"). */
+    public List<Integer> reductionCells() {
+        int first = cellsPerStage.get(0) + 1;
+        return List.of(first, first + cellsPerStage.get(1) + 1);
     }
 
     /** Cells and reduction blocks: all NATS networks of one skeleton share a depth. */
     @Override
     public int depth() {
-        return 3 * cellsPerStage + 2;
+        return cellsPerStage.stream().mapToInt(Integer::intValue).sum() + 2;
+    }
+
+    /** "5" for equal stages (the benchmark form), "5-1-3" after pruning. */
+    private String cellCounts() {
+        return cellsPerStage.stream().distinct().count() == 1 ? String.valueOf(cellsPerStage.get(0))
+                : cellsPerStage.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("-"));
     }
 
     @Override
     public String spec() {
-        String options = (channels == DEFAULT_CHANNELS && cellsPerStage == DEFAULT_CELLS)
-                ? "" : "[C=" + channels + ",N=" + cellsPerStage + "]";
+        String n = cellCounts();
+        String options = (channels == DEFAULT_CHANNELS && n.equals(String.valueOf(DEFAULT_CELLS)))
+                ? "" : "[C=" + channels + ",N=" + n + "]";
         return "nats" + options + ":" + cell.arch();
     }
 
@@ -52,7 +72,7 @@ public record NatsArchitecture(NatsCell cell, int channels, int cellsPerStage) i
             if (stage > 0) {
                 x = reductionBlock(b, "cell" + (++k), x, width);
             }
-            for (int i = 0; i < cellsPerStage; i++) {
+            for (int i = 0; i < cellsPerStage.get(stage); i++) {
                 x = cell(b, "cell" + (++k), x);
             }
         }

@@ -1,0 +1,36 @@
+package org.redtest.pruning;
+
+import org.redtest.zoo.Architecture;
+import org.redtest.zoo.NatsArchitecture;
+import org.redtest.zoo.ResNetArchitecture;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which measured units are prunable (SPEC section 5): ResNet BasicBlocks (not the stem), VGG
+ * conv units, NATS normal cells (not the stem, not the two reduction blocks).
+ */
+public final class PrunableUnits {
+    private PrunableUnits() {
+    }
+
+    /**
+     * @param units    the architecture's measured units, in order
+     * @param adjacent adjacent[k] = CKA(unit k, unit k+1), averaged over the measurement batches
+     */
+    public static List<PrunableUnit> of(Architecture architecture, List<String> units, double[] adjacent) {
+        List<Integer> reductions = architecture instanceof NatsArchitecture n ? n.reductionCells() : List.of();
+        List<PrunableUnit> out = new ArrayList<>();
+        for (int k = 0; k < units.size(); k++) {
+            String name = units.get(k);
+            if (name.equals("stem") || reductions.stream().anyMatch(r -> name.equals("cell" + r))) {
+                continue;
+            }
+            String group = architecture instanceof ResNetArchitecture ? name.substring(0, name.indexOf('.')) : "";
+            boolean last = k == units.size() - 1;
+            out.add(new PrunableUnit(name, group, last, last ? Double.NaN : adjacent[k]));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package org.redtest.pruning;
+
+import org.junit.jupiter.api.Test;
+import org.redtest.RedTestException;
+import org.redtest.zoo.ModelSpec;
+
+import java.util.Comparator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class UnitSelectionTest {
+    // resnet:2-2-2 units: stem s1.b1 s1.b2 s2.b1 s2.b2 s3.b1 s3.b2; adjacent[k] = CKA(unit k, unit k+1)
+    private static final List<String> UNITS = ModelSpec.parse("resnet:2-2-2").blueprint(
+            new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
+    private static final double[] ADJ = {0.5, 0.95, 0.2, 0.97, 0.99, 0.92};
+
+    private static List<PrunableUnit> units() {
+        return PrunableUnits.of(ModelSpec.parse("resnet:2-2-2"), UNITS, ADJ);
+    }
+
+    @Test
+    void stemIsNotPrunableAndTheLastUnitIsKept() {
+        List<PrunableUnit> u = units();
+        assertEquals(6, u.size());
+        assertEquals("s1.b1", u.get(0).name());
+        assertEquals(0.95, u.get(0).adjacentCka());
+        assertEquals(true, u.get(5).last());
+    }
+
+    @Test
+    void thresholdDropsUnitsAtOrAboveTauButKeepsOneBlockPerStage() {
+        // c >= 0.9: s1.b1 (0.95), s2.b1 (0.97), s2.b2 (0.99), s3.b1 (0.92); stage 2 must keep one block
+        int count = UnitSelection.thresholdCount(units(), 0.9);
+        assertEquals(4, count);
+        assertEquals(List.of("s1.b1", "s2.b2", "s3.b1"), UnitSelection.drop(units(), UnitSelection.byAdjacentCka(), count));
+    }
+
+    @Test
+    void budgetKeepsTheLeastRedundant() {
+        int count = UnitSelection.budgetCount(units(), 4);
+        assertEquals(List.of("s2.b2", "s2.b1").size(), count);
+        assertEquals(List.of("s1.b1", "s2.b2"), UnitSelection.drop(units(), UnitSelection.byAdjacentCka(), count));
+        assertThrows(RedTestException.class, () -> UnitSelection.budgetCount(units(), 0));
+    }
+
+    @Test
+    void anyPreferenceRespectsTheRules() {
+        List<String> dropped = UnitSelection.drop(units(), Comparator.comparing(PrunableUnit::name).reversed(), 6);
+        assertEquals(List.of("s1.b2", "s2.b2", "s3.b1"), dropped, "one block per stage and the last stay");
+    }
+
+    @Test
+    void natsReductionBlocksAreNotPrunable() {
+        var arch = ModelSpec.parse("nats[C=4,N=2]:|skip_connect~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|");
+        List<String> units = arch.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
+        List<PrunableUnit> u = PrunableUnits.of(arch, units, new double[units.size() - 1]);
+        assertEquals(List.of("cell1", "cell2", "cell4", "cell5", "cell7", "cell8"), u.stream().map(PrunableUnit::name).toList());
+    }
+}
