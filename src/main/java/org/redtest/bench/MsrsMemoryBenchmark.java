@@ -60,7 +60,7 @@ public final class MsrsMemoryBenchmark {
     }
 
     /** VmHWM (peak resident set) and VmRSS of this process, from /proc. */
-    static String memory() {
+    public static String memory() {
         try {
             long hwm = 0;
             long rss = 0;

@@ -4,6 +4,7 @@ import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
+import org.redtest.bench.PruneMemoryBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
         subcommands = {BenchCommand.CpuPath.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
-                BenchCommand.MsrsMemory.class})
+                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class})
 final class BenchCommand {
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
             description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.")
@@ -88,6 +89,24 @@ final class BenchCommand {
         public Integer call() {
             Console.logComputePath();
             MsrsMemoryBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "prune-memory", mixinStandardHelpOptions = true,
+            description = "Process memory after each of many prune-and-rebuild rounds in one process.")
+    static final class PruneMemory implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", defaultValue = "resnet56", description = "Model spec (default ${DEFAULT-VALUE}).")
+        String model;
+        @Option(names = "--rounds", defaultValue = "20", description = "Rounds (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            Console.logComputePath();
+            PruneMemoryBenchmark.run(model, rounds, spec.commandLine().getOut());
             return 0;
         }
     }

@@ -17,17 +17,20 @@ import java.util.List;
  * data: {dataset: fashion-mnist, train_per_class: 500, test_limit: 2000}
  * training: {epochs: 3, batch_size: 128, learning_rate: 0.05}
  * measure: {batches: 10, batch_size: 256}
- * stages: [train, evaluate, measure]
+ * prune: {tau: 0.9, finetune_epochs: 10}
+ * stages: [train, evaluate, measure, prune]
  * </pre>
  */
 public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
-                               MeasureConfig measure, List<String> stages, String outputDir, String database) {
-    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure");
+                               MeasureConfig measure, PruneConfig prune, List<String> stages, String outputDir,
+                               String database) {
+    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure", "prune");
 
     public ExperimentConfig {
         seed = seed == null ? 42L : seed;
         training = training == null ? TrainingConfig.defaults() : training;
         measure = measure == null ? MeasureConfig.defaults() : measure;
+        prune = prune == null ? PruneConfig.defaults() : prune;
         stages = stages == null ? List.of("train", "evaluate") : List.copyOf(stages);
         outputDir = outputDir == null ? "checkpoints" : outputDir;
     }
@@ -49,6 +52,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         data.validate();
         training.validate();
         measure.validate();
+        prune.validate(stages.contains("prune"));
         if (stages.isEmpty()) {
             throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
         }

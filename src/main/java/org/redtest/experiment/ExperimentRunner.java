@@ -55,6 +55,10 @@ public final class ExperimentRunner {
                         out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
                                 cfg.model(), e.samples(), data.test().name(), e.top1(), e.top5(), e.loss());
                     }
+                    case "prune" -> {
+                        graph = graph != null ? graph : trainedModel(store, stage);
+                        PruneStage.run(loaded, graph, data, db, runId, out);
+                    }
                     case "measure" -> {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         MeasureStage.run(cfg, graph, data, db, runId, store.modelFile().toString(), testTop1, out);

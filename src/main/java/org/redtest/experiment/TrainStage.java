@@ -101,7 +101,7 @@ public final class TrainStage {
         return new RunMetadata(cfg.name(), ModelSpec.parse(cfg.model()).spec(),
                 new Shape(train.channels(), train.height(), train.width()).toString(), train.numClasses(), cfg.data(),
                 data.normalization().mean(), data.normalization().std(), cfg.seed(), loaded.hash(),
-                cfg.training().epochs());
+                cfg.training().epochs(), cfg.training());
     }
 
     /** A checkpoint of another model (edited config, foreign file) must not be trained on silently. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import org.redtest.RedTestException;
 import org.redtest.data.ChannelNormalization;
+import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
 
 import java.nio.file.Files;
@@ -12,11 +13,12 @@ import java.nio.file.Path;
 
 /**
  * What a checkpoint needs besides its weights to be used again ({@code run.json} beside
- * {@code model.zip}): the model spec, input shape, class count, the data and its normalisation.
+ * {@code model.zip}): the model spec, input shape, class count, the data and its normalisation, and
+ * the training recipe (which fine-tuning after pruning reuses).
  */
 public record RunMetadata(String name, String modelSpec, String inputShape, int classes, DataSpec data,
                           double[] normalizationMean, double[] normalizationStd, long seed, String configHash,
-                          int epochsPlanned) {
+                          int epochsPlanned, TrainingConfig training) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

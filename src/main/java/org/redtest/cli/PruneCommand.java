@@ -1,0 +1,103 @@
+package org.redtest.cli;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.RedTestException;
+import org.redtest.config.MeasureConfig;
+import org.redtest.config.PruneConfig;
+import org.redtest.config.TrainingConfig;
+import org.redtest.data.DataLoader;
+import org.redtest.data.LoadedData;
+import org.redtest.measure.MeasurementSettings;
+import org.redtest.pruning.PruningOutcome;
+import org.redtest.pruning.PruningPipeline;
+import org.redtest.pruning.PruningReport;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.RunMetadata;
+import org.redtest.zoo.Architecture;
+import org.redtest.zoo.ModelSpec;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = {"CKA-guided layer pruning of a trained model (SPEC section 5): select units, rebuild with the",
+                "trained weights, fine-tune (resumable), report before/after beside baselines that drop as many units."})
+final class PruneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train (with its run.json).")
+    Path checkpoint;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Criterion criterion;
+
+    static final class Criterion {
+        @Option(names = "--tau", description = "Threshold mode: drop unit k when CKA(unit k, unit k+1) >= tau.")
+        Double tau;
+        @Option(names = "--keep", description = "Budget mode: keep the K least redundant prunable units.")
+        Integer keep;
+    }
+
+    @Option(names = "--method", defaultValue = "cka", description = "cka, random or linear-probe (default ${DEFAULT-VALUE}).")
+    String method;
+    @Option(names = "--baselines", split = ",", defaultValue = "random,linear-probe",
+            description = "Baselines run beside it, comma-separated, or 'none' (default ${DEFAULT-VALUE}).")
+    List<String> baselines;
+    @Option(names = "--finetune-epochs", defaultValue = "10", description = "Fine-tuning epochs (default ${DEFAULT-VALUE}).")
+    int finetuneEpochs;
+    @Option(names = "--lr", description = "Fine-tuning learning rate (default: the run's training recipe).")
+    Double learningRate;
+    @Option(names = "--batches", defaultValue = "10", description = "Measurement batches (default ${DEFAULT-VALUE}).")
+    int batches;
+    @Option(names = "--batch-size", defaultValue = "256", description = "Measurement batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--db", description = "Results database (default checkpoints/redtest.db).")
+    Path database;
+    @Option(names = "--json", description = "Print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(checkpoint)) {
+            throw new RedTestException("checkpoint not found: " + checkpoint);
+        }
+        RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
+                "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
+        List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
+        PruneConfig prune = new PruneConfig(method, criterion.tau, criterion.keep, extra, finetuneEpochs, learningRate,
+                null).validate(true);
+        MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
+        Architecture architecture = ModelSpec.parse(run.modelSpec());
+        Console.logComputePath();
+        ComputationGraph trained = CheckpointStore.load(checkpoint);
+        LoadedData loaded = DataLoader.load(run.data());
+        LoadedData data = new LoadedData(loaded.train(), loaded.test(), run.normalization());
+        TrainingConfig recipe = run.training() != null ? run.training() : TrainingConfig.defaults();
+        Path runDir = checkpoint.toAbsolutePath().getParent();
+        PruningPipeline.Job job = new PruningPipeline.Job(run.name(), runDir, trained, architecture, data, run.data(),
+                recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune, run.seed(),
+                run.configHash());
+        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+            List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
+            PruningReport.record(db, db.runId(run.name()).orElse(null), outcomes);
+            Path file = PruningReport.writeJson(outcomes, runDir.resolve("pruning-" + prune.criterion() + ".json"));
+            var out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Console.json(outcomes.stream().map(PruningReport::json).toList()));
+            } else {
+                out.print(PruningReport.table(outcomes));
+                out.println("pruning report: " + file);
+            }
+        }
+        return 0;
+    }
+}

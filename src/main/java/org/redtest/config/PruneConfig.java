@@ -1,0 +1,74 @@
+package org.redtest.config;
+
+import org.redtest.RedTestException;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code prune} section (SPEC section 5). Exactly one of {@code tau} (threshold mode: drop unit
+ * k when its CKA with unit k+1 is >= tau) and {@code keep} (budget mode: keep the K least redundant
+ * units). {@code method} chooses the units; the {@code baselines} drop as many units by their own
+ * criterion, through the same rebuild and fine-tuning, for the side-by-side report.
+ */
+public record PruneConfig(String method, Double tau, Integer keep, List<String> baselines, Integer finetuneEpochs,
+                          Double learningRate, Integer probeTrainImages) {
+    public static final String CKA = "cka";
+    public static final String RANDOM = "random";
+    public static final String LINEAR_PROBE = "linear-probe";
+    public static final List<String> METHODS = List.of(CKA, RANDOM, LINEAR_PROBE);
+
+    public PruneConfig {
+        method = method == null ? CKA : method.toLowerCase(Locale.ROOT);
+        baselines = baselines == null ? List.of(RANDOM, LINEAR_PROBE)
+                : baselines.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList();
+        finetuneEpochs = finetuneEpochs == null ? 10 : finetuneEpochs;
+        probeTrainImages = probeTrainImages == null ? 2560 : probeTrainImages;
+    }
+
+    public static PruneConfig defaults() {
+        return new PruneConfig(null, null, null, null, null, null, null);
+    }
+
+    /** Checks the section; {@code required} when a prune stage will run. */
+    public PruneConfig validate(boolean required) {
+        for (String m : concat(method, baselines)) {
+            if (!METHODS.contains(m)) {
+                throw new RedTestException("unknown pruning method '" + m + "'; known: " + String.join(", ", METHODS));
+            }
+        }
+        if (tau != null && keep != null) {
+            throw new RedTestException("prune.tau and prune.keep are mutually exclusive; set one");
+        }
+        if (required && tau == null && keep == null) {
+            throw new RedTestException("the prune stage needs prune.tau (threshold mode) or prune.keep (budget mode)");
+        }
+        if (tau != null && !Double.isFinite(tau)) {
+            throw new RedTestException("prune.tau must be a number, got " + tau);
+        }
+        if (keep != null && keep < 1) {
+            throw new RedTestException("prune.keep must be >= 1, got " + keep);
+        }
+        if (finetuneEpochs < 0) {
+            throw new RedTestException("prune.finetune_epochs must be >= 0, got " + finetuneEpochs);
+        }
+        if (learningRate != null && !(learningRate > 0)) {
+            throw new RedTestException("prune.learning_rate must be > 0, got " + learningRate);
+        }
+        if (probeTrainImages < 10) {
+            throw new RedTestException("prune.probe_train_images must be >= 10, got " + probeTrainImages);
+        }
+        return this;
+    }
+
+    /** A short name of the criterion for directory and report names, e.g. "tau0.9" or "keep8". */
+    public String criterion() {
+        return tau != null ? "tau" + tau : "keep" + keep;
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        java.util.ArrayList<String> all = new java.util.ArrayList<>(rest);
+        all.add(0, first);
+        return all;
+    }
+}

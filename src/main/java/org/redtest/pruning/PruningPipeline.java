@@ -1,0 +1,291 @@
+package org.redtest.pruning;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.redtest.RedTestException;
+import org.redtest.config.PruneConfig;
+import org.redtest.config.TrainingConfig;
+import org.redtest.data.ChannelNormalization;
+import org.redtest.data.DataSpec;
+import org.redtest.data.ImageBatchIterator;
+import org.redtest.data.ImageDataset;
+import org.redtest.data.LoadedData;
+import org.redtest.measure.Measurement;
+import org.redtest.measure.MeasurementReport;
+import org.redtest.measure.MeasurementSettings;
+import org.redtest.measure.ProbeBatches;
+import org.redtest.measure.RedundancyMeasurement;
+import org.redtest.measure.UnitActivationCapture;
+import org.redtest.runtime.SoftwareVersions;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.EvaluationResult;
+import org.redtest.training.Evaluator;
+import org.redtest.training.RunMetadata;
+import org.redtest.training.Trainer;
+import org.redtest.zoo.Architecture;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.LatencyMeter;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * SPEC section 5 end to end: measure the trained model, select units (CKA-guided, or a baseline
+ * dropping as many), rebuild with weight reuse, fine-tune (checkpointed, resumable), then measure
+ * accuracy, Params, FLOPs, latency and MSRS of the result. Each method works in its own directory
+ * {@code <run>/prune-<method>-<criterion>/}, whose plan.json makes a killed fine-tune resume.
+ */
+public final class PruningPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(PruningPipeline.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Everything the pipeline needs about the trained model and how to fine-tune it. */
+    public record Job(String runName, Path runDirectory, ComputationGraph trained, Architecture architecture,
+                      LoadedData data, DataSpec dataSpec, TrainingConfig recipe, MeasurementSettings measurement,
+                      PruneConfig prune, long seed, String configHash) {
+    }
+
+    private final Job job;
+    private final ResultsDatabase db;
+    private final Shape input;
+    private final int classes;
+    private final NetworkBlueprint blueprint;
+    private double[] probeAccuracies;
+
+    public PruningPipeline(Job job, ResultsDatabase db) {
+        this.job = job;
+        this.db = db;
+        ImageDataset train = job.data().train();
+        this.input = new Shape(train.channels(), train.height(), train.width());
+        this.classes = train.numClasses();
+        this.blueprint = job.architecture().blueprint(input, classes);
+    }
+
+    public List<PruningOutcome> run() {
+        PruneConfig p = job.prune();
+        ImageBatchIterator test = testIterator();
+        double top1 = Evaluator.evaluate(job.trained(), test).top1();
+        double latency = LatencyMeter.medianSeconds(job.trained(), input, 20, 51);
+        Measurement before = measure(job.trained(), job.architecture(), blueprint, "pruning: original");
+        List<PrunableUnit> units = PrunableUnits.of(job.architecture(), before.summary().units(), before.summary().adjacent());
+        int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
+        if (count == 0) {
+            LOG.warn("no unit has adjacent CKA >= {}: nothing to prune", p.tau());
+            return List.of();
+        }
+        List<PruningOutcome> outcomes = new ArrayList<>();
+        for (String method : new LinkedHashSet<>(concat(p.method(), p.baselines()))) {
+            List<String> dropped = UnitSelection.drop(units, preference(method, units, before.summary().units()), count);
+            LOG.info("{} ({}): dropping {} of {} prunable units: {}", method, p.criterion(), dropped.size(), units.size(),
+                    String.join(", ", dropped));
+            outcomes.add(pruneAndFineTune(method, dropped, units, top1, latency, before.summary().mean()));
+        }
+        return outcomes;
+    }
+
+    private Comparator<PrunableUnit> preference(String method, List<PrunableUnit> units, List<String> allUnits) {
+        switch (method) {
+            case PruneConfig.CKA:
+                return UnitSelection.byAdjacentCka();
+            case PruneConfig.RANDOM: {
+                Random r = new Random(job.seed());
+                Map<String, Double> key = new HashMap<>();
+                units.forEach(u -> key.put(u.name(), r.nextDouble()));
+                return Comparator.comparingDouble(u -> key.get(u.name()));
+            }
+            case PruneConfig.LINEAR_PROBE: {
+                double[] acc = probeAccuracies();
+                Map<String, Double> gain = new HashMap<>();
+                for (int k = 0; k < allUnits.size(); k++) {
+                    // the first unit (a VGG's conv1) is compared with chance level
+                    gain.put(allUnits.get(k), acc[k] - (k == 0 ? 1.0 / classes : acc[k - 1]));
+                }
+                LOG.info("linear-probe accuracy per unit: {}", formatAccuracies(allUnits, acc));
+                return Comparator.comparingDouble(u -> gain.get(u.name()));
+            }
+            default:
+                throw new RedTestException("unknown pruning method '" + method + "'");
+        }
+    }
+
+    /** Probes fitted on the first prune.probe_train_images training images, scored on the measurement batches. */
+    private double[] probeAccuracies() {
+        if (probeAccuracies != null) {
+            return probeAccuracies;
+        }
+        ImageDataset train = job.data().train();
+        ImageDataset probeTrain = train.firstN(Math.min(job.prune().probeTrainImages(), train.size()));
+        List<ImageDataset> testBatches = ProbeBatches.select(job.data().test(), job.measurement().batches(),
+                job.measurement().batchSize(), job.measurement().sampling(), job.measurement().seed());
+        try (UnitActivationCapture capture = UnitActivationCapture.of(job.trained(), blueprint)) {
+            Captured tr = captureAll(capture, List.of(probeTrain));
+            Captured te = captureAll(capture, testBatches);
+            probeAccuracies = LinearProbe.accuracies(tr.irs(), tr.labels(), te.irs(), te.labels(), classes);
+        }
+        return probeAccuracies;
+    }
+
+    private record Captured(List<INDArray> irs, int[] labels) {
+    }
+
+    private Captured captureAll(UnitActivationCapture capture, List<ImageDataset> sets) {
+        List<List<INDArray>> perUnit = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (ImageDataset set : sets) {
+            ImageBatchIterator it = new ImageBatchIterator(set, 256, false, false, job.data().normalization(), 0);
+            while (it.hasNext()) {
+                var batch = it.next();
+                List<INDArray> irs = capture.capture(batch.getFeatures());
+                for (int u = 0; u < irs.size(); u++) {
+                    if (perUnit.size() <= u) {
+                        perUnit.add(new ArrayList<>());
+                    }
+                    perUnit.get(u).add(irs.get(u).dup());
+                }
+            }
+            for (int label : set.labels()) {
+                labels.add(label);
+            }
+        }
+        List<INDArray> merged = perUnit.stream().map(parts -> org.nd4j.linalg.factory.Nd4j.vstack(parts.toArray(INDArray[]::new))).toList();
+        return new Captured(merged, labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private PruningOutcome pruneAndFineTune(String method, List<String> dropped, List<PrunableUnit> units,
+                                            double top1Original, double latencyOriginal, double msrsOriginal) {
+        PruneConfig p = job.prune();
+        String dirName = "prune-" + method + "-" + p.criterion();
+        CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(dirName));
+        PrunedStructure structure = PrunedStructure.of(job.architecture(), dropped);
+        NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
+        TrainingConfig recipe = fineTuneRecipe();
+        String planHash = hash(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
+        Plan plan = readPlan(store).filter(existing -> existing.hash().equals(planHash)).orElse(null);
+        ComputationGraph graph;
+        if (plan != null && store.hasModel()) {
+            LOG.info("{}: resuming the fine-tuning in {}", method, store.directory());
+            graph = store.loadModel().orElseThrow();
+        } else {
+            if (readPlan(store).isPresent()) {
+                throw new RedTestException(store.directory() + " holds another pruning plan (the model, data or "
+                        + "pruning settings changed); move it away to prune again");
+            }
+            graph = Dl4jGraphFactory.create(prunedBlueprint,
+                    new GraphSettings(job.seed(), Trainer.updater(recipe), recipe.weightDecay()));
+            WeightTransfer.Result transfer = WeightTransfer.copy(job.trained(), graph, structure);
+            double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
+            store.saveModel(graph);
+            store.writeText(CheckpointStore.METADATA_FILE, new RunMetadata(job.runName() + "/" + dirName,
+                    structure.pruned().spec(), input.toString(), classes, job.dataSpec(),
+                    job.data().normalization().mean(), job.data().normalization().std(), job.seed(), planHash,
+                    recipe.epochs(), recipe).toJson());
+            plan = new Plan(planHash, structure.pruned().spec(), dropped, transfer.reinitialized(), top1Pruned);
+            writePlan(store, plan);
+        }
+        String runName = job.runName() + "/" + dirName;
+        long runId = db.startRun(new ResultsDatabase.RunStart(runName, "finetune", null, planHash, job.seed(),
+                job.data().train().name(), structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
+                recipe.epochs(), SoftwareVersions.json()));
+        ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
+                job.dataSpec().augmentOrDefault(), job.data().normalization(), job.seed());
+        Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
+        EvaluationResult after = tuned.evaluation();
+        db.finishRun(runId, after.top1(), after.top5(), after.loss(),
+                db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
+        Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
+        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure");
+        double latencyPruned = LatencyMeter.medianSeconds(graph, input, 20, 51);
+        graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
+        Map<String, Double> cka = new HashMap<>();
+        units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
+        return new PruningOutcome(method, job.prune().criterion(), job.architecture().spec(), structure.pruned().spec(),
+                dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
+                recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
+                blueprint.flops(), prunedBlueprint.flops(), latencyOriginal, latencyPruned, msrsOriginal,
+                msrsAfter.summary().mean(), store.directory());
+    }
+
+    /** The experiment's training recipe with the fine-tuning epochs (and learning rate, if given). */
+    private TrainingConfig fineTuneRecipe() {
+        TrainingConfig t = job.recipe();
+        PruneConfig p = job.prune();
+        return new TrainingConfig(p.finetuneEpochs(), t.batchSize(),
+                p.learningRate() != null ? p.learningRate() : t.learningRate(), t.momentum(), t.weightDecay(),
+                t.lrMilestones(), t.lrGamma(), t.evalBatchSize());
+    }
+
+    private Measurement measure(ComputationGraph graph, Architecture architecture, NetworkBlueprint bp, String what) {
+        ImageDataset split = job.data().test();
+        Measurement m = RedundancyMeasurement.run(graph, architecture, bp, split, "test", job.data().normalization(),
+                job.measurement(), null, null, null);
+        LOG.info("{}: {}", what, m.describe());
+        return m;
+    }
+
+    private ImageBatchIterator testIterator() {
+        ChannelNormalization n = job.data().normalization();
+        return new ImageBatchIterator(job.data().test(), job.recipe().evalBatchSize(), false, false, n, 0);
+    }
+
+    /** What a pruning directory was made for, and the accuracy right after pruning (before fine-tuning). */
+    record Plan(String hash, String prunedSpec, List<String> dropped, List<String> reinitialized, double top1Pruned) {
+    }
+
+    private static java.util.Optional<Plan> readPlan(CheckpointStore store) {
+        return store.readText("plan.json").map(text -> {
+            try {
+                return JSON.readValue(text, Plan.class);
+            } catch (IOException e) {
+                throw new RedTestException("pruning plan " + store.directory().resolve("plan.json") + " is unreadable: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+            }
+        });
+    }
+
+    private static void writePlan(CheckpointStore store, Plan plan) {
+        try {
+            store.writeText("plan.json", JSON.writeValueAsString(plan));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String formatAccuracies(List<String> units, double[] acc) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < units.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(units.get(i)).append(String.format(" %.3f", acc[i]));
+        }
+        return s.toString();
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(rest);
+        all.add(0, first);
+        return all;
+    }
+}

@@ -1,0 +1,106 @@
+package org.redtest.pruning;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.redtest.RedTestException;
+import org.redtest.runtime.SoftwareVersions;
+import org.redtest.storage.JsonNumbers;
+import org.redtest.storage.PruningTable;
+import org.redtest.storage.ResultsDatabase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The before/after table of pruning results, as console text, a JSON file and database rows. */
+public final class PruningReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private PruningReport() {
+    }
+
+    public static String table(List<PruningOutcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return "nothing pruned";
+        }
+        PruningOutcome first = outcomes.get(0);
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("Pruning %s (%s), fine-tuned %d epoch(s); top-1 in %%, reductions (PR) in %%%n",
+                first.originalSpec(), first.criterion(), first.finetuneEpochs()));
+        String header = String.format("%-13s %-26s %7s %7s %7s %8s %8s %8s %15s  %s%n", "method", "structure", "top-1",
+                "pruned", "tuned", "Params", "FLOPs", "Latency", "MSRS", "dropped units (adjacent CKA)");
+        s.append(header);
+        s.append(String.format("%-13s %-26s %7.2f %7s %7s %8s %8s %8s %15s%n", "original", abbreviate(first.originalSpec()),
+                first.top1Original(), "", "", "0.0", "0.0", "0.0", String.format("%.2f", first.msrsOriginal())));
+        for (PruningOutcome o : outcomes) {
+            StringBuilder dropped = new StringBuilder();
+            o.dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
+                    .append(d.unit()).append(Double.isFinite(d.adjacentCka()) ? String.format("(%.2f)", d.adjacentCka()) : ""));
+            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %8.1f %15s  %s%n", o.method(),
+                    abbreviate(o.prunedSpec()), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsReduction(),
+                    o.flopsReduction(), o.latencyReduction(), String.format("%.2f -> %.2f", o.msrsOriginal(), o.msrsPruned()),
+                    dropped));
+        }
+        return s.toString();
+    }
+
+    private static String abbreviate(String spec) {
+        return spec.length() <= 26 ? spec : spec.substring(0, 23) + "...";
+    }
+
+    public static Map<String, Object> json(PruningOutcome o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", o.method());
+        m.put("criterion", o.criterion());
+        m.put("original", o.originalSpec());
+        m.put("pruned", o.prunedSpec());
+        m.put("dropped", o.dropped().stream().map(d -> {
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("unit", d.unit());
+            u.put("adjacent_cka", JsonNumbers.nanToNull(d.adjacentCka()));
+            return u;
+        }).toList());
+        m.put("reinitialized_layers", o.reinitialized());
+        m.put("finetune_epochs", o.finetuneEpochs());
+        m.put("top1", Map.of("original", o.top1Original(), "pruned", o.top1Pruned(), "finetuned", o.top1FineTuned()));
+        m.put("params", Map.of("original", o.paramsOriginal(), "pruned", o.paramsPruned(), "reduction_pct", o.paramsReduction()));
+        m.put("flops", Map.of("original", o.flopsOriginal(), "pruned", o.flopsPruned(), "reduction_pct", o.flopsReduction()));
+        m.put("latency_s", Map.of("original", o.latencyOriginal(), "pruned", o.latencyPruned(), "reduction_pct", o.latencyReduction()));
+        Map<String, Object> msrs = new LinkedHashMap<>();
+        msrs.put("original", JsonNumbers.nanToNull(o.msrsOriginal()));
+        msrs.put("pruned", JsonNumbers.nanToNull(o.msrsPruned()));
+        m.put("msrs", msrs);
+        m.put("directory", o.directory().toString());
+        return m;
+    }
+
+    public static Path writeJson(List<PruningOutcome> outcomes, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            JSON.writeValue(file.toFile(), outcomes.stream().map(PruningReport::json).toList());
+            return file;
+        } catch (IOException e) {
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static void record(ResultsDatabase db, Long runId, List<PruningOutcome> outcomes) {
+        PruningTable table = new PruningTable(db);
+        for (PruningOutcome o : outcomes) {
+            Map<String, Object> j = json(o);
+            try {
+                table.insert(new PruningTable.Row(runId, o.method(), o.criterion(), o.originalSpec(), o.prunedSpec(),
+                        JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
+                        o.finetuneEpochs(), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsOriginal(),
+                        o.paramsPruned(), o.paramsReduction(), o.flopsOriginal(), o.flopsPruned(), o.flopsReduction(),
+                        o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(), o.msrsOriginal(), o.msrsPruned(),
+                        o.directory().toString(), SoftwareVersions.json()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package org.redtest.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtest.runtime.CpuAcceleration;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.TinyData;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.redtest.cli.RedTestCliTest.run;
+
+/** Select, rebuild, fine-tune and report, from YAML and from the prune command, on tiny CIFAR-format data. */
+class PruneCommandsTest {
+    @TempDir
+    static Path dir;
+    static Path cifar;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        CpuAcceleration.configure();
+        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 20, 9);
+    }
+
+    @Test
+    void experimentPrunesWithBaselinesAndResumesWithoutRetraining() throws Exception {
+        Path cfg = dir.resolve("p.yaml");
+        Files.writeString(cfg, """
+                name: pruned
+                model: vgg:8,8,M,16,16
+                output_dir: %s
+                data: {dataset: cifar10, dir: %s}
+                training: {epochs: 1, batch_size: 25, learning_rate: 0.02}
+                measure: {batches: 2, batch_size: 10}
+                prune: {keep: 2, finetune_epochs: 1, baselines: [random, linear-probe], probe_train_images: 40}
+                stages: [train, prune]
+                """.formatted(dir.resolve("out"), cifar));
+        RedTestCliTest.Result r = run("run", cfg.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Pruning vgg:8,8,M,16,16 (keep2)"), r.out());
+        for (String method : new String[]{"cka", "random", "linear-probe"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(method + " ") && l.contains("vgg:")), method + "\n" + r.out());
+            Path tuned = dir.resolve("out/pruned/prune-" + method + "-keep2");
+            assertTrue(Files.exists(tuned.resolve("model.zip")) && Files.exists(tuned.resolve("plan.json")), method);
+        }
+        Path report = dir.resolve("out/pruned/pruning-keep2.json");
+        JsonNode json = Console.JSON.readTree(report.toFile());
+        assertEquals(3, json.size());
+        JsonNode cka = json.get(0);
+        assertEquals("cka", cka.get("method").asText());
+        assertEquals(2, cka.get("dropped").size(), "4 convs, keep 2");
+        assertTrue(cka.get("params").get("reduction_pct").asDouble() > 0);
+        assertTrue(cka.get("dropped").get(0).get("adjacent_cka").isNumber());
+        assertEquals(json.get(0).get("dropped").size(), json.get(1).get("dropped").size(), "baselines drop as many units");
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"));
+             Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(top1_finetuned) FROM prunings")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1));
+            assertTrue(db.runId("pruned/prune-cka-keep2").isPresent(), "fine-tuning is a recorded run");
+        }
+
+        byte[] tuned = Files.readAllBytes(dir.resolve("out/pruned/prune-cka-keep2/model.zip"));
+        RedTestCliTest.Result again = run("run", cfg.toString());
+        assertEquals(0, again.exitCode(), again.err());
+        assertArrayEquals(tuned, Files.readAllBytes(dir.resolve("out/pruned/prune-cka-keep2/model.zip")),
+                "a finished fine-tune is resumed, not redone");
+    }
+
+    @Test
+    void pruneCommandOnACheckpoint() throws Exception {
+        RedTestCliTest.Result trained = run("train", "--model", "resnet:2-1-1", "--dataset", "cifar10", "--data-dir",
+                cifar.toString(), "--epochs", "1", "--batch-size", "25", "--name", "r", "--output-dir", dir.resolve("out3").toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path model = dir.resolve("out3/r/model.zip");
+        RedTestCliTest.Result r = run("prune", "--checkpoint", model.toString(), "--keep", "3", "--baselines", "none",
+                "--finetune-epochs", "0", "--batches", "1", "--batch-size", "20", "--db", dir.resolve("p3.db").toString(), "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode json = Console.JSON.readTree(r.out());
+        assertEquals(1, json.size());
+        assertEquals("resnet8", json.get(0).get("pruned").asText(), "only s1.b1 or s1.b2 can go; the last stays");
+        assertEquals(json.get(0).get("top1").get("pruned").asDouble(), json.get(0).get("top1").get("finetuned").asDouble(), 1e-9,
+                "no fine-tuning epochs: the pruned model is reported as is");
+
+        assertEquals(2, run("prune", "--checkpoint", model.toString()).exitCode(), "--tau or --keep is required");
+        RedTestCliTest.Result bad = run("prune", "--checkpoint", model.toString(), "--tau", "0.9", "--method", "magic");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("unknown pruning method 'magic'"), bad.err());
+    }
+}
