@@ -28,11 +28,13 @@ final class BenchCommand {
         int batchSize;
         @Option(names = "--batches", defaultValue = "5", description = "Timed batches per path (default ${DEFAULT-VALUE}).")
         int batches;
+        @Option(names = "--ours-only", description = "Skip the slow stock path (e.g. to profile ours).")
+        boolean oursOnly;
 
         @Override
         public Integer call() {
             Console.logComputePath();
-            new CpuPathBenchmark(model, batchSize, batches).run(spec.commandLine().getOut());
+            new CpuPathBenchmark(model, batchSize, batches, oursOnly).run(spec.commandLine().getOut());
             return 0;
         }
     }

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 final class Console {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Where commands outside an experiment record their results unless --db says otherwise. */
+    static final java.nio.file.Path DEFAULT_DATABASE = java.nio.file.Path.of("checkpoints", "redtest.db");
 
     private Console() {
     }

@@ -55,7 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RedTestException("checkpoint not found: " + checkpoint);
         }
         Optional<RunMetadata> run = RunMetadata.besides(checkpoint);
-        DataSpec spec = dataSpec(run);
+        DataSpec spec = DataChoice.resolve(run, dataset, dataDir, testLimit,
+                "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
         Console.logComputePath();
         ComputationGraph graph = CheckpointStore.load(checkpoint);
         LoadedData data = DataLoader.load(spec);
@@ -65,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
                     + data.test().name() + " has " + data.test().numClasses());
         }
-        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             String model = run.map(RunMetadata::modelSpec).orElse(null);
@@ -87,17 +88,5 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private DataSpec dataSpec(Optional<RunMetadata> run) {
-        DataSpec base = run.map(RunMetadata::data).orElse(null);
-        if (base == null && dataset == null) {
-            throw new RedTestException("no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
-        }
-        String name = dataset != null ? dataset : base.dataset();
-        String dir = dataDir != null ? dataDir : (base != null && dataset == null ? base.dir() : null);
-        Integer limit = testLimit != null ? testLimit : (base != null && dataset == null ? base.testLimit() : null);
-        Integer perClass = testLimit == null && base != null && dataset == null ? base.testPerClass() : null;
-        return new DataSpec(name, dir, null, null, limit, perClass, false).validate();
     }
 }

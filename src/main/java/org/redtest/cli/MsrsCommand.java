@@ -89,7 +89,8 @@ final class MsrsCommand implements Callable<Integer> {
         String modelSpec = source.model != null ? source.model : run.get().modelSpec();
         Architecture architecture = ModelSpec.parse(modelSpec);
         MeasureConfig measure = new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, seed, null, null).validate();
-        DataSpec dataSpec = dataSpec(run);
+        DataSpec dataSpec = DataChoice.resolve(run, dataset, dataDir, null,
+                "which data? give --dataset (fashion-mnist, cifar10, cifar100)");
         Console.logComputePath();
         LoadedData data = DataLoader.load(dataSpec);
         ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
@@ -100,7 +101,7 @@ final class MsrsCommand implements Callable<Integer> {
                 ? CheckpointStore.load(source.checkpoint)
                 : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
@@ -126,17 +127,5 @@ final class MsrsCommand implements Callable<Integer> {
             return source.checkpoint.toAbsolutePath().getParent();
         }
         return Path.of("checkpoints", "msrs", (architecture.spec() + "-" + data.test().name()).replaceAll("[^A-Za-z0-9._-]", "_"));
-    }
-
-    private DataSpec dataSpec(Optional<RunMetadata> run) {
-        DataSpec base = run.map(RunMetadata::data).orElse(null);
-        if (base == null && dataset == null) {
-            throw new RedTestException("which data? give --dataset (fashion-mnist, cifar10, cifar100)");
-        }
-        boolean sameData = dataset == null;
-        String name = sameData ? base.dataset() : dataset;
-        String dir = dataDir != null ? dataDir : (sameData ? base.dir() : null);
-        return new DataSpec(name, dir, sameData ? base.trainLimit() : null, sameData ? base.trainPerClass() : null,
-                sameData ? base.testLimit() : null, sameData ? base.testPerClass() : null, false).validate();
     }
 }

@@ -85,7 +85,7 @@ final class PruneCommand implements Callable<Integer> {
         PruningPipeline.Job job = new PruningPipeline.Job(run.name(), runDir, trained, architecture, data, run.data(),
                 recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune, run.seed(),
                 run.configHash());
-        Path dbPath = database != null ? database : Path.of("checkpoints", "redtest.db");
+        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
             PruningReport.record(db, db.runId(run.name()).orElse(null), outcomes);

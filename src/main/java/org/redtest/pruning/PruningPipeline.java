@@ -81,7 +81,6 @@ public final class PruningPipeline {
         PruneConfig p = job.prune();
         ImageBatchIterator test = testIterator();
         double top1 = Evaluator.evaluate(job.trained(), test).top1();
-        double latency = LatencyMeter.medianSeconds(job.trained(), input, 20, 51);
         Measurement before = measure(job.trained(), job.architecture(), blueprint, "pruning: original");
         List<PrunableUnit> units = PrunableUnits.of(job.architecture(), before.summary().units(), before.summary().adjacent());
         int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
@@ -94,7 +93,7 @@ public final class PruningPipeline {
             List<String> dropped = UnitSelection.drop(units, preference(method, units, before.summary().units()), count);
             LOG.info("{} ({}): dropping {} of {} prunable units: {}", method, p.criterion(), dropped.size(), units.size(),
                     String.join(", ", dropped));
-            outcomes.add(pruneAndFineTune(method, dropped, units, top1, latency, before.summary().mean()));
+            outcomes.add(pruneAndFineTune(method, dropped, units, top1, before.summary().mean()));
         }
         return outcomes;
     }
@@ -168,7 +167,7 @@ public final class PruningPipeline {
     }
 
     private PruningOutcome pruneAndFineTune(String method, List<String> dropped, List<PrunableUnit> units,
-                                            double top1Original, double latencyOriginal, double msrsOriginal) {
+                                            double top1Original, double msrsOriginal) {
         PruneConfig p = job.prune();
         String dirName = "prune-" + method + "-" + p.criterion();
         CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(dirName));
@@ -210,14 +209,14 @@ public final class PruningPipeline {
                 db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
         MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure");
-        double latencyPruned = LatencyMeter.medianSeconds(graph, input, 20, 51);
+        double[] latency = LatencyMeter.sideBySide(job.trained(), graph, input, 5, 21);
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
         return new PruningOutcome(method, job.prune().criterion(), job.architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), latencyOriginal, latencyPruned, msrsOriginal,
+                blueprint.flops(), prunedBlueprint.flops(), latency[0], latency[1], msrsOriginal,
                 msrsAfter.summary().mean(), store.directory());
     }
 

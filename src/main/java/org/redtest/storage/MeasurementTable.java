@@ -85,9 +85,9 @@ public final class MeasurementTable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
-                setNullable(ps, ++i, r.runId());
+                SqlValues.setLong(ps, ++i, r.runId());
                 ps.setString(++i, r.kind());
-                setNullable(ps, ++i, r.epoch() == null ? null : r.epoch().longValue());
+                SqlValues.setLong(ps, ++i, r.epoch() == null ? null : r.epoch().longValue());
                 ps.setString(++i, r.modelSpec());
                 ps.setString(++i, r.family());
                 ps.setInt(++i, r.depth());
@@ -100,18 +100,14 @@ public final class MeasurementTable {
                 ps.setLong(++i, r.seed());
                 ps.setDouble(++i, r.beta());
                 ps.setDouble(++i, r.gamma());
-                setDouble(ps, ++i, r.msrsMean());
-                setDouble(ps, ++i, r.msrsStd());
+                SqlValues.setReal(ps, ++i, r.msrsMean());
+                SqlValues.setReal(ps, ++i, r.msrsStd());
                 ps.setInt(++i, r.nanBatches());
                 ps.setString(++i, json(JsonNumbers.nanToNull(r.perBatch())));
                 ps.setString(++i, json(r.units()));
                 ps.setString(++i, json(JsonNumbers.nanToNull(r.cka())));
                 ps.setString(++i, json(JsonNumbers.nanToNull(r.adjacent())));
-                if (r.testTop1() == null) {
-                    ps.setNull(++i, java.sql.Types.REAL);
-                } else {
-                    ps.setDouble(++i, r.testTop1());
-                }
+                SqlValues.setReal(ps, ++i, r.testTop1());
                 ps.setDouble(++i, r.seconds());
                 ps.setString(++i, Instant.now().toString());
                 ps.setString(++i, r.versions());
@@ -182,22 +178,6 @@ public final class MeasurementTable {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void setNullable(PreparedStatement ps, int i, Long value) throws SQLException {
-        if (value == null) {
-            ps.setNull(i, java.sql.Types.INTEGER);
-        } else {
-            ps.setLong(i, value);
-        }
-    }
-
-    private static void setDouble(PreparedStatement ps, int i, double value) throws SQLException {
-        if (Double.isFinite(value)) {
-            ps.setDouble(i, value);
-        } else {
-            ps.setNull(i, java.sql.Types.REAL);
         }
     }
 

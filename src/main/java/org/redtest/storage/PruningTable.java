@@ -63,11 +63,7 @@ public final class PruningTable {
                   latency_reduction, msrs_original, msrs_pruned, directory, recorded_at, versions)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int i = 0;
-            if (r.runId() == null) {
-                ps.setNull(++i, java.sql.Types.INTEGER);
-            } else {
-                ps.setLong(++i, r.runId());
-            }
+            SqlValues.setLong(ps, ++i, r.runId());
             ps.setString(++i, r.method());
             ps.setString(++i, r.criterion());
             ps.setString(++i, r.originalSpec());
@@ -76,16 +72,16 @@ public final class PruningTable {
             ps.setString(++i, r.reinitializedJson());
             ps.setInt(++i, r.finetuneEpochs());
             for (double v : new double[]{r.top1Original(), r.top1Pruned(), r.top1FineTuned()}) {
-                setReal(ps, ++i, v);
+                SqlValues.setReal(ps, ++i, v);
             }
             ps.setLong(++i, r.paramsOriginal());
             ps.setLong(++i, r.paramsPruned());
-            setReal(ps, ++i, r.paramsReduction());
+            SqlValues.setReal(ps, ++i, r.paramsReduction());
             ps.setLong(++i, r.flopsOriginal());
             ps.setLong(++i, r.flopsPruned());
-            setReal(ps, ++i, r.flopsReduction());
+            SqlValues.setReal(ps, ++i, r.flopsReduction());
             for (double v : new double[]{r.latencyOriginal(), r.latencyPruned(), r.latencyReduction(), r.msrsOriginal(), r.msrsPruned()}) {
-                setReal(ps, ++i, v);
+                SqlValues.setReal(ps, ++i, v);
             }
             ps.setString(++i, r.directory());
             ps.setString(++i, Instant.now().toString());
@@ -93,14 +89,6 @@ public final class PruningTable {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage());
-        }
-    }
-
-    private static void setReal(PreparedStatement ps, int i, double v) throws SQLException {
-        if (Double.isFinite(v)) {
-            ps.setDouble(i, v);
-        } else {
-            ps.setNull(i, java.sql.Types.REAL);
         }
     }
 }

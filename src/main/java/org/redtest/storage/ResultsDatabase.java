@@ -252,11 +252,7 @@ public final class ResultsDatabase implements AutoCloseable {
                                         seconds, evaluated_at, versions)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int i = 0;
-            if (e.runId() == null) {
-                ps.setNull(++i, java.sql.Types.INTEGER);
-            } else {
-                ps.setLong(++i, e.runId());
-            }
+            SqlValues.setLong(ps, ++i, e.runId());
             ps.setString(++i, e.checkpoint());
             ps.setString(++i, e.modelSpec());
             ps.setString(++i, e.dataset());

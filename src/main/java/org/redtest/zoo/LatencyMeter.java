@@ -26,4 +26,22 @@ public final class LatencyMeter {
         Arrays.sort(times);
         return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
     }
+
+    /**
+     * Median latencies of two graphs measured in alternating rounds, so that machine noise (other
+     * load, frequency changes) affects both alike: the figures behind a latency reduction.
+     */
+    public static double[] sideBySide(ComputationGraph a, ComputationGraph b, Shape input, int rounds, int runsPerRound) {
+        double[] ta = new double[rounds];
+        double[] tb = new double[rounds];
+        medianSeconds(a, input, 10, 1);
+        medianSeconds(b, input, 10, 1);
+        for (int r = 0; r < rounds; r++) {
+            ta[r] = medianSeconds(a, input, 2, runsPerRound);
+            tb[r] = medianSeconds(b, input, 2, runsPerRound);
+        }
+        Arrays.sort(ta);
+        Arrays.sort(tb);
+        return new double[]{ta[rounds / 2], tb[rounds / 2]};
+    }
 }
