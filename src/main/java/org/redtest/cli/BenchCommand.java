@@ -5,6 +5,7 @@ import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
 import org.redtest.bench.PruneMemoryBenchmark;
+import org.redtest.bench.TrainingProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
         subcommands = {BenchCommand.CpuPath.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
-                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class})
+                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class})
 final class BenchCommand {
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
             description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.")
@@ -109,6 +110,26 @@ final class BenchCommand {
         public Integer call() {
             Console.logComputePath();
             PruneMemoryBenchmark.run(model, rounds, spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "profile-training", mixinStandardHelpOptions = true,
+            description = "Where a training step's time goes (JFR samples by DL4J layer and native call).")
+    static final class ProfileTraining implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--model", defaultValue = "resnet20", description = "Model spec (default ${DEFAULT-VALUE}).")
+        String model;
+        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--batches", defaultValue = "20", description = "Profiled steps (default ${DEFAULT-VALUE}).")
+        int batches;
+
+        @Override
+        public Integer call() throws Exception {
+            Console.logComputePath();
+            TrainingProfile.run(model, batchSize, batches, spec.commandLine().getOut());
             return 0;
         }
     }
