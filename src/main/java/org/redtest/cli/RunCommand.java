@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run an experiment file: its stages (train, evaluate) in order.",
+        description = {"Run an experiment file: its stages (train, evaluate, measure, prune) in order.",
                 "A killed run resumes from its last completed epoch when the same command is run again."})
 final class RunCommand implements Callable<Integer> {
     @Spec
