@@ -36,7 +36,11 @@ public final class ResultsDatabase implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            // Explicit transactions take the write lock at BEGIN, so concurrent claims serialise
+            // (see CandidateStore) instead of failing when two readers both try to upgrade.
+            org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
+            config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 30000");
                 s.execute("PRAGMA journal_mode = WAL");
