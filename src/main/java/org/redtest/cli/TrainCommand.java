@@ -81,7 +81,7 @@ final class TrainCommand implements Callable<Integer> {
             ConfigLoader.LoadedConfig file = ConfigLoader.load(source.config);
             ExperimentConfig c = file.config();
             ExperimentConfig trainOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
-                    c.measure(), c.prune(), List.of("train"), c.outputDir(), c.database());
+                    c.measure(), c.prune(), c.search(), List.of("train"), c.outputDir(), c.database());
             loaded = new ConfigLoader.LoadedConfig(trainOnly, file.text(), file.hash());
         } else {
             Flags f = source.flags;
@@ -89,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             ExperimentConfig c = new ExperimentConfig(name, f.model, f.seed,
                     new DataSpec(f.dataset, f.dataDir, f.trainLimit, f.trainPerClass, f.testLimit, null, f.noAugment ? false : null),
                     new TrainingConfig(f.epochs, f.batchSize, f.learningRate, f.momentum, f.weightDecay, f.milestones, null, null),
-                    null, null, List.of("train"), f.outputDir, f.database);
+                    null, null, null, List.of("train"), f.outputDir, f.database);
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();

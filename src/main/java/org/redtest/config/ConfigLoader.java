@@ -91,7 +91,7 @@ public final class ConfigLoader {
     public static String hash(ExperimentConfig config) {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode tree = CANONICAL_JSON.valueToTree(config);
-            tree.remove(java.util.List.of("stages", "measure", "prune", "output_dir", "database"));
+            tree.remove(java.util.List.of("stages", "measure", "prune", "search", "output_dir", "database"));
             byte[] canonical = CANONICAL_JSON.writeValueAsBytes(tree);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

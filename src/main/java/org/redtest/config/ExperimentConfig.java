@@ -22,15 +22,20 @@ import java.util.List;
  * </pre>
  */
 public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
-                               MeasureConfig measure, PruneConfig prune, List<String> stages, String outputDir,
-                               String database) {
-    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure", "prune");
+                               MeasureConfig measure, PruneConfig prune, SearchConfig search, List<String> stages,
+                               String outputDir, String database) {
+    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure", "prune", "search");
 
     public ExperimentConfig {
         seed = seed == null ? 42L : seed;
+        // a file with a search section and no model is a search experiment
+        if (stages == null && search != null && model == null) {
+            stages = List.of("search");
+        }
         training = training == null ? TrainingConfig.defaults() : training;
         measure = measure == null ? MeasureConfig.defaults() : measure;
         prune = prune == null ? PruneConfig.defaults() : prune;
+        search = search == null ? SearchConfig.defaults() : search;
         stages = stages == null ? List.of("train", "evaluate") : List.copyOf(stages);
         outputDir = outputDir == null ? "checkpoints" : outputDir;
     }
@@ -42,10 +47,13 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new RedTestException("name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
         }
-        if (model == null || model.isBlank()) {
+        boolean searchOnly = stages.stream().allMatch("search"::equals);
+        if ((model == null || model.isBlank()) && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
         }
-        ModelSpec.parse(model);
+        if (model != null) {
+            ModelSpec.parse(model);
+        }
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
         }
@@ -53,6 +61,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         training.validate();
         measure.validate();
         prune.validate(stages.contains("prune"));
+        search.validate();
         if (stages.isEmpty()) {
             throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
         }

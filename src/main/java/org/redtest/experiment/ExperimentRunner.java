@@ -59,6 +59,7 @@ public final class ExperimentRunner {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         PruneStage.run(loaded, graph, data, db, runId, out);
                     }
+                    case "search" -> SearchStage.run(cfg, data, db, out);
                     case "measure" -> {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         MeasureStage.run(cfg, graph, data, db, runId, store.modelFile().toString(), testTop1, out);

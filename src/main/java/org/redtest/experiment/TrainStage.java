@@ -21,7 +21,6 @@ import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
-import org.redtest.zoo.Op;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,9 +105,7 @@ public final class TrainStage {
 
     /** A checkpoint of another model (edited config, foreign file) must not be trained on silently. */
     static void checkMatches(ComputationGraph graph, NetworkBlueprint blueprint, CheckpointStore store) {
-        long bnStatistics = blueprint.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm)
-                .mapToLong(n -> 2L * n.output().channels()).sum();
-        long expected = blueprint.params() + bnStatistics;
+        long expected = Dl4jGraphFactory.expectedParameterCount(blueprint);
         if (graph.numParams() != expected) {
             throw new RedTestException("checkpoint " + store.modelFile() + " holds a model with " + graph.numParams()
                     + " parameters, but " + blueprint.spec() + " has " + expected + "; it was left untouched");

@@ -158,6 +158,25 @@ public final class CandidateStore {
         }
     }
 
+    /** Every finished candidate (done or degenerate) under a budget, by index. */
+    public java.util.List<Result> results(String budgetKey) {
+        java.util.List<Result> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = db.connection().prepareStatement("""
+                SELECT arch_index, arch, status, accuracy, params, flops, latency, msrs_mean, msrs_std, train_seconds
+                FROM nas_candidates WHERE budget_key = ? AND status <> 'claimed' ORDER BY arch_index""")) {
+            ps.setString(1, budgetKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Result(rs.getInt(1), rs.getString(2), rs.getString(3), real(rs, 4), rs.getLong(5),
+                            rs.getLong(6), real(rs, 7), real(rs, 8), real(rs, 9), real(rs, 10)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RedTestException("results database " + db.file() + ": cannot read candidates: " + e.getMessage());
+        }
+        return out;
+    }
+
     private static double real(ResultSet rs, int column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? Double.NaN : v;

@@ -36,6 +36,16 @@ public final class Dl4jGraphFactory {
     private Dl4jGraphFactory() {
     }
 
+    /**
+     * The number of parameters DL4J stores for a blueprint: the live nodes' trainable parameters
+     * plus every BN layer's running mean and variance.
+     */
+    public static long expectedParameterCount(NetworkBlueprint blueprint) {
+        return blueprint.liveNodes().stream()
+                .mapToLong(n -> n.params() + (n.op() instanceof Op.BatchNorm ? 2L * n.output().channels() : 0))
+                .sum();
+    }
+
     public static ComputationGraph create(NetworkBlueprint blueprint, GraphSettings settings) {
         ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
         graph.init();
@@ -55,6 +65,7 @@ public final class Dl4jGraphFactory {
      */
     public static ComputationGraphConfiguration measurementConfiguration(NetworkBlueprint blueprint) {
         ComputationGraphConfiguration.GraphBuilder g = builder(blueprint, GraphSettings.inference(0));
+        g.allowDisconnected(true); // the classifier is not an output here; this graph only runs forward
         String[] taps = new String[blueprint.units().size()];
         Map<String, Node> byName = blueprint.nodesByName();
         for (int i = 0; i < taps.length; i++) {
@@ -90,14 +101,12 @@ public final class Dl4jGraphFactory {
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .graphBuilder()
-                // A NATS node whose out-edges are all `none` is dead, but NATS-Bench keeps (and counts) its ops.
-                .allowDisconnected(true)
                 .addInputs(NetworkBlueprint.INPUT);
         Shape in = blueprint.input();
         g.setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
         Map<String, Node> byName = blueprint.nodesByName();
         Set<String> shared = sharedOutputs(blueprint);
-        for (Node node : blueprint.nodes()) {
+        for (Node node : blueprint.liveNodes()) {
             if (node.op() instanceof Op.Relu && shared.contains(node.inputs().get(0))) {
                 // DL4J's ActivationLayer applies ReLU in place at inference; give it a copy so the
                 // other readers of a shared input (skip edges, measurement taps) see the original.
@@ -114,7 +123,7 @@ public final class Dl4jGraphFactory {
     /** Outputs read by more than one node, or by a measurement tap. */
     private static Set<String> sharedOutputs(NetworkBlueprint blueprint) {
         Map<String, Integer> readers = new HashMap<>();
-        for (Node node : blueprint.nodes()) {
+        for (Node node : blueprint.liveNodes()) {
             node.inputs().forEach(i -> readers.merge(i, 1, Integer::sum));
         }
         blueprint.units().forEach(u -> readers.merge(u.vertex(), 1, Integer::sum));

@@ -35,6 +35,24 @@ public record NetworkBlueprint(String spec, Family family, Shape input, int clas
         return byName;
     }
 
+    /**
+     * The nodes the output depends on, in order. A NATS node whose out-edges are all {@code none}
+     * is dead: NATS-Bench keeps and counts its ops ({@link #params()} does too), but it takes no
+     * part in the output, so the DL4J graph leaves it out (DL4J cannot backpropagate into it).
+     */
+    public List<Node> liveNodes() {
+        Map<String, Node> byName = nodesByName();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(outputName()));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (live.add(name) && byName.containsKey(name)) {
+                todo.addAll(byName.get(name).inputs());
+            }
+        }
+        return nodes.stream().filter(n -> live.contains(n.name())).toList();
+    }
+
     /** The name of the last node: the network's output. */
     public String outputName() {
         return nodes.get(nodes.size() - 1).name();

@@ -37,9 +37,7 @@ class Dl4jGraphFactoryTest {
         Shape input = new Shape(1, 32, 32);
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(input, 7);
         ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(1));
-        long bnStatistics = bp.nodes().stream().filter(n -> n.op() instanceof Op.BatchNorm)
-                .mapToLong(n -> 2L * n.output().channels()).sum();
-        assertEquals(bp.params(), graph.numParams() - bnStatistics);
+        assertEquals(Dl4jGraphFactory.expectedParameterCount(bp), graph.numParams());
         INDArray out = graph.outputSingle(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 1, 32, 32));
         assertArrayEquals(new long[]{2, 7}, out.shape());
         assertEquals(2.0, out.sumNumber().doubleValue(), 1e-4, "softmax rows sum to 1");
@@ -101,6 +99,19 @@ class Dl4jGraphFactoryTest {
         INDArray stem = acts.get("stem.bn");
         assertTrue(stem.minNumber().doubleValue() < 0, "BN output of random input has negative values");
         assertEquals(0.0, stem.sub(acts.get("cell1")).amaxNumber().doubleValue(), 0.0, "cell1 = skip(stem)");
+    }
+
+    /** Dead NATS nodes count in Params (as in NATS-Bench) but are left out of the graph, which then trains. */
+    @Test
+    void natsCellWithADeadNodeTrains() {
+        String spec = "nats[C=4,N=1]:|nor_conv_3x3~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|";
+        NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(1, 8, 8), 3);
+        assertTrue(bp.params() > bp.liveNodes().stream().mapToLong(Node::params).sum(), "the dead 0->1 conv is counted");
+        ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(1));
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1, 8, 8);
+        INDArray y = Nd4j.eye(3).getRows(0, 1, 2, 0);
+        graph.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+        assertTrue(Double.isFinite(graph.score()));
     }
 
     /** The fast CPU path of issue 2: DL4J's oneDNN helpers must be in use (see CpuAcceleration). */

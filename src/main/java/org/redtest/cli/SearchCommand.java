@@ -1,0 +1,42 @@
+package org.redtest.cli;
+
+import org.redtest.RedTestException;
+import org.redtest.config.ConfigLoader;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.experiment.ExperimentRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Redundancy-aware NAS over the NATS topology space (the search section of an experiment file).",
+                "Evaluated candidates live in the results database; running the same search again (or with --resume)",
+                "picks up where a killed search stopped and never retrains a candidate."})
+final class SearchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--config", required = true, description = "Experiment file with data, measure and search sections.")
+    Path config;
+    @Option(names = "--resume", description = "Continue a killed search (the default behaviour; accepted for clarity).")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        ConfigLoader.LoadedConfig file = ConfigLoader.load(config);
+        ExperimentConfig c = file.config();
+        if (c.data() == null) {
+            throw new RedTestException("the search needs a data section");
+        }
+        ExperimentConfig searchOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
+                c.measure(), c.prune(), c.search(), List.of("search"), c.outputDir(), c.database());
+        Console.logComputePath();
+        new ExperimentRunner(spec.commandLine().getOut())
+                .run(new ConfigLoader.LoadedConfig(searchOnly.validate(), file.text(), file.hash()));
+        return 0;
+    }
+}

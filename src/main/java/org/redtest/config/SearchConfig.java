@@ -1,0 +1,47 @@
+package org.redtest.config;
+
+import org.redtest.RedTestException;
+import org.redtest.search.RewardSettings;
+
+import java.util.Locale;
+
+/**
+ * The {@code search} section (SPEC section 4): redundancy-aware NAS over the NATS topology space.
+ * Each candidate is trained under {@code budget} (a training recipe, e.g. a few epochs) on the
+ * experiment's data, then measured (accuracy, Params, FLOPs, latency, MSRS with the measure
+ * section's settings). {@code sample}: evaluate a seeded random sample of K cells instead of all
+ * 15,625. {@code top_k}: how many best candidates each reward selects for the comparison report.
+ */
+public record SearchConfig(String strategy, Integer sample, Integer topK, Integer channels, Integer cells,
+                           TrainingConfig budget, RewardSettings rewards) {
+    public static final String EXHAUSTIVE = "exhaustive";
+
+    public SearchConfig {
+        strategy = strategy == null ? EXHAUSTIVE : strategy.toLowerCase(Locale.ROOT);
+        topK = topK == null ? 10 : topK;
+        channels = channels == null ? 16 : channels;
+        cells = cells == null ? 5 : cells;
+        budget = budget == null ? new TrainingConfig(12, null, null, null, null, null, null, null) : budget;
+        rewards = rewards == null ? RewardSettings.defaults() : rewards;
+    }
+
+    public static SearchConfig defaults() {
+        return new SearchConfig(null, null, null, null, null, null, null);
+    }
+
+    public SearchConfig validate() {
+        if (!strategy.equals(EXHAUSTIVE)) {
+            throw new RedTestException("search.strategy must be 'exhaustive' (the evolutionary searcher is not built yet), got '"
+                    + strategy + "'");
+        }
+        if (sample != null && (sample < 1 || sample > 15625)) {
+            throw new RedTestException("search.sample must be between 1 and 15625, got " + sample);
+        }
+        if (topK < 1 || channels < 1 || cells < 1) {
+            throw new RedTestException("search.top_k, search.channels and search.cells must be >= 1");
+        }
+        budget.validate();
+        rewards.validate();
+        return this;
+    }
+}

@@ -1,0 +1,70 @@
+package org.redtest.experiment;
+
+import org.redtest.config.ConfigLoader;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.config.SearchConfig;
+import org.redtest.data.LoadedData;
+import org.redtest.measure.MeasurementSettings;
+import org.redtest.search.CandidateEvaluator;
+import org.redtest.search.ExhaustiveSearch;
+import org.redtest.search.NatsSpace;
+import org.redtest.search.SearchReport;
+import org.redtest.storage.CandidateStore;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.zoo.Family;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code search} stage: exhaustive (or sampled) redundancy-aware NAS over the NATS space,
+ * candidates stored in the results database under a budget key, then the reward comparison.
+ * Running it again resumes: evaluated candidates are reused, never retrained.
+ */
+public final class SearchStage {
+    private SearchStage() {
+    }
+
+    public static void run(ExperimentConfig cfg, LoadedData data, ResultsDatabase db, PrintWriter out) {
+        SearchConfig s = cfg.search();
+        MeasurementSettings measurement = MeasurementSettings.from(cfg.measure(), Family.NATS, cfg.seed());
+        String budgetKey = budgetKey(cfg, measurement);
+        CandidateStore store = new CandidateStore(db);
+        CandidateEvaluator evaluator = new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(), measurement,
+                s.channels(), s.cells(), cfg.seed(), store, budgetKey);
+        int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
+        List<CandidateStore.Result> results = new ExhaustiveSearch(store, evaluator, budgetKey).run(indices);
+        List<SearchReport.Selection> selections = SearchReport.select(results, s.rewards(), s.topK());
+        long degenerate = results.stream().filter(r -> r.status().equals(CandidateStore.DEGENERATE)).count();
+        Path dir = cfg.runDirectory();
+        SearchReport.writeJson(selections, dir.resolve("search.json"));
+        SearchReport.writeScatter(results, selections, dir.resolve("search-scatter.png"));
+        out.print(SearchReport.table(selections, results.size(), (int) degenerate));
+        out.println("search report: " + dir.resolve("search.json") + ", scatter: " + dir.resolve("search-scatter.png"));
+        out.flush();
+    }
+
+    /** What makes two evaluations of a cell comparable: data, seed, skeleton, budget and measurement. */
+    static String budgetKey(ExperimentConfig cfg, MeasurementSettings m) {
+        Map<String, Object> key = new LinkedHashMap<>();
+        key.put("data", cfg.data());
+        key.put("seed", cfg.seed());
+        key.put("channels", cfg.search().channels());
+        key.put("cells", cfg.search().cells());
+        key.put("budget", cfg.search().budget());
+        key.put("measure", m);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(ConfigLoader.toJson(key).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.redtest.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtest.runtime.CpuAcceleration;
+import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.TinyData;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.redtest.cli.RedTestCliTest.run;
+
+/** A sampled NATS search on tiny CIFAR-format data: evaluation, degenerate cells, report, resume. */
+class SearchCommandTest {
+    @TempDir
+    static Path dir;
+    static Path cifar;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        CpuAcceleration.configure();
+        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 12, 4);
+    }
+
+    private static String finishedAt(ResultsDatabase db) throws Exception {
+        try (Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT GROUP_CONCAT(finished_at) FROM nas_candidates")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void sampledSearchRanksByEachRewardAndResumesWithoutRetraining() throws Exception {
+        Path cfg = dir.resolve("s.yaml");
+        Files.writeString(cfg, """
+                name: nas
+                seed: 5
+                output_dir: %s
+                data: {dataset: cifar10, dir: %s}
+                measure: {batches: 1, batch_size: 12}
+                search:
+                  sample: 6
+                  top_k: 2
+                  channels: 2
+                  cells: 1
+                  budget: {epochs: 1, batch_size: 30, learning_rate: 0.05}
+                """.formatted(dir.resolve("out"), cifar));
+        RedTestCliTest.Result r = run("search", "--config", cfg.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("6 candidates evaluated"), r.out());
+        assertTrue(r.out().contains("S3 selects lower mean MSRS than S2:"), r.out());
+        JsonNode json = Console.JSON.readTree(dir.resolve("out/nas/search.json").toFile());
+        for (String reward : new String[]{"S1", "S2", "S3"}) {
+            assertTrue(json.get(reward).get("top").size() <= 2, reward);
+        }
+        assertTrue(Files.size(dir.resolve("out/nas/search-scatter.png")) > 0);
+        String first;
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
+            first = finishedAt(db);
+        }
+
+        RedTestCliTest.Result again = run("search", "--config", cfg.toString(), "--resume");
+        assertEquals(0, again.exitCode(), again.err());
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
+            assertEquals(first, finishedAt(db), "no candidate is evaluated twice");
+        }
+    }
+}
