@@ -11,10 +11,12 @@ import java.util.Locale;
  * experiment's data, then measured (accuracy, Params, FLOPs, latency, MSRS with the measure
  * section's settings). {@code sample}: evaluate a seeded random sample of K cells instead of all
  * 15,625. {@code top_k}: how many best candidates each reward selects for the comparison report.
+ * {@code strategy: evolutionary} runs the Jenetics searcher of {@code evolution} instead.
  */
 public record SearchConfig(String strategy, Integer sample, Integer topK, Integer channels, Integer cells,
-                           TrainingConfig budget, RewardSettings rewards) {
+                           TrainingConfig budget, RewardSettings rewards, EvolutionConfig evolution) {
     public static final String EXHAUSTIVE = "exhaustive";
+    public static final String EVOLUTIONARY = "evolutionary";
 
     public SearchConfig {
         strategy = strategy == null ? EXHAUSTIVE : strategy.toLowerCase(Locale.ROOT);
@@ -23,16 +25,16 @@ public record SearchConfig(String strategy, Integer sample, Integer topK, Intege
         cells = cells == null ? 5 : cells;
         budget = budget == null ? new TrainingConfig(12, null, null, null, null, null, null, null) : budget;
         rewards = rewards == null ? RewardSettings.defaults() : rewards;
+        evolution = evolution == null ? EvolutionConfig.defaults() : evolution;
     }
 
     public static SearchConfig defaults() {
-        return new SearchConfig(null, null, null, null, null, null, null);
+        return new SearchConfig(null, null, null, null, null, null, null, null);
     }
 
     public SearchConfig validate() {
-        if (!strategy.equals(EXHAUSTIVE)) {
-            throw new RedTestException("search.strategy must be 'exhaustive' (the evolutionary searcher is not built yet), got '"
-                    + strategy + "'");
+        if (!strategy.equals(EXHAUSTIVE) && !strategy.equals(EVOLUTIONARY)) {
+            throw new RedTestException("search.strategy must be 'exhaustive' or 'evolutionary', got '" + strategy + "'");
         }
         if (sample != null && (sample < 1 || sample > 15625)) {
             throw new RedTestException("search.sample must be between 1 and 15625, got " + sample);
@@ -42,6 +44,7 @@ public record SearchConfig(String strategy, Integer sample, Integer topK, Intege
         }
         budget.validate();
         rewards.validate();
+        evolution.validate();
         return this;
     }
 }

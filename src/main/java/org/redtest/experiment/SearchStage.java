@@ -6,10 +6,12 @@ import org.redtest.config.SearchConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.search.CandidateEvaluator;
+import org.redtest.search.EvolutionarySearch;
 import org.redtest.search.ExhaustiveSearch;
 import org.redtest.search.NatsSpace;
 import org.redtest.search.SearchReport;
 import org.redtest.storage.CandidateStore;
+import org.redtest.storage.GenerationStore;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Family;
 
@@ -23,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code search} stage: exhaustive (or sampled) redundancy-aware NAS over the NATS space,
+ * The {@code search} stage: exhaustive (or sampled) or evolutionary redundancy-aware NAS over the NATS space,
  * candidates stored in the results database under a budget key, then the reward comparison.
  * Running it again resumes: evaluated candidates are reused, never retrained.
  */
@@ -38,8 +40,15 @@ public final class SearchStage {
         CandidateStore store = new CandidateStore(db);
         CandidateEvaluator evaluator = new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(), measurement,
                 s.channels(), s.cells(), cfg.seed(), store, budgetKey);
-        int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
-        List<CandidateStore.Result> results = new ExhaustiveSearch(store, evaluator, budgetKey).run(indices);
+        List<CandidateStore.Result> results;
+        if (s.strategy().equals(SearchConfig.EVOLUTIONARY)) {
+            String searchName = cfg.name() + "/" + budgetKey + "/" + s.evolution().reward();
+            results = new EvolutionarySearch(store, evaluator, budgetKey, s.rewards(), s.evolution(),
+                    new GenerationStore(db), searchName, cfg.seed()).run();
+        } else {
+            int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
+            results = new ExhaustiveSearch(store, evaluator, budgetKey).run(indices);
+        }
         List<SearchReport.Selection> selections = SearchReport.select(results, s.rewards(), s.topK());
         long degenerate = results.stream().filter(r -> r.status().equals(CandidateStore.DEGENERATE)).count();
         Path dir = cfg.runDirectory();

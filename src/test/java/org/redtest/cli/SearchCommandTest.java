@@ -73,4 +73,45 @@ class SearchCommandTest {
             assertEquals(first, finishedAt(db), "no candidate is evaluated twice");
         }
     }
+
+    @Test
+    void evolutionarySearchSavesEveryGenerationAndResumes() throws Exception {
+        Path cfg = dir.resolve("e.yaml");
+        String yaml = """
+                name: evo
+                seed: 6
+                output_dir: %s
+                data: {dataset: cifar10, dir: %s}
+                measure: {batches: 1, batch_size: 12}
+                search:
+                  strategy: evolutionary
+                  top_k: 2
+                  channels: 2
+                  cells: 1
+                  budget: {epochs: 1, batch_size: 30, learning_rate: 0.05}
+                  evolution: {population: 4, generations: GENERATIONS, reward: S3}
+                """.formatted(dir.resolve("out2"), cifar);
+        Files.writeString(cfg, yaml.replace("GENERATIONS", "1"));
+        RedTestCliTest.Result r = run("search", "--config", cfg.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String afterOne;
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out2/redtest.db"));
+             Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT MAX(generation), COUNT(*) FROM nas_generations")) {
+            rs.next();
+            assertEquals(1, rs.getInt(1));
+            afterOne = finishedAt(db);
+        }
+        // a longer run of the same search continues from the saved generation and reuses every candidate
+        Files.writeString(cfg, yaml.replace("GENERATIONS", "2"));
+        RedTestCliTest.Result more = run("search", "--config", cfg.toString(), "--resume");
+        assertEquals(0, more.exitCode(), more.err());
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out2/redtest.db"));
+             Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT MAX(generation) FROM nas_generations")) {
+            rs.next();
+            assertEquals(2, rs.getInt(1));
+            assertTrue(finishedAt(db).startsWith(afterOne), "earlier candidates keep their original evaluation");
+        }
+    }
 }
