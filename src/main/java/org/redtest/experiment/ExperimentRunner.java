@@ -67,7 +67,8 @@ public final class ExperimentRunner {
                     default -> throw new RedTestException("unknown stage '" + stage + "'");
                 }
             }
-            out.printf("results: %s (run '%s'), checkpoint %s%n", db.file(), cfg.name(), store.modelFile());
+            out.printf("results: %s (run '%s')%s%n", db.file(), cfg.name(),
+                    store.hasModel() ? ", checkpoint " + store.modelFile() : "");
             out.flush();
         }
     }
