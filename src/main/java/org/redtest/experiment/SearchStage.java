@@ -36,8 +36,10 @@ public final class SearchStage {
     public static void run(ExperimentConfig cfg, LoadedData data, ResultsDatabase db, PrintWriter out) {
         SearchConfig s = cfg.search();
         MeasurementSettings measurement = MeasurementSettings.from(cfg.measure(), Family.NATS, cfg.seed());
-        String budgetKey = budgetKey(cfg, measurement);
+        String budget = budgetDefinition(cfg, measurement);
+        String budgetKey = sha256(budget).substring(0, 16);
         CandidateStore store = new CandidateStore(db);
+        store.registerBudget(budgetKey, budget);
         CandidateEvaluator evaluator = new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(), measurement,
                 s.channels(), s.cells(), cfg.seed(), store, budgetKey);
         List<CandidateStore.Result> results;
@@ -59,8 +61,8 @@ public final class SearchStage {
         out.flush();
     }
 
-    /** What makes two evaluations of a cell comparable: data, seed, skeleton, budget and measurement. */
-    static String budgetKey(ExperimentConfig cfg, MeasurementSettings m) {
+    /** What makes two evaluations of a cell comparable: data, seed, skeleton, budget and measurement (JSON). */
+    static String budgetDefinition(ExperimentConfig cfg, MeasurementSettings m) {
         Map<String, Object> key = new LinkedHashMap<>();
         key.put("data", cfg.data());
         key.put("seed", cfg.seed());
@@ -68,10 +70,12 @@ public final class SearchStage {
         key.put("cells", cfg.search().cells());
         key.put("budget", cfg.search().budget());
         key.put("measure", m);
+        return ConfigLoader.toJson(key);
+    }
+
+    private static String sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(ConfigLoader.toJson(key).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

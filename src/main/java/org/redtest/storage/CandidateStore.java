@@ -52,8 +52,26 @@ public final class CandidateStore {
                       finished_at TEXT,
                       versions TEXT,
                       PRIMARY KEY (budget_key, arch_index))""");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS nas_budgets (
+                      budget_key TEXT PRIMARY KEY,
+                      definition TEXT NOT NULL,
+                      created_at TEXT)""");
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table nas_candidates: " + e.getMessage());
+        }
+    }
+
+    /** Records what a budget key stands for (data set, seed, skeleton, training budget, measurement) as JSON. */
+    public void registerBudget(String budgetKey, String definitionJson) {
+        try (PreparedStatement ps = db.connection().prepareStatement(
+                "INSERT OR IGNORE INTO nas_budgets(budget_key, definition, created_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, budgetKey);
+            ps.setString(2, definitionJson);
+            ps.setString(3, Instant.now().toString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new RedTestException("results database " + db.file() + ": cannot record budget " + budgetKey + ": " + e.getMessage());
         }
     }
 

@@ -65,6 +65,13 @@ class SearchCommandTest {
         String first;
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
             first = finishedAt(db);
+            try (Statement s = db.connection().createStatement();
+                 ResultSet rs = s.executeQuery("SELECT definition FROM nas_budgets")) {
+                assertTrue(rs.next());
+                String definition = rs.getString(1);
+                assertTrue(definition.contains("\"seed\" : 5") && definition.contains("cifar10") && definition.contains("\"epochs\" : 1"),
+                        definition);
+            }
         }
 
         RedTestCliTest.Result again = run("search", "--config", cfg.toString(), "--resume");
