@@ -16,10 +16,17 @@ import java.util.List;
  * IR values do not change the cost, so they are seeded Gaussians with some correlation between layers.
  */
 public final class CkaEngineBenchmark {
+    /** Best times of the all-pairs engine and the per-pair method, in seconds. */
+    public record Result(double engineSeconds, double perPairSeconds, double maxDifference) {
+        public double speedUp() {
+            return perPairSeconds / engineSeconds;
+        }
+    }
+
     private CkaEngineBenchmark() {
     }
 
-    public static void run(int n, PrintWriter out) {
+    public static Result run(int n, PrintWriter out) {
         List<String> names = new ArrayList<>();
         List<INDArray> irs = new ArrayList<>();
         Nd4j.getRandom().setSeed(7);
@@ -61,6 +68,7 @@ public final class CkaEngineBenchmark {
         out.printf("  per-pair method  (best of 2): %8.3f s%n", slow);
         out.printf("  speed-up %.1fx (target >= 50x); max |difference| %.1e%n", slow / fast, maxDiff);
         out.flush();
+        return new Result(fast, slow, maxDiff);
     }
 
     /** Stem + 18 blocks at each of 16, 32 and 64 channels. */

@@ -26,6 +26,17 @@ public final class CpuPathBenchmark {
     public record Figures(double trainImgPerS, double inferImgPerS) {
     }
 
+    /** Both paths' figures ({@code stock} null when skipped), the peak and the forward GFLOP per image. */
+    public record Result(double peakGflops, double forwardGflop, Figures stock, Figures ours, double maxDifference) {
+        public double trainFractionOfPeak() {
+            return ours.trainImgPerS() * 3 * forwardGflop / peakGflops;
+        }
+
+        public double inferFractionOfPeak() {
+            return ours.inferImgPerS() * forwardGflop / peakGflops;
+        }
+    }
+
     private final NetworkBlueprint blueprint;
     private final int batchSize;
     private final int batches;
@@ -39,7 +50,7 @@ public final class CpuPathBenchmark {
         this.oursOnly = oursOnly;
     }
 
-    public void run(PrintWriter out) {
+    public Result run(PrintWriter out) {
         double peak = MatmulPeak.gflops(2048, 5);
         INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, 3, 32, 32);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, 10);
@@ -55,9 +66,10 @@ public final class CpuPathBenchmark {
         out.printf("%-22s %12s %12s %10s %12s %12s %10s%n", "path", "train img/s", "GFLOP/s", "of peak",
                 "infer img/s", "GFLOP/s", "of peak");
         if (oursOnly) {
-            row(out, "oneDNN helpers (ours)", measure(fast, batch), forwardGflop, peak);
+            Figures f = measure(fast, batch);
+            row(out, "oneDNN helpers (ours)", f, forwardGflop, peak);
             out.flush();
-            return;
+            return new Result(peak, forwardGflop, null, f, Double.NaN);
         }
         ComputationGraph stock = graph(true);
         INDArray stockOut = stock.outputSingle(false, x.dup());
@@ -70,6 +82,7 @@ public final class CpuPathBenchmark {
         out.printf("speed-up: training %.1fx, inference %.1fx; max |output difference| %.2e%n",
                 f.trainImgPerS() / s.trainImgPerS(), f.inferImgPerS() / s.inferImgPerS(), maxDiff);
         out.flush();
+        return new Result(peak, forwardGflop, s, f, maxDiff);
     }
 
     private static void row(PrintWriter out, String name, Figures f, double forwardGflop, double peak) {

@@ -30,7 +30,8 @@ public final class MsrsOverheadBenchmark {
     private MsrsOverheadBenchmark() {
     }
 
-    public static void run(String model, int batches, int batchSize, PrintWriter out) {
+    /** Returns the median round's ratio of measurement time to plain inference time. */
+    public static double run(String model, int batches, int batchSize, PrintWriter out) {
         LoadedData data = DataLoader.load(new DataSpec(DataSpec.FASHION_MNIST, null, 1, null, null, null, false));
         ChannelNormalization norm = data.normalization();
         ImageDataset test = data.test();
@@ -61,5 +62,6 @@ public final class MsrsOverheadBenchmark {
         java.util.Arrays.sort(ratios);
         out.printf("  median ratio %.2f (target <= 1.3)%n", ratios[1]);
         out.flush();
+        return ratios[1];
     }
 }

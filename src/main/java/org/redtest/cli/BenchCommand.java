@@ -6,17 +6,23 @@ import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
 import org.redtest.bench.PruneMemoryBenchmark;
 import org.redtest.bench.TrainingProfile;
+import org.redtest.RedTestException;
+import org.redtest.reproduce.PaperSuite;
+import org.redtest.reproduce.SuiteConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
         subcommands = {BenchCommand.CpuPath.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
-                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class})
+                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class})
 final class BenchCommand {
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
             description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.")
@@ -131,6 +137,46 @@ final class BenchCommand {
             Console.logComputePath();
             TrainingProfile.run(model, batchSize, batches, spec.commandLine().getOut());
             return 0;
+        }
+    }
+
+    @Command(name = "paper", mixinStandardHelpOptions = true,
+            description = {"Reproduction suite: our numbers beside the paper's, as a Markdown table, JSON and PNG figures.",
+                    "Runs benchmarks/paper-<tier>.yaml; a killed suite resumes when run again."})
+    static final class Paper implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--tier", required = true, description = "cpu (reduced scale, Fashion-MNIST) or gpu (paper scale, CIFAR-10).")
+        String tier;
+        @Option(names = "--suite", description = "Suite file (default benchmarks/paper-<tier>.yaml).")
+        Path suite;
+        @Option(names = "--data-dir", description = "Data directory for the suite and its NAS experiment (e.g. the CIFAR-10 binaries).")
+        String dataDir;
+
+        @Override
+        public Integer call() {
+            Console.logComputePath();
+            Path file = suite != null ? suite : Path.of("benchmarks", "paper-" + tier.toLowerCase(java.util.Locale.ROOT) + ".yaml");
+            SuiteConfig config = SuiteConfig.load(file);
+            if (!config.tier().equalsIgnoreCase(tier)) {
+                throw new RedTestException("suite " + file + " is for the " + config.tier() + " tier, not " + tier);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PaperSuite.Outcome outcome = new PaperSuite(config, dataDir).run(out);
+            out.println();
+            out.print(Files.exists(outcome.markdown()) ? readQuietly(outcome.markdown()) : "");
+            out.printf("%nreproduction table: %s, JSON: %s, figures: %s%n", outcome.markdown(), outcome.json(),
+                    outcome.markdown().resolveSibling("figures"));
+            out.flush();
+            return 0;
+        }
+
+        private static String readQuietly(Path p) {
+            try {
+                return Files.readString(p);
+            } catch (java.io.IOException e) {
+                return "";
+            }
         }
     }
 }

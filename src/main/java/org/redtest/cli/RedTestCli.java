@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "redtest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measure and remove structural redundancy in deep neural networks (RedTest, arXiv 2411.10507).",
         subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, MsrsCommand.class,
-                SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class,
+                SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RedTestCli {
     /** Exit codes: 1 for a problem with the user's input, 2 for a bad command line, 3 for a bug. */

@@ -53,13 +53,31 @@ public final class ConfigLoader {
     }
 
     public static LoadedConfig parse(String text, String source) {
+        ExperimentConfig config = bind(text, source, ExperimentConfig.class);
+        config.validate();
+        return new LoadedConfig(config, text, hash(config));
+    }
+
+    /** Reads {@code file} strictly into {@code type} (any snake_case YAML record), with the same messages as configs. */
+    public static <T> T read(Path file, Class<T> type) {
+        if (!Files.isRegularFile(file)) {
+            throw new RedTestException("file not found: " + file);
+        }
+        try {
+            return bind(Files.readString(file, StandardCharsets.UTF_8), file.toString(), type);
+        } catch (IOException e) {
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static <T> T bind(String text, String source, Class<T> type) {
         if (text.isBlank()) {
             throw new RedTestException("config " + source + " is empty");
         }
-        ExperimentConfig config;
+        T config;
         try {
             YAML.readTree(text); // syntax first: binding stops at the first type mismatch, before a later syntax error
-            config = YAML.readValue(text, ExperimentConfig.class);
+            config = YAML.readValue(text, type);
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : " (known keys: " + e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
@@ -79,8 +97,7 @@ public final class ConfigLoader {
         if (config == null) {
             throw new RedTestException("config " + source + " is empty");
         }
-        config.validate();
-        return new LoadedConfig(config, text, hash(config));
+        return config;
     }
 
     /**

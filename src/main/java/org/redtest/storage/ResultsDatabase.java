@@ -274,6 +274,18 @@ public final class ResultsDatabase implements AutoCloseable {
         }
     }
 
+    /** The configuration text a run was started with, if the run exists. */
+    public Optional<String> configText(String name) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT config_text FROM runs WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read the configuration of run " + name, e);
+        }
+    }
+
     public Optional<Long> runId(String name) {
         try (PreparedStatement ps = connection.prepareStatement("SELECT id FROM runs WHERE name = ?")) {
             ps.setString(1, name);

@@ -1,0 +1,33 @@
+package org.redtest.cli;
+
+import org.redtest.report.ExperimentReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = {"Write a self-contained HTML page (figures embedded, opens offline) of a run or experiment:",
+                "configuration, training curve, MSRS, pruning and search tables, reproduction table, figures."})
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN|EXPERIMENT", description = {"An experiment file (configs/quickstart.yaml), a run or suite "
+            + "directory (checkpoints/quickstart, checkpoints/paper-cpu) or a run name under checkpoints/."})
+    String target;
+
+    @Option(names = "--out", description = "Output file (default <run directory>/report.html).")
+    Path out;
+
+    @Override
+    public Integer call() {
+        Path file = ExperimentReport.write(target, out);
+        spec.commandLine().getOut().println("report: " + file);
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package org.redtest.reproduce;
+
+import org.redtest.RedTestException;
+import org.redtest.bench.CkaEngineBenchmark;
+import org.redtest.bench.CpuPathBenchmark;
+import org.redtest.bench.MsrsOverheadBenchmark;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The performance rows, each a ratio measured side by side in one run: training and inference throughput
+ * against the matrix-multiply peak (and against stock DL4J), the CKA engine against the per-pair method, MSRS
+ * time over plain inference, and the peak memory of a deep model's MSRS (in a process of its own, since the
+ * peak of this one holds everything the suite did before).
+ */
+final class PerformancePart {
+    static final String SECTION = "performance";
+    static final double TRAIN_PEAK_TARGET = 0.35;
+    static final double INFER_PEAK_TARGET = 0.45;
+    static final double CKA_SPEEDUP_TARGET = 50;
+    static final double MSRS_OVERHEAD_TARGET = 1.3;
+    static final double MEMORY_TARGET_GIB = 4;
+    private static final Pattern PEAK = Pattern.compile("peak process memory ([0-9.]+) GiB");
+
+    record Result(String model, double peakGflops, double trainImgPerS, double inferImgPerS, double trainFraction,
+                  double inferFraction, Double stockTrainImgPerS, Double stockInferImgPerS, double ckaSpeedUp,
+                  String msrsModel, double msrsOverhead, String memoryModel, double memoryPeakGib) {
+    }
+
+    private PerformancePart() {
+    }
+
+    static Result run(SuiteConfig.Performance p, PrintWriter out) {
+        CpuPathBenchmark.Result throughput = new CpuPathBenchmark(p.model(), p.batchSize(), p.batches(), !p.compareStock()).run(out);
+        CkaEngineBenchmark.Result cka = CkaEngineBenchmark.run(p.ckaSamples(), out);
+        double overhead = MsrsOverheadBenchmark.run(p.msrsModel(), p.msrsBatches(), 256, out);
+        double memory = memoryInOwnProcess(p.memoryModel(), out);
+        var stock = throughput.stock();
+        return new Result(p.model(), throughput.peakGflops(), throughput.ours().trainImgPerS(), throughput.ours().inferImgPerS(),
+                throughput.trainFractionOfPeak(), throughput.inferFractionOfPeak(),
+                stock == null ? null : stock.trainImgPerS(), stock == null ? null : stock.inferImgPerS(),
+                cka.speedUp(), p.msrsModel(), overhead, p.memoryModel(), memory);
+    }
+
+    static List<ReproductionRow> rows(Result r) {
+        List<ReproductionRow> rows = new ArrayList<>();
+        rows.add(ReproductionRow.claim(SECTION, String.format("%s training %.1f img/s, fraction of the %.1f GFLOP/s matmul peak",
+                        r.model(), r.trainImgPerS(), r.peakGflops()), null, 100 * r.trainFraction(), "%",
+                "target >= " + pct(TRAIN_PEAK_TARGET), r.trainFraction() >= TRAIN_PEAK_TARGET));
+        rows.add(ReproductionRow.claim(SECTION, String.format("%s inference %.1f img/s, fraction of the matmul peak",
+                        r.model(), r.inferImgPerS()), null, 100 * r.inferFraction(), "%",
+                "target >= " + pct(INFER_PEAK_TARGET), r.inferFraction() >= INFER_PEAK_TARGET));
+        if (r.stockTrainImgPerS() != null) {
+            double speedUp = r.trainImgPerS() / r.stockTrainImgPerS();
+            rows.add(ReproductionRow.claim(SECTION, String.format("training speed-up over stock DL4J (%.1f img/s)",
+                    r.stockTrainImgPerS()), null, speedUp, "x", "ours faster than stock", speedUp > 1));
+        }
+        rows.add(ReproductionRow.claim(SECTION, "CKA engine over the per-pair method (55 IRs)", null, r.ckaSpeedUp(), "x",
+                "target >= " + ReproductionRow.trim(CKA_SPEEDUP_TARGET) + "x", r.ckaSpeedUp() >= CKA_SPEEDUP_TARGET));
+        rows.add(ReproductionRow.claim(SECTION, r.msrsModel() + " MSRS time over plain inference", null, r.msrsOverhead(), "x",
+                "target <= " + MSRS_OVERHEAD_TARGET, r.msrsOverhead() <= MSRS_OVERHEAD_TARGET));
+        rows.add(ReproductionRow.claim(SECTION, r.memoryModel() + " MSRS peak process memory (batch 256)", null,
+                r.memoryPeakGib(), "GiB", "target <= " + ReproductionRow.trim(MEMORY_TARGET_GIB) + " GiB",
+                r.memoryPeakGib() <= MEMORY_TARGET_GIB));
+        return rows;
+    }
+
+    private static String pct(double fraction) {
+        return Math.round(100 * fraction) + "%";
+    }
+
+    /** Runs {@code bench msrs-memory} in a fresh JVM with this one's system properties and a 2 GiB heap. */
+    private static double memoryInOwnProcess(String model, PrintWriter out) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Xmx2g");
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-D")).forEach(cmd::add);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.redtest.cli.RedTestCli", "bench",
+                "msrs-memory", "--model", model));
+        try {
+            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Double peak = null;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    Matcher m = PEAK.matcher(line);
+                    if (m.find()) {
+                        peak = Double.parseDouble(m.group(1));
+                        out.println(line);
+                        out.flush();
+                    }
+                }
+            }
+            int rc = process.waitFor();
+            if (rc != 0 || peak == null) {
+                throw new RedTestException("the memory benchmark process for " + model + " failed (exit code " + rc + ")");
+            }
+            return peak;
+        } catch (IOException e) {
+            throw new RedTestException("cannot start the memory benchmark process: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedTestException("interrupted while measuring memory");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.redtest.reproduce;
+
+import org.redtest.RedTestException;
+import org.redtest.config.ConfigLoader;
+import org.redtest.config.MeasureConfig;
+import org.redtest.config.PruneConfig;
+import org.redtest.config.TrainingConfig;
+import org.redtest.data.DataSpec;
+import org.redtest.zoo.ModelSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A reproduction suite file ({@code benchmarks/paper-cpu.yaml}, {@code benchmarks/paper-gpu.yaml}): which models
+ * to train and measure for MSRS against depth, which of them to prune and how, the NAS experiment to run, and
+ * the performance benchmarks, all on one data set and training recipe. Every section but {@code data} is optional;
+ * a missing {@code depth}, {@code pruning}, {@code nas} or {@code performance} skips that part.
+ */
+public record SuiteConfig(String tier, String name, String outputDir, Long seed, DataSpec data, TrainingConfig training,
+                          MeasureConfig measure, List<String> depth, Double accuracyTolerance,
+                          List<PruneTarget> pruning, PruneConfig prune, String nas, Performance performance) {
+
+    /** A model of the depth list to prune, keeping {@code keep} units (the paper's kept count by default). */
+    public record PruneTarget(String model, Integer keep) {
+    }
+
+    /** The performance rows: training/inference throughput, CKA engine, MSRS overhead and MSRS peak memory. */
+    public record Performance(String model, Integer batchSize, Integer batches, Boolean compareStock, String msrsModel,
+                              Integer msrsBatches, String memoryModel, Integer ckaSamples) {
+        public Performance {
+            model = model == null ? "resnet20" : model;
+            batchSize = batchSize == null ? 128 : batchSize;
+            batches = batches == null ? 5 : batches;
+            compareStock = compareStock == null || compareStock;
+            msrsModel = msrsModel == null ? "resnet56" : msrsModel;
+            msrsBatches = msrsBatches == null ? 10 : msrsBatches;
+            memoryModel = memoryModel == null ? "resnet1202" : memoryModel;
+            ckaSamples = ckaSamples == null ? 256 : ckaSamples;
+        }
+    }
+
+    public SuiteConfig {
+        tier = tier == null ? "cpu" : tier.toLowerCase(Locale.ROOT);
+        name = name == null ? "paper-" + tier : name;
+        outputDir = outputDir == null ? "checkpoints" : outputDir;
+        seed = seed == null ? 42L : seed;
+        training = training == null ? TrainingConfig.defaults() : training;
+        measure = measure == null ? MeasureConfig.defaults() : measure;
+        depth = depth == null ? List.of() : List.copyOf(depth);
+        pruning = pruning == null ? List.of() : List.copyOf(pruning);
+        prune = prune == null ? PruneConfig.defaults() : prune;
+    }
+
+    public static SuiteConfig load(Path file) {
+        SuiteConfig c = ConfigLoader.read(file, SuiteConfig.class);
+        Path base = file.toAbsolutePath().getParent();
+        // the NAS file is named relative to the suite file, wherever the command runs
+        String nas = c.nas() == null ? null : relativeToWorkingDirectory(base.resolve(c.nas()).normalize());
+        return new SuiteConfig(c.tier(), c.name(), c.outputDir(), c.seed(), c.data(), c.training(), c.measure(), c.depth(),
+                c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.performance()).validate();
+    }
+
+    private static String relativeToWorkingDirectory(Path p) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    }
+
+    public SuiteConfig validate() {
+        if (!List.of("cpu", "gpu").contains(tier)) {
+            throw new RedTestException("tier '" + tier + "' is not known; known tiers: cpu, gpu");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new RedTestException("suite name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
+        }
+        if (data == null) {
+            throw new RedTestException("missing section 'data' (at least data.dataset)");
+        }
+        data.validate();
+        training.validate();
+        measure.validate();
+        depth.forEach(ModelSpec::parse);
+        for (PruneTarget t : pruning) {
+            if (t.model() == null || !depth.contains(t.model())) {
+                throw new RedTestException("pruning model '" + t.model() + "' must be one of the depth models "
+                        + depth + " (pruning starts from its trained checkpoint)");
+            }
+            if (keepFor(t) == null) {
+                throw new RedTestException("pruning model '" + t.model() + "' needs 'keep' (the paper pruned only "
+                        + String.join(" and ", PaperNumbers.PRUNED.keySet()) + ")");
+            }
+        }
+        prune.validate(false);
+        if (accuracyTolerance != null && !(accuracyTolerance >= 0)) {
+            throw new RedTestException("accuracy_tolerance must be >= 0 (points of top-1), or left out");
+        }
+        if (nas != null && !Files.isRegularFile(Path.of(nas))) {
+            throw new RedTestException("nas experiment file not found: " + nas);
+        }
+        return this;
+    }
+
+    /** Units to keep when pruning {@code t}: its own {@code keep}, else as many as the paper's pruned structure. */
+    public static Integer keepFor(PruneTarget t) {
+        if (t.keep() != null) {
+            return t.keep();
+        }
+        PaperNumbers.PrunedStructure p = PaperNumbers.PRUNED.get(t.model());
+        return p == null ? null : p.keptUnits();
+    }
+
+    /** Where the suite's runs, database, table and figures go. */
+    public Path directory() {
+        return Path.of(outputDir).resolve(name);
+    }
+
+    public SuiteConfig withDataDir(String dir) {
+        DataSpec d = new DataSpec(data.dataset(), dir, data.trainLimit(), data.trainPerClass(), data.testLimit(),
+                data.testPerClass(), data.augment());
+        return new SuiteConfig(tier, name, outputDir, seed, d, training, measure, depth, accuracyTolerance, pruning, prune,
+                nas, performance);
+    }
+}

@@ -1,0 +1,72 @@
+package org.redtest.reproduce;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The verdicts: each criterion passes and fails where it should. */
+class ReproductionRowsTest {
+    private static ReproductionRow.Verdict verdict(List<ReproductionRow> rows, String itemPart) {
+        return rows.stream().filter(r -> r.item().contains(itemPart)).findFirst().orElseThrow().verdict();
+    }
+
+    @Test
+    void structureRowsMatchThePaperExactly() {
+        List<ReproductionRow> rows = StructureRows.rows();
+        assertEquals(11, rows.size());
+        rows.forEach(r -> assertEquals(ReproductionRow.Verdict.PASS, r.verdict(), r.toString()));
+    }
+
+    @Test
+    void withinToleranceJudgesTheDifference() {
+        assertEquals(ReproductionRow.Verdict.PASS, ReproductionRow.within("s", "x", 45.0, 45.07, "%", 0.1).verdict());
+        assertEquals(ReproductionRow.Verdict.FAIL, ReproductionRow.within("s", "x", 45.0, 45.2, "%", 0.1).verdict());
+        assertEquals(ReproductionRow.Verdict.FAIL, ReproductionRow.within("s", "x", 45.0, Double.NaN, "%", 0.1).verdict());
+        assertEquals(-0.2, ReproductionRow.within("s", "x", 45.0, 44.8, "%", 0.1).difference(), 1e-9);
+    }
+
+    private static DepthPart.ModelResult model(String spec, String family, int depth, double msrs) {
+        return new DepthPart.ModelResult(spec, family, depth, "d", 80, msrs, 0, 0.8, 1, 1);
+    }
+
+    @Test
+    void msrsGrowingWithDepthPassesAndShrinkingFails() {
+        List<ReproductionRow> grows = DepthPart.rows(List.of(model("resnet8", "resnet", 8, 0.5), model("resnet20", "resnet", 20, 3),
+                model("resnet56", "resnet", 56, 9), model("vgg11", "vgg", 11, 5), model("vgg13", "vgg", 13, 4),
+                model("vgg16", "vgg", 16, 3)), null);
+        assertEquals(ReproductionRow.Verdict.PASS, verdict(grows, "resnet: MSRS grows"));
+        assertEquals(ReproductionRow.Verdict.FAIL, verdict(grows, "vgg: MSRS grows"));
+        assertEquals(ReproductionRow.Verdict.PASS, verdict(grows, "resnet8 MSRS"));
+        assertEquals(ReproductionRow.Verdict.INFO, verdict(grows, "resnet20 top-1"));
+        List<ReproductionRow> judged = DepthPart.rows(List.of(model("resnet20", "resnet", 20, 3)), 1.0);
+        assertEquals(ReproductionRow.Verdict.FAIL, verdict(judged, "resnet20 top-1"), "80% is not within 1 point of 91.78%");
+    }
+
+    @Test
+    void nasClaimsCompareTheRewardsSelections() {
+        NasPart.Result paperLike = new NasPart.Result("n", Map.of("S1", new NasPart.Selection(94, 57, 0, 0),
+                "S2", new NasPart.Selection(91.8, 34.8, 0, 0), "S3", new NasPart.Selection(92.4, 30.4, 0, 0)));
+        NasPart.rows(paperLike).stream().filter(r -> r.verdict() != ReproductionRow.Verdict.INFO)
+                .forEach(r -> assertEquals(ReproductionRow.Verdict.PASS, r.verdict(), r.toString()));
+        NasPart.Result reversed = new NasPart.Result("n", Map.of("S1", new NasPart.Selection(90, 20, 0, 0),
+                "S2", new NasPart.Selection(91.8, 30, 0, 0), "S3", new NasPart.Selection(91, 34.8, 0, 0)));
+        List<ReproductionRow> rows = NasPart.rows(reversed);
+        assertEquals(4, rows.stream().filter(r -> r.verdict() == ReproductionRow.Verdict.FAIL).count(), rows.toString());
+    }
+
+    @Test
+    void pruningClaimsJudgeAccuracyChangeMsrsAndBaselines() {
+        PruningPart.MethodResult cka = new PruningPart.MethodResult("cka", "resnet:6-1-6", 90, 89.5, 45, 52, 50, 20, 5, "d");
+        PruningPart.MethodResult random = new PruningPart.MethodResult("random", "resnet:4-4-5", 90, 89.9, 40, 40, 40, 20, 8, "d");
+        List<ReproductionRow> rows = PruningPart.rows(new PruningPart.ModelResult("resnet56", 13, List.of(cka, random)));
+        assertEquals(ReproductionRow.Verdict.PASS, verdict(rows, "top-1 change"), "-0.5 >= 0.29 - 1");
+        assertEquals(ReproductionRow.Verdict.PASS, verdict(rows, "MSRS after"));
+        assertEquals(ReproductionRow.Verdict.FAIL, verdict(rows, "vs random"));
+        assertEquals(0.0, rows.stream().filter(r -> r.item().contains("MSRS after")).findFirst().orElseThrow().paper());
+        assertTrue(rows.stream().anyMatch(r -> r.item().contains("Params PR") && r.verdict() == ReproductionRow.Verdict.INFO));
+    }
+}

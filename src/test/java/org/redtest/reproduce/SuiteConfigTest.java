@@ -1,0 +1,48 @@
+package org.redtest.reproduce;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtest.RedTestException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuiteConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shippedSuitesLoadWithTheirNasExperiments() {
+        SuiteConfig cpu = SuiteConfig.load(Path.of("benchmarks/paper-cpu.yaml"));
+        assertEquals("cpu", cpu.tier());
+        assertEquals(Path.of("configs/nas-reduced.yaml"), Path.of(cpu.nas()));
+        assertEquals(13, SuiteConfig.keepFor(cpu.pruning().get(0)), "ResNet-56 keeps as many blocks as the paper's 6-1-6");
+        assertEquals(8, SuiteConfig.keepFor(cpu.pruning().get(1)));
+        SuiteConfig gpu = SuiteConfig.load(Path.of("benchmarks/paper-gpu.yaml"));
+        assertEquals(150, gpu.training().epochs());
+        assertEquals(256, gpu.training().batchSize());
+        assertEquals("cifar10", gpu.data().dataset());
+        assertEquals("/data/cifar", gpu.withDataDir("/data/cifar").data().dir());
+    }
+
+    @Test
+    void unknownKeysAndTiersAreNamed() throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\ndepht: [resnet8]\n");
+        RedTestException e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("unknown key 'depht'"), e.getMessage());
+        Files.writeString(f, "tier: tpu\ndata: {dataset: fashion-mnist}\n");
+        e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("tier 'tpu'"), e.getMessage());
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\ndepth: [resnet20]\npruning: [{model: resnet20}]\n");
+        e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("needs 'keep'"), e.getMessage());
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\nnas: missing.yaml\n");
+        e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("nas experiment file not found"), e.getMessage());
+    }
+}
