@@ -42,7 +42,7 @@ final class DepthPart {
     /** The experiment that trains and measures {@code model}; pruning reuses its run directory. */
     static ConfigLoader.LoadedConfig experiment(SuiteConfig suite, String model, List<String> stages, PruneConfig prune) {
         Path dir = suite.directory();
-        ExperimentConfig cfg = new ExperimentConfig(model, model, suite.seed(), suite.data(), suite.training(),
+        ExperimentConfig cfg = new ExperimentConfig(model, model, suite.seed(), suite.data(), suite.trainingFor(model),
                 suite.measure(), prune, null, stages, dir.toString(), dir.resolve("redtest.db").toString()).validate();
         return new ConfigLoader.LoadedConfig(cfg, ConfigLoader.toYaml(cfg), ConfigLoader.hash(cfg));
     }

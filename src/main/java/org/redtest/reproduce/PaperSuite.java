@@ -114,13 +114,18 @@ public final class PaperSuite {
 
     private String context() {
         var d = suite.data();
-        var t = suite.training();
-        return String.format("Data: %s%s%s. Training: %d epochs, batch %d, learning rate %s. Measurement: %d batch(es) of %d. "
+        StringBuilder training = new StringBuilder(recipe(suite.training()));
+        suite.trainingByFamily().forEach((family, t) -> training.append("; ").append(family).append(": ").append(recipe(t)));
+        return String.format("Data: %s%s%s. Training: %s. Measurement: %d batch(es) of %d. "
                         + "Suite: %s (directory %s). Paper numbers: SPEC.md sections 8-9 (CIFAR-10). "
                         + "INFO rows are shown for context and not judged; PASS/FAIL rows state their criterion.",
                 d.dataset(), d.trainPerClass() != null ? ", " + d.trainPerClass() + " training images per class" : "",
-                d.testLimit() != null ? ", " + d.testLimit() + " test images" : "", t.epochs(), t.batchSize(),
-                t.learningRate(), suite.measure().batches(), suite.measure().batchSize(), suite.name(), suite.directory());
+                d.testLimit() != null ? ", " + d.testLimit() + " test images" : "", training, suite.measure().batches(),
+                suite.measure().batchSize(), suite.name(), suite.directory());
+    }
+
+    private static String recipe(org.redtest.config.TrainingConfig t) {
+        return String.format("%d epochs, batch %d, learning rate %s", t.epochs(), t.batchSize(), t.learningRate());
     }
 
     /** A saved part, or runs it and saves it; logs progress through the suite. */

@@ -12,15 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A reproduction suite file ({@code benchmarks/paper-cpu.yaml}, {@code benchmarks/paper-gpu.yaml}): which models
  * to train and measure for MSRS against depth, which of them to prune and how, the NAS experiment to run, and
  * the performance benchmarks, all on one data set and training recipe. Every section but {@code data} is optional;
  * a missing {@code depth}, {@code pruning}, {@code nas} or {@code performance} skips that part.
+ * {@code training_by_family} gives a family (resnet, vgg) a recipe of its own in place of {@code training}.
  */
 public record SuiteConfig(String tier, String name, String outputDir, Long seed, DataSpec data, TrainingConfig training,
-                          MeasureConfig measure, List<String> depth, Double accuracyTolerance,
+                          Map<String, TrainingConfig> trainingByFamily, MeasureConfig measure, List<String> depth, Double accuracyTolerance,
                           List<PruneTarget> pruning, PruneConfig prune, String nas, Performance performance) {
 
     /** A model of the depth list to prune, keeping {@code keep} units (the paper's kept count by default). */
@@ -42,12 +44,15 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         }
     }
 
+    static final List<String> FAMILIES = List.of("resnet", "vgg");
+
     public SuiteConfig {
         tier = tier == null ? "cpu" : tier.toLowerCase(Locale.ROOT);
         name = name == null ? "paper-" + tier : name;
         outputDir = outputDir == null ? "checkpoints" : outputDir;
         seed = seed == null ? 42L : seed;
         training = training == null ? TrainingConfig.defaults() : training;
+        trainingByFamily = trainingByFamily == null ? Map.of() : Map.copyOf(trainingByFamily);
         measure = measure == null ? MeasureConfig.defaults() : measure;
         depth = depth == null ? List.of() : List.copyOf(depth);
         pruning = pruning == null ? List.of() : List.copyOf(pruning);
@@ -59,7 +64,8 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         Path base = file.toAbsolutePath().getParent();
         // the NAS file is named relative to the suite file, wherever the command runs
         String nas = c.nas() == null ? null : relativeToWorkingDirectory(base.resolve(c.nas()).normalize());
-        return new SuiteConfig(c.tier(), c.name(), c.outputDir(), c.seed(), c.data(), c.training(), c.measure(), c.depth(),
+        return new SuiteConfig(c.tier(), c.name(), c.outputDir(), c.seed(), c.data(), c.training(), c.trainingByFamily(),
+                c.measure(), c.depth(),
                 c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.performance()).validate();
     }
 
@@ -80,6 +86,12 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         }
         data.validate();
         training.validate();
+        for (var e : trainingByFamily.entrySet()) {
+            if (!FAMILIES.contains(e.getKey())) {
+                throw new RedTestException("training_by_family: unknown family '" + e.getKey() + "'; known: " + FAMILIES);
+            }
+            e.getValue().validate();
+        }
         measure.validate();
         depth.forEach(ModelSpec::parse);
         for (PruneTarget t : pruning) {
@@ -102,6 +114,11 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         return this;
     }
 
+    /** The recipe {@code model} trains with: its family's {@code training_by_family} entry, else {@code training}. */
+    public TrainingConfig trainingFor(String model) {
+        return trainingByFamily.getOrDefault(ModelSpec.parse(model).family().name().toLowerCase(Locale.ROOT), training);
+    }
+
     /** Units to keep when pruning {@code t}: its own {@code keep}, else as many as the paper's pruned structure. */
     public static Integer keepFor(PruneTarget t) {
         if (t.keep() != null) {
@@ -119,7 +136,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
     public SuiteConfig withDataDir(String dir) {
         DataSpec d = new DataSpec(data.dataset(), dir, data.trainLimit(), data.trainPerClass(), data.testLimit(),
                 data.testPerClass(), data.augment());
-        return new SuiteConfig(tier, name, outputDir, seed, d, training, measure, depth, accuracyTolerance, pruning, prune,
+        return new SuiteConfig(tier, name, outputDir, seed, d, training, trainingByFamily, measure, depth, accuracyTolerance, pruning, prune,
                 nas, performance);
     }
 }

@@ -30,6 +30,25 @@ class SuiteConfigTest {
     }
 
     @Test
+    void aFamilyMayTrainWithARecipeOfItsOwn() throws Exception {
+        Path f = dir.resolve("f.yaml");
+        Files.writeString(f, """
+                tier: cpu
+                data: {dataset: fashion-mnist}
+                training: {epochs: 3, learning_rate: 0.05}
+                training_by_family: {vgg: {epochs: 2, learning_rate: 0.01}}
+                depth: [resnet8, vgg11]
+                """);
+        SuiteConfig s = SuiteConfig.load(f);
+        assertEquals(0.05, s.trainingFor("resnet8").learningRate());
+        assertEquals(0.01, s.trainingFor("vgg11").learningRate());
+        assertEquals(2, s.trainingFor("vgg11").epochs());
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\ntraining_by_family: {lenet: {epochs: 1}}\n");
+        RedTestException e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("unknown family 'lenet'"), e.getMessage());
+    }
+
+    @Test
     void unknownKeysAndTiersAreNamed() throws Exception {
         Path f = dir.resolve("s.yaml");
         Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\ndepht: [resnet8]\n");
