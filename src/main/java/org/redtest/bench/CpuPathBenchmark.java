@@ -7,6 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.config.TrainingConfig;
 import org.redtest.runtime.CpuAcceleration;
+import org.redtest.runtime.FastBatchNorm;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -17,17 +18,22 @@ import org.redtest.zoo.Shape;
 import java.io.PrintWriter;
 
 /**
- * Stock DL4J (layer helpers off) against the oneDNN path, side by side in one process: training and
+ * Stock DL4J (layer helpers off), DL4J's oneDNN helpers alone, and our path (those helpers plus the
+ * fast BN batch statistics of {@link FastBatchNorm}), side by side in one process: training and
  * inference img/s, effective GFLOP/s (2 flops per multiply-accumulate, training = 3x forward) and
  * their fraction of the matrix-multiply rate measured in the same run, plus the largest output
- * difference between the two paths on the same weights.
+ * difference between stock and ours on the same weights.
  */
 public final class CpuPathBenchmark {
     public record Figures(double trainImgPerS, double inferImgPerS) {
     }
 
-    /** Both paths' figures ({@code stock} null when skipped), the peak and the forward GFLOP per image. */
-    public record Result(double peakGflops, double forwardGflop, Figures stock, Figures ours, double maxDifference) {
+    /**
+     * Each path's figures ({@code stock} and {@code oneDnnHelpers} null when skipped), the peak and the
+     * forward GFLOP per image.
+     */
+    public record Result(double peakGflops, double forwardGflop, Figures stock, Figures oneDnnHelpers, Figures ours,
+                         double maxDifference) {
         public double trainFractionOfPeak() {
             return ours.trainImgPerS() * 3 * forwardGflop / peakGflops;
         }
@@ -59,7 +65,7 @@ public final class CpuPathBenchmark {
         }
         DataSet batch = new DataSet(x, y);
 
-        ComputationGraph fast = graph(false);
+        ComputationGraph fast = graph(false, true);
         double forwardGflop = 2.0 * blueprint.flops() / 1e9;
         out.printf("model %s, batch %d, %d timed batches; matrix-multiply peak %.1f GFLOP/s (ND4J sgemm 2048^3)%n",
                 blueprint.spec(), batchSize, batches, peak);
@@ -67,23 +73,29 @@ public final class CpuPathBenchmark {
                 "infer img/s", "GFLOP/s", "of peak");
         if (oursOnly) {
             Figures f = measure(fast, batch);
-            row(out, "oneDNN helpers (ours)", f, forwardGflop, peak);
+            row(out, OURS, f, forwardGflop, peak);
             out.flush();
-            return new Result(peak, forwardGflop, null, f, Double.NaN);
+            return new Result(peak, forwardGflop, null, null, f, Double.NaN);
         }
-        ComputationGraph stock = graph(true);
+        ComputationGraph stock = graph(true, false);
+        ComputationGraph helpersOnly = graph(false, false);
         INDArray stockOut = stock.outputSingle(false, x.dup());
         INDArray fastOut = fast.outputSingle(false, x.dup());
         double maxDiff = stockOut.sub(fastOut).amaxNumber().doubleValue();
         Figures s = measure(stock, batch);
+        Figures h = measure(helpersOnly, batch);
         Figures f = measure(fast, batch);
         row(out, "stock DL4J (no helpers)", s, forwardGflop, peak);
-        row(out, "oneDNN helpers (ours)", f, forwardGflop, peak);
-        out.printf("speed-up: training %.1fx, inference %.1fx; max |output difference| %.2e%n",
-                f.trainImgPerS() / s.trainImgPerS(), f.inferImgPerS() / s.inferImgPerS(), maxDiff);
+        row(out, "DL4J oneDNN helpers", h, forwardGflop, peak);
+        row(out, OURS, f, forwardGflop, peak);
+        out.printf("speed-up over stock: training %.1fx, inference %.1fx; fast BN statistics over DL4J's helpers: "
+                        + "training %.2fx; max |output difference| %.2e%n", f.trainImgPerS() / s.trainImgPerS(),
+                f.inferImgPerS() / s.inferImgPerS(), f.trainImgPerS() / h.trainImgPerS(), maxDiff);
         out.flush();
-        return new Result(peak, forwardGflop, s, f, maxDiff);
+        return new Result(peak, forwardGflop, s, h, f, maxDiff);
     }
+
+    private static final String OURS = "ours (+ fast BN stats)";
 
     private static void row(PrintWriter out, String name, Figures f, double forwardGflop, double peak) {
         double train = f.trainImgPerS() * 3 * forwardGflop;
@@ -92,14 +104,21 @@ public final class CpuPathBenchmark {
                 100 * train / peak, f.inferImgPerS(), infer, 100 * infer / peak);
     }
 
-    /** Helpers are chosen when layers are created, so the property is set before building each graph. */
-    private ComputationGraph graph(boolean helpersDisabled) {
+    /** Helpers are chosen when layers are created, so the properties are set before building each graph. */
+    private ComputationGraph graph(boolean helpersDisabled, boolean fastBatchNorm) {
+        String fastBefore = System.getProperty(FastBatchNorm.PROPERTY);
         System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
+        System.setProperty(FastBatchNorm.PROPERTY, String.valueOf(fastBatchNorm));
         try {
             TrainingConfig t = TrainingConfig.defaults();
             return Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
         } finally {
             System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");
+            if (fastBefore == null) {
+                System.clearProperty(FastBatchNorm.PROPERTY);
+            } else {
+                System.setProperty(FastBatchNorm.PROPERTY, fastBefore);
+            }
         }
     }
 

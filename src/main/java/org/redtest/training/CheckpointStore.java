@@ -3,6 +3,7 @@ package org.redtest.training;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.redtest.RedTestException;
+import org.redtest.runtime.FastBatchNorm;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -63,13 +64,15 @@ public final class CheckpointStore {
         if (!Files.isRegularFile(file)) {
             throw new RedTestException("checkpoint not found: " + file);
         }
+        ComputationGraph graph;
         try {
-            return ModelSerializer.restoreComputationGraph(file.toFile(), true);
+            graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
         } catch (Exception | OutOfMemoryError e) {
             throw new RedTestException("checkpoint " + file + " is corrupt or truncated and cannot be loaded ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
                     + "); it was left untouched");
         }
+        return FastBatchNorm.install(graph);
     }
 
     public void writeText(String fileName, String text) {

@@ -21,6 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.redtest.runtime.FastBatchNorm;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,7 +50,7 @@ public final class Dl4jGraphFactory {
     public static ComputationGraph create(NetworkBlueprint blueprint, GraphSettings settings) {
         ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
         graph.init();
-        return graph;
+        return FastBatchNorm.install(graph);
     }
 
     /** Prefix of the pooled measurement taps added by {@link #measurementConfiguration}. */
