@@ -8,6 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.config.TrainingConfig;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.runtime.FastBatchNorm;
+import org.redtest.runtime.SystemProperties;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -106,19 +107,13 @@ public final class CpuPathBenchmark {
 
     /** Helpers are chosen when layers are created, so the properties are set before building each graph. */
     private ComputationGraph graph(boolean helpersDisabled, boolean fastBatchNorm) {
-        String fastBefore = System.getProperty(FastBatchNorm.PROPERTY);
         System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
-        System.setProperty(FastBatchNorm.PROPERTY, String.valueOf(fastBatchNorm));
         try {
             TrainingConfig t = TrainingConfig.defaults();
-            return Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
+            return SystemProperties.with(FastBatchNorm.PROPERTY, String.valueOf(fastBatchNorm), () ->
+                    Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
         } finally {
             System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");
-            if (fastBefore == null) {
-                System.clearProperty(FastBatchNorm.PROPERTY);
-            } else {
-                System.setProperty(FastBatchNorm.PROPERTY, fastBefore);
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.redtest.reproduce;
 
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
+import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
@@ -124,7 +125,7 @@ public final class PaperSuite {
                 suite.measure().batchSize(), suite.name(), suite.directory());
     }
 
-    private static String recipe(org.redtest.config.TrainingConfig t) {
+    private static String recipe(TrainingConfig t) {
         return String.format("%d epochs, batch %d, learning rate %s", t.epochs(), t.batchSize(), t.learningRate());
     }
 

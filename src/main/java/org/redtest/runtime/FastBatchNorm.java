@@ -52,7 +52,7 @@ public final class FastBatchNorm {
         return graph;
     }
 
-    /** How many of {@code graph}'s BN layers use the fast statistics (for logs and tests). */
+    /** How many of {@code graph}'s BN layers use the fast statistics. */
     public static long installedCount(ComputationGraph graph) {
         long count = 0;
         for (Layer layer : graph.getLayers()) {

@@ -85,17 +85,8 @@ class FastBatchNormTest {
     }
 
     private static ComputationGraph graph(boolean fast) {
-        String before = System.getProperty(FastBatchNorm.PROPERTY);
-        System.setProperty(FastBatchNorm.PROPERTY, String.valueOf(fast));
-        try {
-            NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
-            return Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4));
-        } finally {
-            if (before == null) {
-                System.clearProperty(FastBatchNorm.PROPERTY);
-            } else {
-                System.setProperty(FastBatchNorm.PROPERTY, before);
-            }
-        }
+        NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
+        return SystemProperties.with(FastBatchNorm.PROPERTY, String.valueOf(fast),
+                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
     }
 }
