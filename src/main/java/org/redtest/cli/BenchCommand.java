@@ -155,6 +155,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
+            SuiteConfig.checkTier(tier);
             Console.logComputePath();
             Path file = suite != null ? suite : Path.of("benchmarks", "paper-" + tier.toLowerCase(java.util.Locale.ROOT) + ".yaml");
             SuiteConfig config = SuiteConfig.load(file);

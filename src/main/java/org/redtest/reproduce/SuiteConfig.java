@@ -45,6 +45,14 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
     }
 
     static final List<String> FAMILIES = List.of("resnet", "vgg");
+    static final List<String> TIERS = List.of("cpu", "gpu");
+
+    /** Fails with a one-line message unless {@code tier} is a known tier (the command checks it before any file). */
+    public static void checkTier(String tier) {
+        if (!TIERS.contains(tier.toLowerCase(Locale.ROOT))) {
+            throw new RedTestException("tier '" + tier + "' is not known; known tiers: " + String.join(", ", TIERS));
+        }
+    }
 
     public SuiteConfig {
         tier = tier == null ? "cpu" : tier.toLowerCase(Locale.ROOT);
@@ -75,9 +83,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
     }
 
     public SuiteConfig validate() {
-        if (!List.of("cpu", "gpu").contains(tier)) {
-            throw new RedTestException("tier '" + tier + "' is not known; known tiers: cpu, gpu");
-        }
+        checkTier(tier);
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new RedTestException("suite name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
         }

@@ -129,6 +129,10 @@ class PaperBenchCommandTest {
         assertEquals(1, tier.exitCode());
         assertTrue(tier.err().contains("is for the gpu tier"), tier.err());
 
+        RedTestCliTest.Result unknownTier = run("bench", "paper", "--tier", "tpu");
+        assertEquals(1, unknownTier.exitCode());
+        assertTrue(unknownTier.err().contains("tier 'tpu' is not known; known tiers: cpu, gpu"), unknownTier.err());
+
         Path notDepth = dir.resolve("bad.yaml");
         Files.writeString(notDepth, Files.readString(suite).replace("{model: resnet14, keep: 3}", "{model: vgg11}"));
         RedTestCliTest.Result prune = run("bench", "paper", "--tier", "cpu", "--suite", notDepth.toString());
