@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.config.TrainingConfig;
 import org.redtest.runtime.CpuAcceleration;
-import org.redtest.runtime.FastBatchNorm;
+import org.redtest.runtime.FastCpuPath;
 import org.redtest.runtime.SystemProperties;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -20,7 +20,7 @@ import java.io.PrintWriter;
 
 /**
  * Stock DL4J (layer helpers off), DL4J's oneDNN helpers alone, and our path (those helpers plus the
- * fast BN batch statistics of {@link FastBatchNorm}), side by side in one process: training and
+ * fast BN batch statistics of {@link FastCpuPath}), side by side in one process: training and
  * inference img/s, effective GFLOP/s (2 flops per multiply-accumulate, training = 3x forward) and
  * their fraction of the matrix-multiply rate measured in the same run, plus the largest output
  * difference between stock and ours on the same weights.
@@ -110,7 +110,7 @@ public final class CpuPathBenchmark {
         System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
         try {
             TrainingConfig t = TrainingConfig.defaults();
-            return SystemProperties.with(FastBatchNorm.PROPERTY, String.valueOf(fastBatchNorm), () ->
+            return SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fastBatchNorm), () ->
                     Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
         } finally {
             System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");

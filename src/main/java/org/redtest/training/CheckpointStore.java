@@ -3,7 +3,7 @@ package org.redtest.training;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.redtest.RedTestException;
-import org.redtest.runtime.FastBatchNorm;
+import org.redtest.runtime.FastCpuPath;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -72,7 +72,7 @@ public final class CheckpointStore {
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
                     + "); it was left untouched");
         }
-        return FastBatchNorm.install(graph);
+        return FastCpuPath.install(graph);
     }
 
     public void writeText(String fileName, String text) {

@@ -21,7 +21,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.redtest.runtime.FastBatchNorm;
+import org.redtest.runtime.FastCpuPath;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,7 +50,7 @@ public final class Dl4jGraphFactory {
     public static ComputationGraph create(NetworkBlueprint blueprint, GraphSettings settings) {
         ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
         graph.init();
-        return FastBatchNorm.install(graph);
+        return FastCpuPath.install(graph);
     }
 
     /** Prefix of the pooled measurement taps added by {@link #measurementConfiguration}. */

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class FastBatchNormTest {
+class FastCpuPathTest {
     static {
         CpuAcceleration.configure();
     }
@@ -37,10 +37,10 @@ class FastBatchNormTest {
         INDArray copy = whole.get(NDArrayIndex.interval(2, 7)).dup('c');
         INDArray view = whole.get(NDArrayIndex.interval(2, 7));
         for (INDArray input : new INDArray[]{copy, view}) {
-            assertTrue(BatchStatisticsHelper.isDenseFloatNchw(input, CNN2DFormat.NCHW));
+            assertTrue(FastBatchNormHelper.isDenseFloatNchw(input, CNN2DFormat.NCHW));
             INDArray mean = Nd4j.create(DataType.FLOAT, 5);
             INDArray var = Nd4j.create(DataType.FLOAT, 5);
-            BatchStatisticsHelper.computeStatistics(input, mean, var);
+            FastBatchNormHelper.computeStatistics(input, mean, var);
             INDArray asDouble = input.castTo(DataType.DOUBLE);
             INDArray expectedMean = asDouble.mean(0, 2, 3);
             INDArray expectedVar = Nd4j.exec(new Variance(asDouble, false, 0, 2, 3));
@@ -49,8 +49,8 @@ class FastBatchNormTest {
                 assertEquals(expectedVar.getDouble(c), var.getDouble(c), 1e-5, "variance of channel " + c);
             }
         }
-        assertFalse(BatchStatisticsHelper.isDenseFloatNchw(copy, CNN2DFormat.NHWC), "NHWC goes to the stock code");
-        assertFalse(BatchStatisticsHelper.isDenseFloatNchw(copy.permute(0, 1, 3, 2), CNN2DFormat.NCHW),
+        assertFalse(FastBatchNormHelper.isDenseFloatNchw(copy, CNN2DFormat.NHWC), "NHWC goes to the stock code");
+        assertFalse(FastBatchNormHelper.isDenseFloatNchw(copy.permute(0, 1, 3, 2), CNN2DFormat.NCHW),
                 "a strided view goes to the stock code");
     }
 
@@ -59,8 +59,8 @@ class FastBatchNormTest {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
         ComputationGraph ours = graph(true);
         ComputationGraph stock = graph(false);
-        assertTrue(FastBatchNorm.installedCount(ours) > 0, "fast statistics installed");
-        assertEquals(0, FastBatchNorm.installedCount(stock));
+        assertTrue(FastCpuPath.installedCount(ours) > 0, "fast statistics installed");
+        assertEquals(0, FastCpuPath.installedCount(stock));
         assertInstanceOf(MKLDNNBatchNormHelper.class, ((BatchNormalization) stock.getLayer("stem.bn")).getHelper());
         assertEquals(stock.params(), ours.params());
 
@@ -86,7 +86,7 @@ class FastBatchNormTest {
 
     private static ComputationGraph graph(boolean fast) {
         NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
-        return SystemProperties.with(FastBatchNorm.PROPERTY, String.valueOf(fast),
+        return SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fast),
                 () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
     }
 }

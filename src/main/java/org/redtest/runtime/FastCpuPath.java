@@ -1,0 +1,106 @@
+package org.redtest.runtime;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Field;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Our CPU training path on top of DL4J's oneDNN layer helpers, installed on a built graph (so
+ * restored checkpoints get it too), for graphs whose layers run on those helpers: not on the stock
+ * path (helpers disabled) nor on the CUDA backend, where nothing is changed.
+ * <ul>
+ *   <li>Every batch-norm layer gets {@link FastBatchNormHelper} (batch statistics and the whole
+ *       backward pass as contiguous loops). DL4J picks its helper class by a fixed name, so the
+ *       swap is done on the built layer.</li>
+ *   <li>The graph caches each layer's forward output for its backward pass ({@link CacheMode#DEVICE}).
+ *       With DL4J's default {@link CacheMode#NONE} every convolution's forward pass runs twice per
+ *       training step, once more inside its own backward pass.</li>
+ * </ul>
+ * {@code -Dredtest.fastCpuPath=false} keeps DL4J's own helpers and cache mode.
+ */
+public final class FastCpuPath {
+    public static final String PROPERTY = "redtest.fastCpuPath";
+    private static final Logger LOG = LoggerFactory.getLogger(FastCpuPath.class);
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    private static final Field HELPER;
+
+    static {
+        try {
+            HELPER = BatchNormalization.class.getDeclaredField("helper");
+            HELPER.setAccessible(true);
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private FastCpuPath() {
+    }
+
+    public static boolean enabled() {
+        return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+    }
+
+    /** Installs the fast path on {@code graph} in place (when enabled and applicable) and returns the graph. */
+    public static ComputationGraph install(ComputationGraph graph) {
+        if (!enabled() || !runsOnOneDnnHelpers(graph)) {
+            logOnce("DL4J's own layer path (" + (enabled() ? "no oneDNN helpers in this graph" : "-D" + PROPERTY
+                    + "=false") + ")");
+            return graph;
+        }
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof BatchNormalization bn && bn.getHelper() != null
+                    && bn.getHelper().getClass() == MKLDNNBatchNormHelper.class) {
+                try {
+                    HELPER.set(bn, new FastBatchNormHelper(graph.getConfiguration().getDataType()));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot replace the batch-norm helper of layer "
+                            + bn.conf().getLayer().getLayerName(), e);
+                }
+            }
+        }
+        graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
+        graph.setCacheMode(CacheMode.DEVICE);
+        logOnce("fast CPU path: oneDNN helpers + fast batch norm + cached forward outputs (-D" + PROPERTY
+                + "=false for DL4J's own)");
+        return graph;
+    }
+
+    /** True when the graph has no BN layers or they all run on DL4J's oneDNN helper. */
+    private static boolean runsOnOneDnnHelpers(ComputationGraph graph) {
+        boolean anyBn = false;
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof BatchNormalization bn) {
+                anyBn = true;
+                if (!(bn.getHelper() instanceof MKLDNNBatchNormHelper)) {
+                    return false;
+                }
+            }
+        }
+        return anyBn || CpuAcceleration.status().oneDnnHelpersActive();
+    }
+
+    /** How many of {@code graph}'s BN layers run on {@link FastBatchNormHelper}. */
+    public static long installedCount(ComputationGraph graph) {
+        long count = 0;
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNormHelper) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static void logOnce(String message) {
+        if (LOGGED.add(message)) { // once per process and path, not per graph
+            LOG.info(message);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.redtest.runtime;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The fast CPU path against stock DL4J (no layer helpers at all) on one graph of each family:
+ * outputs, loss, every gradient, and every parameter (BN running statistics included) after a few
+ * Nesterov steps agree within 1e-4 (relative to the array's scale where it exceeds 1).
+ */
+class FastCpuPathEquivalenceTest {
+    static {
+        CpuAcceleration.configure();
+    }
+
+    private static final double TOLERANCE = 1e-4;
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "resnet:1-1-1; 16",
+            "vgg:8,M,16,16,M; 16",
+            "nats[C=4,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|; 8"})
+    void fastPathMatchesStockDl4j(String spec, int size) {
+        Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
+        NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
+        ComputationGraph stock = graph(bp, false, true);
+        ComputationGraph fast = graph(bp, true, false);
+        if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.BatchNorm)) {
+            assertTrue(FastCpuPath.installedCount(fast) > 0, "fast batch norm installed in " + spec);
+        }
+        assertEquals(0, FastCpuPath.installedCount(stock));
+        assertEquals(stock.params(), fast.params(), "same initial parameters");
+
+        Nd4j.getRandom().setSeed(11);
+        INDArray features = Nd4j.rand(DataType.FLOAT, 12, 3, size, size).muli(2).subi(0.5);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 12, 4);
+        for (int i = 0; i < 12; i++) {
+            labels.putScalar(i, i % 4, 1.0);
+        }
+        DataSet batch = new DataSet(features, labels);
+        assertClose(stock.outputSingle(features), fast.outputSingle(features), spec + ": initial outputs");
+
+        for (int step = 0; step < 3; step++) {
+            stock.setInputs(features);
+            stock.setLabels(labels);
+            fast.setInputs(features);
+            fast.setLabels(labels);
+            // dropout draws from ND4J's global generator: both graphs get the same draws
+            Nd4j.getRandom().setSeed(100 + step);
+            stock.computeGradientAndScore();
+            Nd4j.getRandom().setSeed(100 + step);
+            fast.computeGradientAndScore();
+            assertEquals(stock.score(), fast.score(), TOLERANCE * Math.max(1, stock.score()), spec + ": loss at step " + step);
+            Map<String, INDArray> expected = stock.gradient().gradientForVariable();
+            Map<String, INDArray> actual = fast.gradient().gradientForVariable();
+            assertEquals(expected.keySet(), actual.keySet(), spec + ": gradient variables");
+            for (String variable : expected.keySet()) {
+                assertClose(expected.get(variable), actual.get(variable), spec + ": gradient of " + variable + " at step " + step);
+            }
+            Nd4j.getRandom().setSeed(200 + step);
+            stock.fit(batch);
+            Nd4j.getRandom().setSeed(200 + step);
+            fast.fit(batch);
+        }
+        // params() holds every BN layer's running mean and variance beside the trainable parameters
+        for (String layer : stock.getConfiguration().getVertices().keySet()) {
+            if (stock.getLayer(layer) != null && stock.getLayer(layer).numParams() > 0) {
+                for (Map.Entry<String, INDArray> p : stock.getLayer(layer).paramTable().entrySet()) {
+                    assertClose(p.getValue(), fast.getLayer(layer).paramTable().get(p.getKey()),
+                            spec + ": parameter " + layer + "_" + p.getKey() + " after 3 steps");
+                }
+            }
+        }
+        INDArray probe = Nd4j.rand(DataType.FLOAT, 4, 3, size, size);
+        assertClose(stock.outputSingle(probe), fast.outputSingle(probe), spec + ": outputs after training");
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= TOLERANCE * scale, what + ": largest difference " + diff + " (scale " + scale + ")");
+    }
+
+    private static ComputationGraph graph(NetworkBlueprint bp, boolean fast, boolean helpersDisabled) {
+        return SystemProperties.with(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled), () ->
+                SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fast), () ->
+                        Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4))));
+    }
+}
