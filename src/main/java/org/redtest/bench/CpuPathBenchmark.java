@@ -1,10 +1,8 @@
 package org.redtest.bench;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.config.TrainingConfig;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.runtime.FastCpuPath;
@@ -20,7 +18,7 @@ import java.io.PrintWriter;
 
 /**
  * Stock DL4J (layer helpers off), DL4J's oneDNN helpers alone, and our path (those helpers plus the
- * fast BN batch statistics of {@link FastCpuPath}), side by side in one process: training and
+ * the rest of {@link FastCpuPath}), side by side in one process: training and
  * inference img/s, effective GFLOP/s (2 flops per multiply-accumulate, training = 3x forward) and
  * their fraction of the matrix-multiply rate measured in the same run, plus the largest output
  * difference between stock and ours on the same weights.
@@ -59,12 +57,8 @@ public final class CpuPathBenchmark {
 
     public Result run(PrintWriter out) {
         double peak = MatmulPeak.gflops(2048, 5);
-        INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, 3, 32, 32);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, 10);
-        for (int i = 0; i < batchSize; i++) {
-            y.putScalar(i, i % 10, 1.0);
-        }
-        DataSet batch = new DataSet(x, y);
+        DataSet batch = ThroughputMeter.cifarBatch(batchSize);
+        INDArray x = batch.getFeatures();
 
         ComputationGraph fast = graph(false, true);
         double forwardGflop = 2.0 * blueprint.flops() / 1e9;
@@ -89,14 +83,14 @@ public final class CpuPathBenchmark {
         row(out, "stock DL4J (no helpers)", s, forwardGflop, peak);
         row(out, "DL4J oneDNN helpers", h, forwardGflop, peak);
         row(out, OURS, f, forwardGflop, peak);
-        out.printf("speed-up over stock: training %.1fx, inference %.1fx; fast BN statistics over DL4J's helpers: "
+        out.printf("speed-up over stock: training %.1fx, inference %.1fx; fast path over DL4J's helpers: "
                         + "training %.2fx; max |output difference| %.2e%n", f.trainImgPerS() / s.trainImgPerS(),
                 f.inferImgPerS() / s.inferImgPerS(), f.trainImgPerS() / h.trainImgPerS(), maxDiff);
         out.flush();
         return new Result(peak, forwardGflop, s, h, f, maxDiff);
     }
 
-    private static final String OURS = "ours (+ fast BN stats)";
+    private static final String OURS = "ours (fast CPU path)";
 
     private static void row(PrintWriter out, String name, Figures f, double forwardGflop, double peak) {
         double train = f.trainImgPerS() * 3 * forwardGflop;
@@ -118,18 +112,7 @@ public final class CpuPathBenchmark {
     }
 
     private Figures measure(ComputationGraph g, DataSet batch) {
-        g.fit(batch);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            g.fit(batch);
-        }
-        double train = batches * (double) batchSize / ((System.nanoTime() - t0) / 1e9);
-        g.outputSingle(false, batch.getFeatures());
-        t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            g.outputSingle(false, batch.getFeatures());
-        }
-        double infer = batches * (double) batchSize / ((System.nanoTime() - t0) / 1e9);
-        return new Figures(train, infer);
+        ThroughputMeter.Rates r = ThroughputMeter.measure(g, batch, batches);
+        return new Figures(r.trainImgPerS(), r.inferImgPerS());
     }
 }

@@ -5,6 +5,7 @@ import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
 import org.redtest.bench.PruneMemoryBenchmark;
+import org.redtest.bench.PyTorchPeerBenchmark;
 import org.redtest.bench.TrainingProfile;
 import org.redtest.RedTestException;
 import org.redtest.reproduce.PaperSuite;
@@ -21,7 +22,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
-        subcommands = {BenchCommand.CpuPath.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
+        subcommands = {BenchCommand.CpuPath.class, BenchCommand.PyTorchPeer.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
                 BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class})
 final class BenchCommand {
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
@@ -42,6 +43,39 @@ final class BenchCommand {
         public Integer call() {
             Console.logComputePath();
             new CpuPathBenchmark(model, batchSize, batches, oursOnly).run(spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "pytorch-peer", mixinStandardHelpOptions = true,
+            description = {"Our training and inference img/s beside PyTorch's (Debian's python3-torch) on the same "
+                    + "ResNets, batch, optimiser and loss, alternating in one run; ratios and fraction of the matmul peak.",
+                    "Without PyTorch it says so and prints our figures alone. Run it with nothing else busy."})
+    static final class PyTorchPeer implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--models", split = ",", defaultValue = "resnet20,resnet56",
+                description = "CIFAR ResNets to compare (default ${DEFAULT-VALUE}).")
+        java.util.List<String> models;
+        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+        @Option(names = "--batches", defaultValue = "8", description = "Timed batches per figure (default ${DEFAULT-VALUE}).")
+        int batches;
+        @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds; medians are printed (default ${DEFAULT-VALUE}).")
+        int rounds;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
+        String python;
+        @Option(names = "--json", description = "Also write the figures to this JSON file.")
+        Path json;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            Console.logComputePath();
+            PyTorchPeerBenchmark.Result result = new PyTorchPeerBenchmark(models, batchSize, batches, rounds, python)
+                    .run(spec.commandLine().getOut());
+            if (json != null) {
+                Files.writeString(json, Console.json(result));
+            }
             return 0;
         }
     }

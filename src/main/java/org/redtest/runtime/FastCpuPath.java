@@ -3,7 +3,9 @@ package org.redtest.runtime;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +33,16 @@ public final class FastCpuPath {
     private static final Logger LOG = LoggerFactory.getLogger(FastCpuPath.class);
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final Field HELPER;
+    private static final Field CONV_HELPER;
+    /** Diagnostic switch: {@code false} keeps DL4J's convolution helper while the rest of the fast path stays. */
+    public static final String CONV_PROPERTY = "redtest.fastCpuPath.conv";
 
     static {
         try {
             HELPER = BatchNormalization.class.getDeclaredField("helper");
             HELPER.setAccessible(true);
+            CONV_HELPER = ConvolutionLayer.class.getDeclaredField("helper");
+            CONV_HELPER.setAccessible(true);
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,10 +73,23 @@ public final class FastCpuPath {
                 }
             }
         }
+        boolean conv = Boolean.parseBoolean(System.getProperty(CONV_PROPERTY, "true")) && oneDnnLoads();
+        for (Layer layer : graph.getLayers()) {
+            if (conv && layer instanceof ConvolutionLayer c && c.getHelper() != null
+                    && c.getHelper().getClass() == MKLDNNConvHelper.class) {
+                try {
+                    CONV_HELPER.set(c, new OneDnnConvHelper(graph.getConfiguration().getDataType(),
+                            c.conf().getLayer().getLayerName()));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot replace the convolution helper of layer "
+                            + c.conf().getLayer().getLayerName(), e);
+                }
+            }
+        }
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
-        logOnce("fast CPU path: oneDNN helpers + fast batch norm + cached forward outputs (-D" + PROPERTY
-                + "=false for DL4J's own)");
+        logOnce("fast CPU path: " + (conv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
+                + " + fast batch norm + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
     }
 
@@ -85,6 +105,27 @@ public final class FastCpuPath {
             }
         }
         return anyBn || CpuAcceleration.status().oneDnnHelpersActive();
+    }
+
+    private static boolean oneDnnLoads() {
+        try {
+            OneDnn.ensureLoaded();
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            logOnce("oneDNN's Java bindings cannot be loaded (" + e + "); convolutions stay on DL4J's helper");
+            return false;
+        }
+    }
+
+    /** How many of {@code graph}'s convolution layers call oneDNN directly. */
+    public static long directConvolutionCount(ComputationGraph graph) {
+        long count = 0;
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** How many of {@code graph}'s BN layers run on {@link FastBatchNormHelper}. */

@@ -1,0 +1,132 @@
+package org.redtest.runtime;
+
+import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_exec_arg_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * The few oneDNN C calls the fast CPU path needs, through JavaCPP's presets of oneDNN (its own
+ * copy of the library, beside the one inside libnd4j). One CPU engine and one stream for the
+ * process; every call's status is checked and a failure names the call.
+ */
+final class OneDnn {
+    private static final dnnl_engine ENGINE;
+    private static final dnnl_stream STREAM;
+
+    static {
+        Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+        ENGINE = new dnnl_engine();
+        check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine_create");
+        STREAM = new dnnl_stream();
+        check(dnnl_stream_create(STREAM, ENGINE, dnnl_stream_default_flags), "stream_create");
+    }
+
+    private OneDnn() {
+    }
+
+    /** Throws when oneDNN cannot be loaded here; the caller then keeps DL4J's helper. */
+    static void ensureLoaded() {
+        // the static initialiser did the work
+    }
+
+    static void check(int status, String call) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + call + " failed with status " + status);
+        }
+    }
+
+    /** A float memory descriptor; {@code tag} is a dnnl format tag or {@code dnnl_format_tag_any}. */
+    static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_init_by_tag");
+        return md;
+    }
+
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint) {
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint), "primitive_desc_create");
+        return pd;
+    }
+
+    static dnnl_primitive primitive(dnnl_primitive_desc pd) {
+        dnnl_primitive p = new dnnl_primitive();
+        check(dnnl_primitive_create(p, pd), "primitive_create");
+        return p;
+    }
+
+    static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
+        return dnnl_primitive_desc_query_md(pd, what, 0);
+    }
+
+    static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
+        return dnnl_memory_desc_equal(a, b) != 0;
+    }
+
+    /** A memory object over {@code handle} (user memory whose handle is set before each use when null). */
+    static dnnl_memory memory(dnnl_memory_desc_t md, Pointer handle) {
+        dnnl_memory m = new dnnl_memory();
+        check(dnnl_memory_create(m, md, ENGINE, handle), "memory_create");
+        return m;
+    }
+
+    /** A memory object with its own buffer, kept alive by the returned holder. */
+    static Owned allocate(dnnl_memory_desc_t md) {
+        long bytes = dnnl_memory_desc_get_size(md);
+        FloatPointer buffer = new FloatPointer(Math.max(1, (bytes + 3) / 4));
+        return new Owned(memory(md, buffer), buffer);
+    }
+
+    record Owned(dnnl_memory memory, FloatPointer buffer) {
+    }
+
+    /** Points {@code memory} at an ND4J array's first element (a view's buffer pointer already includes its offset). */
+    static void bind(dnnl_memory memory, INDArray array) {
+        long address = array.data().addressPointer().address();
+        check(dnnl_memory_set_data_handle(memory, new Address(address)), "memory_set_data_handle");
+    }
+
+    /** Runs a primitive with (argument id, memory) pairs and waits for it. */
+    static void execute(dnnl_primitive primitive, Object... idAndMemory) {
+        int n = idAndMemory.length / 2;
+        dnnl_exec_arg_t args = new dnnl_exec_arg_t(n);
+        for (int i = 0; i < n; i++) {
+            args.position(i).arg((Integer) idAndMemory[2 * i]).memory((dnnl_memory) idAndMemory[2 * i + 1]);
+        }
+        args.position(0);
+        check(dnnl_primitive_execute(primitive, STREAM, n, args), "primitive_execute");
+        check(dnnl_stream_wait(STREAM), "stream_wait");
+        args.close();
+    }
+
+    /** A reorder between two layouts of the same tensor, or null when they are the same layout. */
+    static dnnl_primitive reorder(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+        if (same(from, to)) {
+            return null;
+        }
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE, to, ENGINE, null), "reorder_primitive_desc_create");
+        return primitive(pd);
+    }
+
+    static void reorder(dnnl_primitive reorder, dnnl_memory from, dnnl_memory to) {
+        execute(reorder, DNNL_ARG_FROM, from, DNNL_ARG_TO, to);
+    }
+
+    /** A raw address as a JavaCPP pointer (ND4J views start inside their buffer). */
+    private static final class Address extends Pointer {
+        Address(long address) {
+            this.address = address;
+        }
+    }
+}

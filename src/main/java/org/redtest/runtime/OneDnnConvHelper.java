@@ -1,0 +1,384 @@
+package org.redtest.runtime;
+
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+/**
+ * A convolution layer's helper that calls oneDNN directly instead of through libnd4j's
+ * {@code conv2d} ops. libnd4j builds its oneDNN primitives anew on every call, lets oneDNN pick
+ * Winograd for the backward-data pass (three times slower than the forward pass here) and reorders
+ * the plain NCHW arrays to NHWC and back around each call. Here the primitives are created once per
+ * input shape ({@link Plan}) with the direct algorithm and oneDNN's preferred (blocked) layouts, and
+ * the weights are reordered once per forward pass and reused by the backward pass.
+ *
+ * <p>Anything else (NHWC, other types, dilation, same-mode padding, a failure to build a plan) goes
+ * to DL4J's own oneDNN helper, with one log line per layer and shape.
+ */
+final class OneDnnConvHelper extends MKLDNNConvHelper {
+    private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvHelper.class);
+
+    private final String layerName;
+    private final Map<String, Plan> plans = new HashMap<>();
+    /** The plan and input array of the last forward pass, whose reordered input the backward pass may reuse. */
+    private Plan lastForward;
+    private INDArray lastInput;
+
+    OneDnnConvHelper(DataType dataType, String layerName) {
+        super(dataType);
+        this.layerName = layerName;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                              ConvolutionLayer.AlgoMode mode, ConvolutionLayer.FwdAlgo fwdAlgo,
+                              ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                              LayerWorkspaceMgr workspaceMgr) {
+        Plan plan = plan(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format);
+        if (plan == null) {
+            lastForward = null;
+            return super.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode,
+                    dilation, format, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.outShape);
+        plan.forward(input, weights, bias, out);
+        lastForward = plan;
+        lastInput = input;
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray weights, INDArray bias, INDArray delta,
+                                                     int[] kernel, int[] strides, int[] pad, INDArray biasGradView,
+                                                     INDArray weightGradView, IActivation afn,
+                                                     ConvolutionLayer.AlgoMode mode,
+                                                     ConvolutionLayer.BwdFilterAlgo bwdFilterAlgo,
+                                                     ConvolutionLayer.BwdDataAlgo bwdDataAlgo,
+                                                     ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        Plan plan = plan(input, weights, biasGradView, kernel, strides, pad, convolutionMode, dilation, format);
+        if (plan == null || !isDense(delta) || !isDense(weightGradView)
+                || (biasGradView != null && biasGradView.elementWiseStride() != 1)) {
+            return super.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
+                    weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format,
+                    workspaceMgr);
+        }
+        INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
+        boolean reuse = lastForward == plan && lastInput == input;
+        plan.backward(input, weights, delta, gradAtInput, weightGradView, biasGradView, reuse);
+        Gradient g = new DefaultGradient();
+        if (biasGradView != null) {
+            g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGradView);
+        }
+        g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGradView);
+        return new Pair<>(g, gradAtInput);
+    }
+
+    private static boolean isDense(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    }
+
+    /** The plan for this call's shapes, or null when this helper does not handle them. */
+    private Plan plan(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
+                      ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format) {
+        if (format != CNN2DFormat.NCHW || convolutionMode == ConvolutionMode.Same || input.rank() != 4
+                || !isDense(input) || !isDense(weights) || (bias != null && bias.dataType() != DataType.FLOAT)
+                || (dilation != null && (dilation[0] != 1 || dilation[1] != 1))) {
+            return null;
+        }
+        String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
+                + Arrays.toString(pad) + (bias != null);
+        if (plans.containsKey(key)) {
+            return plans.get(key);
+        }
+        Plan plan = null;
+        try {
+            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.info("layer {}: oneDNN direct convolution not available for input {} ({}); using DL4J's helper",
+                    layerName, Arrays.toString(input.shape()), e.getMessage());
+        }
+        plans.put(key, plan);
+        return plan;
+    }
+
+    /** oneDNN primitives, layouts and buffers for one input shape. */
+    static final class Plan {
+        final long[] outShape;
+        private final boolean hasBias;
+        private final dnnl_primitive forward;
+        private final dnnl_primitive backwardData;
+        private final dnnl_primitive backwardWeights;
+        // user (ND4J) memories: handles are set per call
+        private final dnnl_memory userSrc;
+        private final dnnl_memory userWeights;
+        private final dnnl_memory userBias;
+        private final dnnl_memory userDst;
+        private final dnnl_memory userDiffDst;
+        private final dnnl_memory userDiffSrc;
+        private final dnnl_memory userDiffWeights;
+        private final dnnl_memory userDiffBias;
+        // oneDNN-layout buffers (null where the user layout is the primitive's)
+        private final Stage src;
+        private final Stage weights;
+        private final Stage dst;
+        private final Stage bwdDiffDst;
+        private final Stage bwdWeights;
+        private final Stage diffSrc;
+        private final Stage bwWSrc;
+        private final Stage bwWDiffDst;
+        private final Stage diffWeights;
+        private final boolean backwardDataTakesForwardWeights;
+        private final boolean backwardWeightsTakesBackwardDataDiffDst;
+
+        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias) {
+            this.hasBias = hasBias;
+            long n = inShape[0];
+            long oh = (inShape[2] + 2L * pad[0] - wShape[2]) / strides[0] + 1;
+            long ow = (inShape[3] + 2L * pad[1] - wShape[3]) / strides[1] + 1;
+            outShape = new long[]{n, wShape[0], oh, ow};
+            long[] s = {strides[0], strides[1]};
+            long[] padL = {pad[0], pad[1]};
+            long[] padR = {(oh - 1) * strides[0] + wShape[2] - inShape[2] - pad[0],
+                    (ow - 1) * strides[1] + wShape[3] - inShape[3] - pad[1]};
+            long[] biasDims = {wShape[0]};
+
+            dnnl_memory_desc_t anySrc = OneDnn.desc(inShape, dnnl_format_tag_any);
+            dnnl_memory_desc_t anyWeights = OneDnn.desc(wShape, dnnl_format_tag_any);
+            dnnl_memory_desc_t anyDst = OneDnn.desc(outShape, dnnl_format_tag_any);
+            dnnl_memory_desc_t biasMd = hasBias ? OneDnn.desc(biasDims, dnnl_x) : null;
+
+            dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
+                    anySrc, anyWeights, biasMd, anyDst, s, padL, padR), "convolution_forward_desc_init");
+            dnnl_primitive_desc fwdPd = OneDnn.primitiveDesc(fd, null);
+            dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_convolution_backward_data_desc_init(bd, dnnl_convolution_direct, anySrc, anyWeights,
+                    anyDst, s, padL, padR), "convolution_backward_data_desc_init");
+            dnnl_primitive_desc bwdDataPd = OneDnn.primitiveDesc(bd, fwdPd);
+            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, anySrc, anyWeights,
+                    biasMd, anyDst, s, padL, padR), "convolution_backward_weights_desc_init");
+            dnnl_primitive_desc bwdWeightsPd = OneDnn.primitiveDesc(wd, fwdPd);
+
+            forward = OneDnn.primitive(fwdPd);
+            backwardData = OneDnn.primitive(bwdDataPd);
+            backwardWeights = OneDnn.primitive(bwdWeightsPd);
+
+            dnnl_memory_desc_t userSrcMd = OneDnn.desc(inShape, dnnl_nchw);
+            dnnl_memory_desc_t userWeightsMd = OneDnn.desc(wShape, dnnl_oihw);
+            dnnl_memory_desc_t userDstMd = OneDnn.desc(outShape, dnnl_nchw);
+            userSrc = OneDnn.memory(userSrcMd, null);
+            userWeights = OneDnn.memory(userWeightsMd, null);
+            userBias = hasBias ? OneDnn.memory(biasMd, null) : null;
+            userDst = OneDnn.memory(userDstMd, null);
+            userDiffDst = OneDnn.memory(userDstMd, null);
+            userDiffSrc = OneDnn.memory(userSrcMd, null);
+            userDiffWeights = OneDnn.memory(userWeightsMd, null);
+            userDiffBias = hasBias ? OneDnn.memory(biasMd, null) : null;
+
+            src = Stage.input(userSrcMd, OneDnn.query(fwdPd, dnnl_query_src_md), Scratch.SRC);
+            weights = Stage.input(userWeightsMd, OneDnn.query(fwdPd, dnnl_query_weights_md), -1);
+            dst = Stage.output(OneDnn.query(fwdPd, dnnl_query_dst_md), userDstMd, Scratch.DST);
+            bwdDiffDst = Stage.input(userDstMd, OneDnn.query(bwdDataPd, dnnl_query_diff_dst_md), Scratch.DIFF_DST);
+            bwdWeights = Stage.input(userWeightsMd, OneDnn.query(bwdDataPd, dnnl_query_weights_md), -1);
+            diffSrc = Stage.output(OneDnn.query(bwdDataPd, dnnl_query_diff_src_md), userSrcMd, Scratch.DIFF_SRC);
+            bwWSrc = Stage.input(userSrcMd, OneDnn.query(bwdWeightsPd, dnnl_query_src_md), Scratch.SRC);
+            bwWDiffDst = Stage.input(userDstMd, OneDnn.query(bwdWeightsPd, dnnl_query_diff_dst_md),
+                    Scratch.DIFF_DST_WEIGHTS);
+            diffWeights = Stage.output(OneDnn.query(bwdWeightsPd, dnnl_query_diff_weights_md), userWeightsMd,
+                    Scratch.DIFF_WEIGHTS);
+            backwardDataTakesForwardWeights = OneDnn.same(OneDnn.query(bwdDataPd, dnnl_query_weights_md),
+                    OneDnn.query(fwdPd, dnnl_query_weights_md));
+            backwardWeightsTakesBackwardDataDiffDst = OneDnn.same(OneDnn.query(bwdWeightsPd, dnnl_query_diff_dst_md),
+                    OneDnn.query(bwdDataPd, dnnl_query_diff_dst_md));
+        }
+
+        void forward(INDArray input, INDArray w, INDArray bias, INDArray out) {
+            OneDnn.bind(userSrc, input);
+            OneDnn.bind(userWeights, w);
+            OneDnn.bind(userDst, out);
+            dnnl_memory srcM = src.in(userSrc);
+            dnnl_memory wM = weights.in(userWeights);
+            dnnl_memory dstM = dst.target(userDst);
+            if (hasBias) {
+                OneDnn.bind(userBias, bias);
+                OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_WEIGHTS, wM, DNNL_ARG_BIAS, userBias,
+                        DNNL_ARG_DST, dstM);
+            } else {
+                OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_WEIGHTS, wM, DNNL_ARG_DST, dstM);
+            }
+            dst.out(userDst);
+        }
+
+        /**
+         * Gradients of the input, weights and bias. {@code reuseForward}: the last forward pass saw this
+         * very input array with the current weights, so its reordered weights still hold.
+         */
+        void backward(INDArray input, INDArray w, INDArray delta, INDArray gradAtInput, INDArray weightGrad,
+                      INDArray biasGrad, boolean reuseForward) {
+            OneDnn.bind(userDiffDst, delta);
+            OneDnn.bind(userDiffSrc, gradAtInput);
+            OneDnn.bind(userDiffWeights, weightGrad);
+            dnnl_memory diffDstM = bwdDiffDst.in(userDiffDst);
+
+            // weights gradient: the input in the backward-weights layout (scratch buffers are shared
+            // between layers, so the forward pass's reordered input is gone by now)
+            OneDnn.bind(userSrc, input);
+            dnnl_memory srcM = bwWSrc.in(userSrc);
+            dnnl_memory wDiffDstM = backwardWeightsTakesBackwardDataDiffDst ? diffDstM : bwWDiffDst.in(userDiffDst);
+            dnnl_memory diffWM = diffWeights.target(userDiffWeights);
+            if (hasBias && biasGrad != null) {
+                OneDnn.bind(userDiffBias, biasGrad);
+                OneDnn.execute(backwardWeights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
+                        DNNL_ARG_DIFF_WEIGHTS, diffWM, DNNL_ARG_DIFF_BIAS, userDiffBias);
+            } else {
+                OneDnn.execute(backwardWeights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
+                        DNNL_ARG_DIFF_WEIGHTS, diffWM);
+            }
+            diffWeights.out(userDiffWeights);
+
+            // input gradient: the weights in the backward-data layout
+            dnnl_memory wM;
+            if (reuseForward && backwardDataTakesForwardWeights) {
+                wM = weights.current(userWeights);
+            } else {
+                OneDnn.bind(userWeights, w);
+                wM = bwdWeights.in(userWeights);
+            }
+            dnnl_memory diffSrcM = diffSrc.target(userDiffSrc);
+            OneDnn.execute(backwardData, DNNL_ARG_DIFF_DST, diffDstM, DNNL_ARG_WEIGHTS, wM, DNNL_ARG_DIFF_SRC, diffSrcM);
+            diffSrc.out(userDiffSrc);
+        }
+    }
+
+    /**
+     * One tensor's way between the user's plain layout and a primitive's: a reorder and a buffer in the
+     * primitive's layout when the two differ, nothing otherwise. Activation-sized buffers come from
+     * {@link Scratch} (shared by all layers of the thread, so memory does not grow with depth); the
+     * small weight buffers are the plan's own.
+     */
+    static final class Stage {
+        private final dnnl_primitive reorder;
+        private final dnnl_memory memory;
+        private final long bytes;
+        private final int slot;
+        private final OneDnn.Owned own;
+
+        private Stage(dnnl_primitive reorder, dnnl_memory_desc_t primitiveSide, int slot) {
+            this.reorder = reorder;
+            this.slot = slot;
+            if (reorder == null) {
+                memory = null;
+                bytes = 0;
+                own = null;
+            } else if (slot < 0) {
+                own = OneDnn.allocate(primitiveSide);
+                memory = own.memory();
+                bytes = 0;
+            } else {
+                own = null;
+                memory = OneDnn.memory(primitiveSide, null);
+                bytes = dnnl_memory_desc_get_size(primitiveSide);
+            }
+        }
+
+        /** A primitive input: user layout to primitive layout. A negative slot: the stage owns its buffer. */
+        static Stage input(dnnl_memory_desc_t user, dnnl_memory_desc_t primitive, int slot) {
+            return new Stage(OneDnn.reorder(user, primitive), primitive, slot);
+        }
+
+        /** A primitive output: primitive layout to user layout. */
+        static Stage output(dnnl_memory_desc_t primitive, dnnl_memory_desc_t user, int slot) {
+            return new Stage(OneDnn.reorder(primitive, user), primitive, slot);
+        }
+
+        /** Reorders the user memory into this stage's buffer and returns what the primitive reads. */
+        dnnl_memory in(dnnl_memory user) {
+            if (reorder == null) {
+                return user;
+            }
+            bindScratch();
+            OneDnn.reorder(reorder, user, memory);
+            return memory;
+        }
+
+        /** What an earlier {@link #in} left for the primitive (only for stages with their own buffer). */
+        dnnl_memory current(dnnl_memory user) {
+            return reorder == null ? user : memory;
+        }
+
+        /** Where the primitive writes an output. */
+        dnnl_memory target(dnnl_memory user) {
+            if (reorder == null) {
+                return user;
+            }
+            bindScratch();
+            return memory;
+        }
+
+        /** Copies an output written by the primitive into the user memory. */
+        void out(dnnl_memory user) {
+            if (reorder != null) {
+                OneDnn.reorder(reorder, memory, user);
+            }
+        }
+
+        private void bindScratch() {
+            if (own == null) {
+                OneDnn.check(dnnl_memory_set_data_handle(memory, Scratch.get(slot, bytes)), "memory_set_data_handle");
+            }
+        }
+    }
+
+    /** Per-thread scratch buffers in oneDNN's layouts, one per slot, grown to the largest layer's need. */
+    static final class Scratch {
+        static final int SRC = 0;
+        static final int DST = 1;
+        static final int DIFF_DST = 2;
+        static final int DIFF_DST_WEIGHTS = 3;
+        static final int DIFF_SRC = 4;
+        static final int DIFF_WEIGHTS = 5;
+        private static final ThreadLocal<FloatPointer[]> BUFFERS = ThreadLocal.withInitial(() -> new FloatPointer[6]);
+
+        private Scratch() {
+        }
+
+        static FloatPointer get(int slot, long bytes) {
+            FloatPointer[] buffers = BUFFERS.get();
+            long floats = Math.max(1, (bytes + 3) / 4);
+            if (buffers[slot] == null || buffers[slot].capacity() < floats) {
+                if (buffers[slot] != null) {
+                    buffers[slot].close();
+                }
+                buffers[slot] = new FloatPointer(floats);
+            }
+            return buffers[slot];
+        }
+    }
+}
