@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.redtest.RedTestException;
+import org.redtest.runtime.FastCpuPath;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.NetworkBlueprint;
 
@@ -44,6 +45,7 @@ public final class UnitActivationCapture implements AutoCloseable {
             }
             target.setParams(layer.params());
         }
+        FastCpuPath.install(tapped);
         var nodes = blueprint.nodesByName();
         int[] widths = blueprint.units().stream().mapToInt(u -> nodes.get(u.vertex()).output().channels()).toArray();
         return new UnitActivationCapture(tapped, blueprint.unitNames(), widths);

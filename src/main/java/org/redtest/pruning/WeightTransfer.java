@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Carries trained weights into a rebuilt graph: every layer whose original counterpart has
  * parameters of exactly the same shapes takes them (weights, biases, BN scale/shift and running
- * statistics); a layer whose input shape changed keeps its fresh initialisation.
+ * statistics); a layer whose input shape changed keeps the fresh initialisation its family gave it
+ * when the rebuilt graph was built ({@link org.redtest.zoo.Family#init}).
  */
 public final class WeightTransfer {
     /** Which rebuilt layers took trained weights and which were freshly initialised. */

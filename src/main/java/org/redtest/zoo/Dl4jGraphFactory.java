@@ -18,17 +18,33 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.distribution.UniformDistribution;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.weights.WeightInitDistribution;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.redtest.runtime.FastCpuPath;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
-/** Turns a {@link NetworkBlueprint} into a DL4J {@link ComputationGraph} with the same node names. */
+/**
+ * Turns a {@link NetworkBlueprint} into a DL4J {@link ComputationGraph} with the same node names,
+ * initialised as the blueprint's {@link Family} says: weights through each layer's DL4J weight
+ * initialisation (drawn from the graph seed), random biases (which DL4J's layer settings cannot
+ * express) drawn right after {@code init()} from a generator seeded by the graph seed and the layer's
+ * name. Every graph built here (training, pruning's rebuilt networks, search candidates) starts the
+ * same way for the same seed.
+ */
 public final class Dl4jGraphFactory {
     /** PyTorch's BatchNorm2d defaults: eps 1e-5, momentum 0.1 (DL4J's decay = 1 - momentum). */
     private static final double BN_EPS = 1e-5;
@@ -50,7 +66,52 @@ public final class Dl4jGraphFactory {
     public static ComputationGraph create(NetworkBlueprint blueprint, GraphSettings settings) {
         ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
         graph.init();
+        drawRandomBiases(graph, blueprint, settings.seed());
         return FastCpuPath.install(graph);
+    }
+
+    /**
+     * How the family initialises each live layer with weights, by node name. Conv and linear layers
+     * only; batch norm always starts at scale 1, shift 0.
+     */
+    public static Map<String, LayerInit> layerInits(NetworkBlueprint blueprint) {
+        Map<String, Node> byName = blueprint.nodesByName();
+        Map<String, LayerInit> inits = new LinkedHashMap<>();
+        for (Node node : blueprint.liveNodes()) {
+            WeightLayer.of(node, inputShape(node, byName, blueprint.input()))
+                    .ifPresent(layer -> inits.put(node.name(), blueprint.family().init(layer)));
+        }
+        return inits;
+    }
+
+    /** Fills the biases whose initialisation is random; the configuration left them at zero. */
+    private static void drawRandomBiases(ComputationGraph graph, NetworkBlueprint blueprint, long seed) {
+        layerInits(blueprint).forEach((name, init) -> {
+            if (init.bias() instanceof ParamInit.Zero) {
+                return;
+            }
+            INDArray bias = graph.getLayer(name).paramTable().get(DefaultParamInitializer.BIAS_KEY);
+            if (bias == null) {
+                return; // a conv without bias
+            }
+            SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + name.hashCode());
+            double[] values = new double[(int) bias.length()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = init.bias().draw(random);
+            }
+            bias.assign(Nd4j.createFromArray(values).castTo(bias.dataType()).reshape(bias.shape()));
+        });
+    }
+
+    /** DL4J's weight initialisation for a weight {@link ParamInit}. */
+    private static IWeightInit weightInit(ParamInit init) {
+        if (init instanceof ParamInit.Normal n) {
+            return new WeightInitDistribution(new NormalDistribution(0.0, n.std()));
+        }
+        if (init instanceof ParamInit.Uniform u) {
+            return new WeightInitDistribution(new UniformDistribution(-u.bound(), u.bound()));
+        }
+        return WeightInit.ZERO.getWeightInitFunction();
     }
 
     /** Prefix of the pooled measurement taps added by {@link #measurementConfiguration}. */
@@ -99,7 +160,6 @@ public final class Dl4jGraphFactory {
                 .seed(settings.seed())
                 .updater(settings.updater())
                 .l2(settings.weightDecay())
-                .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .graphBuilder()
                 .addInputs(NetworkBlueprint.INPUT);
@@ -107,6 +167,7 @@ public final class Dl4jGraphFactory {
         g.setInputTypes(InputType.convolutional(in.height(), in.width(), in.channels()));
         Map<String, Node> byName = blueprint.nodesByName();
         Set<String> shared = sharedOutputs(blueprint);
+        Map<String, LayerInit> inits = layerInits(blueprint);
         for (Node node : blueprint.liveNodes()) {
             if (node.op() instanceof Op.Relu && shared.contains(node.inputs().get(0))) {
                 // DL4J's ActivationLayer applies ReLU in place at inference; give it a copy so the
@@ -116,7 +177,7 @@ public final class Dl4jGraphFactory {
                 g.addLayer(node.name(), new ActivationLayer.Builder().activation(Activation.RELU).build(), copy);
                 continue;
             }
-            add(g, node, inputShape(node, byName, in));
+            add(g, node, inputShape(node, byName, in), inits.get(node.name()));
         }
         return g;
     }
@@ -143,7 +204,8 @@ public final class Dl4jGraphFactory {
         return first.equals(NetworkBlueprint.INPUT) ? networkInput : byName.get(first).output();
     }
 
-    private static void add(ComputationGraphConfiguration.GraphBuilder g, Node node, Shape in) {
+    /** Adds {@code node}; {@code init} is its family's initialisation when it has weights (else null). */
+    private static void add(ComputationGraphConfiguration.GraphBuilder g, Node node, Shape in, LayerInit init) {
         String name = node.name();
         String[] inputs = node.inputs().toArray(String[]::new);
         Op op = node.op();
@@ -151,6 +213,7 @@ public final class Dl4jGraphFactory {
             g.addLayer(name, new ConvolutionLayer.Builder(c.kernel(), c.kernel())
                     .stride(c.stride(), c.stride()).padding(c.padding(), c.padding())
                     .nIn(in.channels()).nOut(c.outChannels()).hasBias(c.bias())
+                    .weightInit(weightInit(init.weights())).biasInit(0.0)
                     .activation(Activation.IDENTITY).build(), inputs);
         } else if (op instanceof Op.BatchNorm) {
             g.addLayer(name, new BatchNormalization.Builder().nIn(in.channels()).nOut(in.channels())
@@ -178,10 +241,12 @@ public final class Dl4jGraphFactory {
             g.addLayer(name, new DropoutLayer(1.0 - d.dropProbability()), inputs); // DL4J takes the retain probability
         } else if (op instanceof Op.Dense d) {
             g.addLayer(name, new DenseLayer.Builder().nIn(in.size()).nOut(d.outFeatures())
+                    .weightInit(weightInit(init.weights())).biasInit(0.0)
                     .activation(d.relu() ? Activation.RELU : Activation.IDENTITY).build(), inputs);
         } else if (op instanceof Op.Classifier c) {
             g.addLayer(name, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in.size())
-                    .nOut(c.classes()).activation(Activation.SOFTMAX).build(), inputs);
+                    .nOut(c.classes()).weightInit(weightInit(init.weights())).biasInit(0.0)
+                    .activation(Activation.SOFTMAX).build(), inputs);
         } else {
             throw new IllegalStateException("no DL4J mapping for " + op);
         }
