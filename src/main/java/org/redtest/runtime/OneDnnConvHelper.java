@@ -127,34 +127,36 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         return plan;
     }
 
-    /** oneDNN primitives, layouts and buffers for one input shape. */
+    /**
+     * oneDNN primitives, layouts and buffers for one input shape. The backward primitives are built on
+     * the first backward pass: inference and redundancy measurement never pay for their JIT code.
+     */
     static final class Plan {
         final long[] outShape;
         private final boolean hasBias;
         private final dnnl_primitive forward;
-        private final dnnl_primitive backwardData;
-        private final dnnl_primitive backwardWeights;
+        private final dnnl_primitive_desc forwardDesc;
+        // descriptors the backward primitives are built from (kept alive with the plan)
+        private final dnnl_memory_desc_t anySrc;
+        private final dnnl_memory_desc_t anyWeights;
+        private final dnnl_memory_desc_t anyDst;
+        private final dnnl_memory_desc_t biasMd;
+        private final dnnl_memory_desc_t userSrcMd;
+        private final dnnl_memory_desc_t userWeightsMd;
+        private final dnnl_memory_desc_t userDstMd;
+        private final long[] strides;
+        private final long[] padLeft;
+        private final long[] padRight;
         // user (ND4J) memories: handles are set per call
         private final dnnl_memory userSrc;
         private final dnnl_memory userWeights;
         private final dnnl_memory userBias;
         private final dnnl_memory userDst;
-        private final dnnl_memory userDiffDst;
-        private final dnnl_memory userDiffSrc;
-        private final dnnl_memory userDiffWeights;
-        private final dnnl_memory userDiffBias;
-        // oneDNN-layout buffers (null where the user layout is the primitive's)
+        // the forward primitive's layouts (reorders only where they differ from the user's)
         private final Stage src;
         private final Stage weights;
         private final Stage dst;
-        private final Stage bwdDiffDst;
-        private final Stage bwdWeights;
-        private final Stage diffSrc;
-        private final Stage bwWSrc;
-        private final Stage bwWDiffDst;
-        private final Stage diffWeights;
-        private final boolean backwardDataTakesForwardWeights;
-        private final boolean backwardWeightsTakesBackwardDataDiffDst;
+        private Backward backward;
 
         Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias) {
             this.hasBias = hasBias;
@@ -162,61 +164,31 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             long oh = (inShape[2] + 2L * pad[0] - wShape[2]) / strides[0] + 1;
             long ow = (inShape[3] + 2L * pad[1] - wShape[3]) / strides[1] + 1;
             outShape = new long[]{n, wShape[0], oh, ow};
-            long[] s = {strides[0], strides[1]};
-            long[] padL = {pad[0], pad[1]};
-            long[] padR = {(oh - 1) * strides[0] + wShape[2] - inShape[2] - pad[0],
+            this.strides = new long[]{strides[0], strides[1]};
+            padLeft = new long[]{pad[0], pad[1]};
+            padRight = new long[]{(oh - 1) * strides[0] + wShape[2] - inShape[2] - pad[0],
                     (ow - 1) * strides[1] + wShape[3] - inShape[3] - pad[1]};
-            long[] biasDims = {wShape[0]};
 
-            dnnl_memory_desc_t anySrc = OneDnn.desc(inShape, dnnl_format_tag_any);
-            dnnl_memory_desc_t anyWeights = OneDnn.desc(wShape, dnnl_format_tag_any);
-            dnnl_memory_desc_t anyDst = OneDnn.desc(outShape, dnnl_format_tag_any);
-            dnnl_memory_desc_t biasMd = hasBias ? OneDnn.desc(biasDims, dnnl_x) : null;
-
+            anySrc = OneDnn.desc(inShape, dnnl_format_tag_any);
+            anyWeights = OneDnn.desc(wShape, dnnl_format_tag_any);
+            anyDst = OneDnn.desc(outShape, dnnl_format_tag_any);
+            biasMd = hasBias ? OneDnn.desc(new long[]{wShape[0]}, dnnl_x) : null;
             dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
             OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
-                    anySrc, anyWeights, biasMd, anyDst, s, padL, padR), "convolution_forward_desc_init");
-            dnnl_primitive_desc fwdPd = OneDnn.primitiveDesc(fd, null);
-            dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
-            OneDnn.check(dnnl_convolution_backward_data_desc_init(bd, dnnl_convolution_direct, anySrc, anyWeights,
-                    anyDst, s, padL, padR), "convolution_backward_data_desc_init");
-            dnnl_primitive_desc bwdDataPd = OneDnn.primitiveDesc(bd, fwdPd);
-            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
-            OneDnn.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, anySrc, anyWeights,
-                    biasMd, anyDst, s, padL, padR), "convolution_backward_weights_desc_init");
-            dnnl_primitive_desc bwdWeightsPd = OneDnn.primitiveDesc(wd, fwdPd);
+                    anySrc, anyWeights, biasMd, anyDst, this.strides, padLeft, padRight), "convolution_forward_desc_init");
+            forwardDesc = OneDnn.primitiveDesc(fd, null);
+            forward = OneDnn.primitive(forwardDesc);
 
-            forward = OneDnn.primitive(fwdPd);
-            backwardData = OneDnn.primitive(bwdDataPd);
-            backwardWeights = OneDnn.primitive(bwdWeightsPd);
-
-            dnnl_memory_desc_t userSrcMd = OneDnn.desc(inShape, dnnl_nchw);
-            dnnl_memory_desc_t userWeightsMd = OneDnn.desc(wShape, dnnl_oihw);
-            dnnl_memory_desc_t userDstMd = OneDnn.desc(outShape, dnnl_nchw);
+            userSrcMd = OneDnn.desc(inShape, dnnl_nchw);
+            userWeightsMd = OneDnn.desc(wShape, dnnl_oihw);
+            userDstMd = OneDnn.desc(outShape, dnnl_nchw);
             userSrc = OneDnn.memory(userSrcMd, null);
             userWeights = OneDnn.memory(userWeightsMd, null);
             userBias = hasBias ? OneDnn.memory(biasMd, null) : null;
             userDst = OneDnn.memory(userDstMd, null);
-            userDiffDst = OneDnn.memory(userDstMd, null);
-            userDiffSrc = OneDnn.memory(userSrcMd, null);
-            userDiffWeights = OneDnn.memory(userWeightsMd, null);
-            userDiffBias = hasBias ? OneDnn.memory(biasMd, null) : null;
-
-            src = Stage.input(userSrcMd, OneDnn.query(fwdPd, dnnl_query_src_md), Scratch.SRC);
-            weights = Stage.input(userWeightsMd, OneDnn.query(fwdPd, dnnl_query_weights_md), -1);
-            dst = Stage.output(OneDnn.query(fwdPd, dnnl_query_dst_md), userDstMd, Scratch.DST);
-            bwdDiffDst = Stage.input(userDstMd, OneDnn.query(bwdDataPd, dnnl_query_diff_dst_md), Scratch.DIFF_DST);
-            bwdWeights = Stage.input(userWeightsMd, OneDnn.query(bwdDataPd, dnnl_query_weights_md), -1);
-            diffSrc = Stage.output(OneDnn.query(bwdDataPd, dnnl_query_diff_src_md), userSrcMd, Scratch.DIFF_SRC);
-            bwWSrc = Stage.input(userSrcMd, OneDnn.query(bwdWeightsPd, dnnl_query_src_md), Scratch.SRC);
-            bwWDiffDst = Stage.input(userDstMd, OneDnn.query(bwdWeightsPd, dnnl_query_diff_dst_md),
-                    Scratch.DIFF_DST_WEIGHTS);
-            diffWeights = Stage.output(OneDnn.query(bwdWeightsPd, dnnl_query_diff_weights_md), userWeightsMd,
-                    Scratch.DIFF_WEIGHTS);
-            backwardDataTakesForwardWeights = OneDnn.same(OneDnn.query(bwdDataPd, dnnl_query_weights_md),
-                    OneDnn.query(fwdPd, dnnl_query_weights_md));
-            backwardWeightsTakesBackwardDataDiffDst = OneDnn.same(OneDnn.query(bwdWeightsPd, dnnl_query_diff_dst_md),
-                    OneDnn.query(bwdDataPd, dnnl_query_diff_dst_md));
+            src = Stage.input(userSrcMd, OneDnn.query(forwardDesc, dnnl_query_src_md), Scratch.SRC);
+            weights = Stage.input(userWeightsMd, OneDnn.query(forwardDesc, dnnl_query_weights_md), -1);
+            dst = Stage.output(OneDnn.query(forwardDesc, dnnl_query_dst_md), userDstMd, Scratch.DST);
         }
 
         void forward(INDArray input, INDArray w, INDArray bias, INDArray out) {
@@ -242,37 +214,96 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
          */
         void backward(INDArray input, INDArray w, INDArray delta, INDArray gradAtInput, INDArray weightGrad,
                       INDArray biasGrad, boolean reuseForward) {
+            if (backward == null) {
+                backward = new Backward(this);
+            }
+            backward.run(input, w, delta, gradAtInput, weightGrad, biasGrad, reuseForward);
+        }
+    }
+
+    /** The backward-data and backward-weights primitives of a {@link Plan}, with their layouts. */
+    static final class Backward {
+        private final Plan plan;
+        private final dnnl_primitive data;
+        private final dnnl_primitive weights;
+        private final dnnl_memory userDiffDst;
+        private final dnnl_memory userDiffSrc;
+        private final dnnl_memory userDiffWeights;
+        private final dnnl_memory userDiffBias;
+        private final Stage diffDst;
+        private final Stage dataWeights;
+        private final Stage diffSrc;
+        private final Stage weightsSrc;
+        private final Stage weightsDiffDst;
+        private final Stage diffWeights;
+        private final boolean dataTakesForwardWeights;
+        private final boolean weightsTakeDataDiffDst;
+
+        Backward(Plan p) {
+            plan = p;
+            dnnl_convolution_desc_t bd = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_convolution_backward_data_desc_init(bd, dnnl_convolution_direct, p.anySrc, p.anyWeights,
+                    p.anyDst, p.strides, p.padLeft, p.padRight), "convolution_backward_data_desc_init");
+            dnnl_primitive_desc dataPd = OneDnn.primitiveDesc(bd, p.forwardDesc);
+            dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
+            OneDnn.check(dnnl_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, p.anySrc,
+                    p.anyWeights, p.biasMd, p.anyDst, p.strides, p.padLeft, p.padRight),
+                    "convolution_backward_weights_desc_init");
+            dnnl_primitive_desc weightsPd = OneDnn.primitiveDesc(wd, p.forwardDesc);
+            data = OneDnn.primitive(dataPd);
+            weights = OneDnn.primitive(weightsPd);
+
+            userDiffDst = OneDnn.memory(p.userDstMd, null);
+            userDiffSrc = OneDnn.memory(p.userSrcMd, null);
+            userDiffWeights = OneDnn.memory(p.userWeightsMd, null);
+            userDiffBias = p.hasBias ? OneDnn.memory(p.biasMd, null) : null;
+            diffDst = Stage.input(p.userDstMd, OneDnn.query(dataPd, dnnl_query_diff_dst_md), Scratch.DIFF_DST);
+            dataWeights = Stage.input(p.userWeightsMd, OneDnn.query(dataPd, dnnl_query_weights_md), -1);
+            diffSrc = Stage.output(OneDnn.query(dataPd, dnnl_query_diff_src_md), p.userSrcMd, Scratch.DIFF_SRC);
+            weightsSrc = Stage.input(p.userSrcMd, OneDnn.query(weightsPd, dnnl_query_src_md), Scratch.SRC);
+            weightsDiffDst = Stage.input(p.userDstMd, OneDnn.query(weightsPd, dnnl_query_diff_dst_md),
+                    Scratch.DIFF_DST_WEIGHTS);
+            diffWeights = Stage.output(OneDnn.query(weightsPd, dnnl_query_diff_weights_md), p.userWeightsMd,
+                    Scratch.DIFF_WEIGHTS);
+            dataTakesForwardWeights = OneDnn.same(OneDnn.query(dataPd, dnnl_query_weights_md),
+                    OneDnn.query(p.forwardDesc, dnnl_query_weights_md));
+            weightsTakeDataDiffDst = OneDnn.same(OneDnn.query(weightsPd, dnnl_query_diff_dst_md),
+                    OneDnn.query(dataPd, dnnl_query_diff_dst_md));
+        }
+
+        void run(INDArray input, INDArray w, INDArray delta, INDArray gradAtInput, INDArray weightGrad,
+                 INDArray biasGrad, boolean reuseForward) {
             OneDnn.bind(userDiffDst, delta);
             OneDnn.bind(userDiffSrc, gradAtInput);
             OneDnn.bind(userDiffWeights, weightGrad);
-            dnnl_memory diffDstM = bwdDiffDst.in(userDiffDst);
+            dnnl_memory diffDstM = diffDst.in(userDiffDst);
 
             // weights gradient: the input in the backward-weights layout (scratch buffers are shared
             // between layers, so the forward pass's reordered input is gone by now)
-            OneDnn.bind(userSrc, input);
-            dnnl_memory srcM = bwWSrc.in(userSrc);
-            dnnl_memory wDiffDstM = backwardWeightsTakesBackwardDataDiffDst ? diffDstM : bwWDiffDst.in(userDiffDst);
+            OneDnn.bind(plan.userSrc, input);
+            dnnl_memory srcM = weightsSrc.in(plan.userSrc);
+            dnnl_memory wDiffDstM = weightsTakeDataDiffDst ? diffDstM : weightsDiffDst.in(userDiffDst);
             dnnl_memory diffWM = diffWeights.target(userDiffWeights);
-            if (hasBias && biasGrad != null) {
+            if (plan.hasBias && biasGrad != null) {
                 OneDnn.bind(userDiffBias, biasGrad);
-                OneDnn.execute(backwardWeights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
+                OneDnn.execute(weights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
                         DNNL_ARG_DIFF_WEIGHTS, diffWM, DNNL_ARG_DIFF_BIAS, userDiffBias);
             } else {
-                OneDnn.execute(backwardWeights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
+                OneDnn.execute(weights, DNNL_ARG_SRC, srcM, DNNL_ARG_DIFF_DST, wDiffDstM,
                         DNNL_ARG_DIFF_WEIGHTS, diffWM);
             }
             diffWeights.out(userDiffWeights);
 
             // input gradient: the weights in the backward-data layout
             dnnl_memory wM;
-            if (reuseForward && backwardDataTakesForwardWeights) {
-                wM = weights.current(userWeights);
+            if (reuseForward && dataTakesForwardWeights) {
+                wM = plan.weights.current(plan.userWeights);
             } else {
-                OneDnn.bind(userWeights, w);
-                wM = bwdWeights.in(userWeights);
+                OneDnn.bind(plan.userWeights, w);
+                wM = dataWeights.in(plan.userWeights);
             }
             dnnl_memory diffSrcM = diffSrc.target(userDiffSrc);
-            OneDnn.execute(backwardData, DNNL_ARG_DIFF_DST, diffDstM, DNNL_ARG_WEIGHTS, wM, DNNL_ARG_DIFF_SRC, diffSrcM);
+            OneDnn.execute(data, DNNL_ARG_DIFF_DST, diffDstM, DNNL_ARG_WEIGHTS, wM, DNNL_ARG_DIFF_SRC, diffSrcM);
             diffSrc.out(userDiffSrc);
         }
     }
