@@ -28,9 +28,9 @@ import java.util.stream.IntStream;
  *
  * <p>Anything other than a training pass over a dense float NCHW batch goes to the stock code.
  */
-final class FastBatchNormHelper extends MKLDNNBatchNormHelper {
-    private static final VarHandle MEAN_CACHE;
-    private static final VarHandle VAR_CACHE;
+class FastBatchNormHelper extends MKLDNNBatchNormHelper {
+    static final VarHandle MEAN_CACHE;
+    static final VarHandle VAR_CACHE;
 
     static {
         try {
@@ -89,13 +89,13 @@ final class FastBatchNormHelper extends MKLDNNBatchNormHelper {
                 && Shape.hasDefaultStridesForShape(x) && x.offset() + x.length() <= Integer.MAX_VALUE;
     }
 
-    private static boolean isContiguousVector(INDArray v) {
+    static boolean isContiguousVector(INDArray v) {
         return v.dataType() == DataType.FLOAT && v.length() == Math.max(v.size(0), v.size(v.rank() - 1))
                 && v.elementWiseStride() == 1;
     }
 
     /** The stock helper's cache array, allocated outside any workspace as the stock helper does. */
-    private INDArray cache(VarHandle field, int channels) {
+    INDArray cache(VarHandle field, int channels) {
         INDArray a = (INDArray) field.get(this);
         if (a == null || a.length() != channels) {
             try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {

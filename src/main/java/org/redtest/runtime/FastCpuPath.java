@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * restored checkpoints get it too), for graphs whose layers run on those helpers: not on the stock
  * path (helpers disabled) nor on the CUDA backend, where nothing is changed.
  * <ul>
- *   <li>Every batch-norm layer gets {@link FastBatchNormHelper} (batch statistics and the whole
- *       backward pass as contiguous loops). DL4J picks its helper class by a fixed name, so the
- *       swap is done on the built layer.</li>
+ *   <li>Every convolution layer gets {@link OneDnnConvHelper} (oneDNN called directly, primitives
+ *       built once per shape).</li>
+ *   <li>Every batch-norm layer gets {@link OneDnnBatchNormHelper} (the training pass as oneDNN
+ *       primitives), or {@link FastBatchNormHelper} (Java loops) where oneDNN's Java bindings do not
+ *       load. DL4J picks its helper classes by fixed names, so the swaps are done on built layers.</li>
  *   <li>The graph caches each layer's forward output for its backward pass ({@link CacheMode#DEVICE}).
  *       With DL4J's default {@link CacheMode#NONE} every convolution's forward pass runs twice per
  *       training step, once more inside its own backward pass.</li>
@@ -36,6 +39,8 @@ public final class FastCpuPath {
     private static final Field CONV_HELPER;
     /** Diagnostic switch: {@code false} keeps DL4J's convolution helper while the rest of the fast path stays. */
     public static final String CONV_PROPERTY = "redtest.fastCpuPath.conv";
+    /** Diagnostic switch: {@code false} runs batch norm's training pass in Java loops instead of oneDNN. */
+    public static final String BN_PROPERTY = "redtest.fastCpuPath.oneDnnBn";
 
     static {
         try {
@@ -62,18 +67,22 @@ public final class FastCpuPath {
                     + "=false") + ")");
             return graph;
         }
+        boolean oneDnn = oneDnnLoads();
+        boolean oneDnnBn = oneDnn && Boolean.parseBoolean(System.getProperty(BN_PROPERTY, "true"));
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof BatchNormalization bn && bn.getHelper() != null
                     && bn.getHelper().getClass() == MKLDNNBatchNormHelper.class) {
+                DataType type = graph.getConfiguration().getDataType();
                 try {
-                    HELPER.set(bn, new FastBatchNormHelper(graph.getConfiguration().getDataType()));
+                    HELPER.set(bn, oneDnnBn ? new OneDnnBatchNormHelper(type, bn.conf().getLayer().getLayerName())
+                            : new FastBatchNormHelper(type));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot replace the batch-norm helper of layer "
                             + bn.conf().getLayer().getLayerName(), e);
                 }
             }
         }
-        boolean conv = Boolean.parseBoolean(System.getProperty(CONV_PROPERTY, "true")) && oneDnnLoads();
+        boolean conv = Boolean.parseBoolean(System.getProperty(CONV_PROPERTY, "true")) && oneDnn;
         for (Layer layer : graph.getLayers()) {
             if (conv && layer instanceof ConvolutionLayer c && c.getHelper() != null
                     && c.getHelper().getClass() == MKLDNNConvHelper.class) {
@@ -89,7 +98,8 @@ public final class FastCpuPath {
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
         logOnce("fast CPU path: " + (conv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
-                + " + fast batch norm + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
+                + " + " + (oneDnn ? "direct oneDNN batch norm" : "batch norm in Java loops")
+                + " + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
     }
 

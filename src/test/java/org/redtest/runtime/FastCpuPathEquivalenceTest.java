@@ -90,6 +90,30 @@ class FastCpuPathEquivalenceTest {
         }
         INDArray probe = Nd4j.rand(DataType.FLOAT, 4, 3, size, size);
         assertClose(stock.outputSingle(probe), fast.outputSingle(probe), spec + ": outputs after training");
+        // DL4J silently drops a helper that throws and falls back to its own code: none may have
+        assertEquals(0, helperFailures(fast), spec + ": helper calls that failed and fell back to DL4J's code");
+        if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Conv)) {
+            assertTrue(FastCpuPath.directConvolutionCount(fast) > 0, spec + ": direct oneDNN convolutions installed");
+        }
+    }
+
+    private static int helperFailures(ComputationGraph graph) {
+        int failures = 0;
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            for (Class<?> c = layer.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField("helperCountFail");
+                    f.setAccessible(true);
+                    failures += f.getInt(layer);
+                    break;
+                } catch (NoSuchFieldException e) {
+                    // look in the superclass
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return failures;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
