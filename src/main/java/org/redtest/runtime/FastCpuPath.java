@@ -3,6 +3,8 @@ package org.redtest.runtime;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>Every batch-norm layer gets {@link OneDnnBatchNormHelper} (the training pass as oneDNN
  *       primitives), or {@link FastBatchNormHelper} (Java loops) where oneDNN's Java bindings do not
  *       load. DL4J picks its helper classes by fixed names, so the swaps are done on built layers.</li>
+ *   <li>Every plain-ReLU activation layer becomes a {@link LeanReluLayer} (one pass each way instead
+ *       of a copy and a pass).</li>
  *   <li>The graph caches each layer's forward output for its backward pass ({@link CacheMode#DEVICE}).
  *       With DL4J's default {@link CacheMode#NONE} every convolution's forward pass runs twice per
  *       training step, once more inside its own backward pass.</li>
@@ -37,6 +41,8 @@ public final class FastCpuPath {
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
     private static final Field HELPER;
     private static final Field CONV_HELPER;
+    private static final Field VERTEX_LAYER;
+    private static final Field GRAPH_LAYERS;
     /** Diagnostic switch: {@code false} keeps DL4J's convolution helper while the rest of the fast path stays. */
     public static final String CONV_PROPERTY = "redtest.fastCpuPath.conv";
     /** Diagnostic switch: {@code false} runs batch norm's training pass in Java loops instead of oneDNN. */
@@ -48,6 +54,10 @@ public final class FastCpuPath {
             HELPER.setAccessible(true);
             CONV_HELPER = ConvolutionLayer.class.getDeclaredField("helper");
             CONV_HELPER.setAccessible(true);
+            VERTEX_LAYER = LayerVertex.class.getDeclaredField("layer");
+            VERTEX_LAYER.setAccessible(true);
+            GRAPH_LAYERS = ComputationGraph.class.getDeclaredField("layers");
+            GRAPH_LAYERS.setAccessible(true);
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -95,11 +105,12 @@ public final class FastCpuPath {
                 }
             }
         }
+        replaceReluLayers(graph);
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
         logOnce("fast CPU path: " + (conv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
                 + " + " + (oneDnn ? "direct oneDNN batch norm" : "batch norm in Java loops")
-                + " + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
+                + " + one-pass ReLU + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
     }
 
@@ -115,6 +126,36 @@ public final class FastCpuPath {
             }
         }
         return anyBn || CpuAcceleration.status().oneDnnHelpersActive();
+    }
+
+    /** Swaps every plain-ReLU activation layer for a {@link LeanReluLayer} with the same configuration. */
+    private static void replaceReluLayers(ComputationGraph graph) {
+        try {
+            Layer[] layers = (Layer[]) GRAPH_LAYERS.get(graph);
+            for (GraphVertex vertex : graph.getVertices()) {
+                if (vertex instanceof LayerVertex lv && lv.getLayer() != null
+                        && lv.getLayer().getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class
+                        && LeanReluLayer.isPlainRelu((org.deeplearning4j.nn.layers.ActivationLayer) lv.getLayer())) {
+                    Layer old = lv.getLayer();
+                    LeanReluLayer lean = new LeanReluLayer(old.conf(), graph.getConfiguration().getDataType());
+                    lean.setIndex(old.getIndex());
+                    lean.setListeners(old.getListeners());
+                    VERTEX_LAYER.set(lv, lean);
+                    for (int i = 0; i < layers.length; i++) {
+                        if (layers[i] == old) {
+                            layers[i] = lean;
+                        }
+                    }
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace the ReLU layers", e);
+        }
+    }
+
+    /** How many of {@code graph}'s layers are {@link LeanReluLayer}s. */
+    public static long leanReluCount(ComputationGraph graph) {
+        return java.util.Arrays.stream(graph.getLayers()).filter(l -> l instanceof LeanReluLayer).count();
     }
 
     private static boolean oneDnnLoads() {

@@ -95,6 +95,9 @@ class FastCpuPathEquivalenceTest {
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Conv)) {
             assertTrue(FastCpuPath.directConvolutionCount(fast) > 0, spec + ": direct oneDNN convolutions installed");
         }
+        if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Relu)) {
+            assertTrue(FastCpuPath.leanReluCount(fast) > 0, spec + ": one-pass ReLU layers installed");
+        }
     }
 
     private static int helperFailures(ComputationGraph graph) {

@@ -1,0 +1,59 @@
+package org.redtest.runtime;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's ReLU {@link ActivationLayer} with one pass each way in training. The stock layer copies its
+ * input before applying ReLU in place (forward) and copies it again before computing the derivative
+ * into a third array (backward); here the forward pass writes max(x, 0) straight into the output
+ * and the backward pass writes eps * (x > 0) straight into the gradient. Same configuration, same
+ * results; inference and anything but a plain ReLU on dense arrays run the stock code.
+ */
+final class LeanReluLayer extends ActivationLayer {
+    LeanReluLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** True for a layer whose activation is a plain ReLU (no threshold, slope or cap). */
+    static boolean isPlainRelu(ActivationLayer layer) {
+        return layer.layerConf().getActivationFn() instanceof ActivationReLU relu
+                && relu.equals(new ActivationReLU());
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!training || !isDense(input)) {
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinear(input, out));
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!isDense(input) || !isDense(epsilon) || !Shape.shapeEquals(input.shape(), epsilon.shape())) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
+        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx));
+        return new Pair<>(new DefaultGradient(), dx);
+    }
+
+    private static boolean isDense(INDArray a) {
+        return a != null && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    }
+}
