@@ -79,39 +79,33 @@ public final class FastCpuPath {
         }
         boolean oneDnn = oneDnnLoads();
         boolean oneDnnBn = oneDnn && Boolean.parseBoolean(System.getProperty(BN_PROPERTY, "true"));
+        boolean oneDnnConv = oneDnn && Boolean.parseBoolean(System.getProperty(CONV_PROPERTY, "true"));
+        DataType type = graph.getConfiguration().getDataType();
         for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
             if (layer instanceof BatchNormalization bn && bn.getHelper() != null
                     && bn.getHelper().getClass() == MKLDNNBatchNormHelper.class) {
-                DataType type = graph.getConfiguration().getDataType();
-                try {
-                    HELPER.set(bn, oneDnnBn ? new OneDnnBatchNormHelper(type, bn.conf().getLayer().getLayerName())
-                            : new FastBatchNormHelper(type));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot replace the batch-norm helper of layer "
-                            + bn.conf().getLayer().getLayerName(), e);
-                }
-            }
-        }
-        boolean conv = Boolean.parseBoolean(System.getProperty(CONV_PROPERTY, "true")) && oneDnn;
-        for (Layer layer : graph.getLayers()) {
-            if (conv && layer instanceof ConvolutionLayer c && c.getHelper() != null
+                setHelper(HELPER, bn, oneDnnBn ? new OneDnnBatchNormHelper(type, name) : new FastBatchNormHelper(type));
+            } else if (oneDnnConv && layer instanceof ConvolutionLayer c && c.getHelper() != null
                     && c.getHelper().getClass() == MKLDNNConvHelper.class) {
-                try {
-                    CONV_HELPER.set(c, new OneDnnConvHelper(graph.getConfiguration().getDataType(),
-                            c.conf().getLayer().getLayerName()));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot replace the convolution helper of layer "
-                            + c.conf().getLayer().getLayerName(), e);
-                }
+                setHelper(CONV_HELPER, c, new OneDnnConvHelper(type, name));
             }
         }
         replaceReluLayers(graph);
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
-        logOnce("fast CPU path: " + (conv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
-                + " + " + (oneDnn ? "direct oneDNN batch norm" : "batch norm in Java loops")
+        logOnce("fast CPU path: " + (oneDnnConv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
+                + " + " + (oneDnnBn ? "direct oneDNN batch norm" : "batch norm in Java loops")
                 + " + one-pass ReLU + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
+    }
+
+    private static void setHelper(Field field, Layer layer, Object helper) {
+        try {
+            field.set(layer, helper);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace the helper of layer " + layer.conf().getLayer().getLayerName(), e);
+        }
     }
 
     /** True when the graph has no BN layers or they all run on DL4J's oneDNN helper. */
