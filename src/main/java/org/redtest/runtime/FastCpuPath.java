@@ -88,7 +88,8 @@ public final class FastCpuPath {
                 setHelper(HELPER, bn, oneDnnBn ? new OneDnnBatchNormHelper(type, name) : new FastBatchNormHelper(type));
             } else if (oneDnnConv && layer instanceof ConvolutionLayer c && c.getHelper() != null
                     && c.getHelper().getClass() == MKLDNNConvHelper.class) {
-                setHelper(CONV_HELPER, c, new OneDnnConvHelper(type, name));
+                setHelper(CONV_HELPER, c, new OneDnnConvHelper(type, name,
+                        ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).hasBias()));
             }
         }
         replaceReluLayers(graph);

@@ -44,14 +44,17 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvHelper.class);
 
     private final String layerName;
+    /** DL4J hands a helper a zero "dummy" bias for layers without one; this helper leaves it out. */
+    private final boolean hasBias;
     private final Map<String, Plan> plans = new HashMap<>();
-    /** The plan and input array of the last forward pass, whose reordered input the backward pass may reuse. */
+    /** The plan and input array of the last forward pass, whose reordered weights the backward pass may reuse. */
     private Plan lastForward;
     private INDArray lastInput;
 
-    OneDnnConvHelper(DataType dataType, String layerName) {
+    OneDnnConvHelper(DataType dataType, String layerName, boolean hasBias) {
         super(dataType);
         this.layerName = layerName;
+        this.hasBias = hasBias;
     }
 
     @Override
@@ -59,14 +62,14 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                               ConvolutionLayer.AlgoMode mode, ConvolutionLayer.FwdAlgo fwdAlgo,
                               ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
-        Plan plan = plan(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format);
+        Plan plan = plan(input, weights, hasBias ? bias : null, kernel, strides, pad, convolutionMode, dilation, format);
         if (plan == null) {
             lastForward = null;
             return super.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode,
                     dilation, format, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.outShape);
-        plan.forward(input, weights, bias, out);
+        plan.forward(input, weights, hasBias ? bias : null, out);
         lastForward = plan;
         lastInput = input;
         return out;
@@ -81,7 +84,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                                                      ConvolutionLayer.BwdDataAlgo bwdDataAlgo,
                                                      ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
-        Plan plan = plan(input, weights, biasGradView, kernel, strides, pad, convolutionMode, dilation, format);
+        Plan plan = plan(input, weights, hasBias ? biasGradView : null, kernel, strides, pad, convolutionMode,
+                dilation, format);
         if (plan == null || !isDense(delta) || !isDense(weightGradView)
                 || (biasGradView != null && biasGradView.elementWiseStride() != 1)) {
             return super.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
