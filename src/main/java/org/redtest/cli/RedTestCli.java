@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** Entry point of {@code bin/redtest}. Domain errors become one line on stderr and a non-zero exit code. */
 @Command(name = "redtest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measure and remove structural redundancy in deep neural networks (RedTest, arXiv 2411.10507).",
-        subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, MsrsCommand.class,
+        subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, DoctorCommand.class, MsrsCommand.class,
                 SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RedTestCli {

@@ -23,25 +23,30 @@ public final class CpuAcceleration {
     }
 
     /**
-     * Sets the system properties when the oneDNN CPU build is on the class path (not in the CUDA
-     * build, where DL4J 1.0.0-M2.1 has no cuDNN helper artifact to switch on). A value the user set
-     * explicitly (-D...) is left alone.
+     * Sets the system properties for the accelerated native build on the class path: the oneDNN CPU
+     * build ({@code -onednn} natives, DL4J's helpers switched on) or, in the CUDA build, the cuDNN
+     * natives ({@code -cudnn}, whose libnd4j runs convolutions, pooling and batch norm through cuDNN;
+     * DL4J 1.0.0-M2.1 publishes no cuDNN layer helpers of its own for CUDA 11.6). A value the user
+     * set explicitly (-D...) is left alone.
      */
     public static void configure() {
-        if (!isOneDnnBuildOnClasspath()) {
+        String extension = onClasspath(ONEDNN_NATIVES) ? "-onednn" : onClasspath(CUDNN_NATIVES) ? "-cudnn" : null;
+        if (extension == null) {
             return;
         }
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
         if (System.getProperty(JAVACPP_EXTENSION_PROPERTY) == null) {
-            System.setProperty(JAVACPP_EXTENSION_PROPERTY, "-onednn");
+            System.setProperty(JAVACPP_EXTENSION_PROPERTY, extension);
         }
     }
 
-    private static boolean isOneDnnBuildOnClasspath() {
-        return CpuAcceleration.class.getClassLoader().getResource(
-                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libjnind4jcpu.so") != null;
+    private static final String ONEDNN_NATIVES = "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn/libjnind4jcpu.so";
+    private static final String CUDNN_NATIVES = "org/nd4j/linalg/jcublas/bindings/linux-x86_64-cudnn/libjnind4jcuda.so";
+
+    private static boolean onClasspath(String resource) {
+        return CpuAcceleration.class.getClassLoader().getResource(resource) != null;
     }
 
     /** What the running process actually uses. */
