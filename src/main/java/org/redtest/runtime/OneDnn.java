@@ -17,19 +17,22 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
  * The few oneDNN C calls the fast CPU path needs, through JavaCPP's presets of oneDNN (its own
- * copy of the library, beside the one inside libnd4j). One CPU engine and one stream for the
- * process; every call's status is checked and a failure names the call.
+ * copy of the library, beside the one inside libnd4j). One CPU engine for the process and one
+ * stream per thread; every call's status is checked and a failure names the call.
  */
 final class OneDnn {
     private static final dnnl_engine ENGINE;
-    private static final dnnl_stream STREAM;
+    /** oneDNN streams are not meant to be shared between threads that execute at the same time. */
+    private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
+        dnnl_stream stream = new dnnl_stream();
+        check(dnnl_stream_create(stream, OneDnn.ENGINE, dnnl_stream_default_flags), "stream_create");
+        return stream;
+    });
 
     static {
         Loader.load(org.bytedeco.dnnl.global.dnnl.class);
         ENGINE = new dnnl_engine();
         check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine_create");
-        STREAM = new dnnl_stream();
-        check(dnnl_stream_create(STREAM, ENGINE, dnnl_stream_default_flags), "stream_create");
     }
 
     private OneDnn() {
@@ -104,8 +107,9 @@ final class OneDnn {
             args.position(i).arg((Integer) idAndMemory[2 * i]).memory((dnnl_memory) idAndMemory[2 * i + 1]);
         }
         args.position(0);
-        check(dnnl_primitive_execute(primitive, STREAM, n, args), "primitive_execute");
-        check(dnnl_stream_wait(STREAM), "stream_wait");
+        dnnl_stream stream = STREAM.get();
+        check(dnnl_primitive_execute(primitive, stream, n, args), "primitive_execute");
+        check(dnnl_stream_wait(stream), "stream_wait");
         args.close();
     }
 
