@@ -23,18 +23,20 @@ public final class CpuAcceleration {
     }
 
     /**
-     * Sets the system properties for the accelerated native build on the class path: the oneDNN CPU
-     * build ({@code -onednn} natives, DL4J's helpers switched on) or, in the CUDA build, the cuDNN
-     * natives ({@code -cudnn}, whose libnd4j runs convolutions, pooling and batch norm through cuDNN;
-     * DL4J 1.0.0-M2.1 publishes no cuDNN layer helpers of its own for CUDA 11.6). A value the user
-     * set explicitly (-D...) is left alone.
+     * Sets the system properties for the accelerated native build on the class path. The oneDNN CPU
+     * build: {@code -onednn} natives and DL4J's layer helpers switched on. The CUDA build: the cuDNN
+     * natives ({@code -cudnn}), whose libnd4j runs convolutions, pooling and batch norm through
+     * cuDNN by itself; DL4J's layer helpers stay off there, since DL4J 1.0.0-M2.1 publishes no cuDNN
+     * helper classes for CUDA 11.6 and would only warn about each missing one. A value the user set
+     * explicitly (-D...) is left alone.
      */
     public static void configure() {
-        String extension = onClasspath(ONEDNN_NATIVES) ? "-onednn" : onClasspath(CUDNN_NATIVES) ? "-cudnn" : null;
+        boolean oneDnn = onClasspath(ONEDNN_NATIVES);
+        String extension = oneDnn ? "-onednn" : onClasspath(CUDNN_NATIVES) ? "-cudnn" : null;
         if (extension == null) {
             return;
         }
-        if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
+        if (oneDnn && System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
         if (System.getProperty(JAVACPP_EXTENSION_PROPERTY) == null) {
