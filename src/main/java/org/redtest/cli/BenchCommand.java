@@ -38,11 +38,17 @@ final class BenchCommand {
         int batches;
         @Option(names = "--ours-only", description = "Skip the slow stock path (e.g. to profile ours).")
         boolean oursOnly;
+        @Option(names = "--json", description = "Also write the figures to this JSON file.")
+        Path json;
 
         @Override
-        public Integer call() {
+        public Integer call() throws java.io.IOException {
             Console.logComputePath();
-            new CpuPathBenchmark(model, batchSize, batches, oursOnly).run(spec.commandLine().getOut());
+            CpuPathBenchmark.Result result = new CpuPathBenchmark(model, batchSize, batches, oursOnly)
+                    .run(spec.commandLine().getOut());
+            if (json != null) {
+                Files.writeString(json, Console.json(result));
+            }
             return 0;
         }
     }

@@ -5,12 +5,17 @@ import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
 
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -20,7 +25,9 @@ import java.util.regex.Pattern;
  * The performance rows, each a ratio measured side by side in one run: training and inference throughput
  * against the matrix-multiply peak (and against stock DL4J), the CKA engine against the per-pair method, MSRS
  * time over plain inference, and the peak memory of a deep model's MSRS (in a process of its own, since the
- * peak of this one holds everything the suite did before).
+ * peak of this one holds everything the suite did before). The throughput benchmark also runs in a process of
+ * its own: it times stock DL4J, whose native code once crashed the whole suite (a SIGSEGV in libnd4j's batch-norm
+ * broadcast after 47 minutes of work); now such a crash fails this part alone, and the saved parts stay.
  */
 final class PerformancePart {
     static final String SECTION = "performance";
@@ -41,7 +48,7 @@ final class PerformancePart {
     }
 
     static Result run(SuiteConfig.Performance p, PrintWriter out) {
-        CpuPathBenchmark.Result throughput = new CpuPathBenchmark(p.model(), p.batchSize(), p.batches(), !p.compareStock()).run(out);
+        CpuPathBenchmark.Result throughput = throughputInOwnProcess(p, out);
         CkaEngineBenchmark.Result cka = CkaEngineBenchmark.run(p.ckaSamples(), out);
         double overhead = MsrsOverheadBenchmark.run(p.msrsModel(), p.msrsBatches(), 256, out);
         double memory = memoryInOwnProcess(p.memoryModel(), out);
@@ -68,7 +75,7 @@ final class PerformancePart {
         }
         if (r.helpersTrainImgPerS() != null) {
             double speedUp = r.trainImgPerS() / r.helpersTrainImgPerS();
-            rows.add(ReproductionRow.claim(SECTION, String.format("training speed-up of the fast BN statistics over DL4J's "
+            rows.add(ReproductionRow.claim(SECTION, String.format("training speed-up of the fast CPU path over DL4J's "
                     + "oneDNN helpers alone (%.1f img/s)", r.helpersTrainImgPerS()), null, speedUp, "x",
                     "ours faster", speedUp > 1));
         }
@@ -86,37 +93,85 @@ final class PerformancePart {
         return Math.round(100 * fraction) + "%";
     }
 
-    /** Runs {@code bench msrs-memory} in a fresh JVM with this one's system properties and a 2 GiB heap. */
+    /** Runs {@code bench cpu-path} in a fresh JVM and reads its figures back from JSON. */
+    private static CpuPathBenchmark.Result throughputInOwnProcess(SuiteConfig.Performance p, PrintWriter out) {
+        Path json;
+        try {
+            json = Files.createTempFile("redtest-cpu-path", ".json");
+        } catch (IOException e) {
+            throw new RedTestException("cannot create a temporary file for the throughput benchmark: " + e.getMessage());
+        }
+        try {
+            List<String> args = new ArrayList<>(List.of("bench", "cpu-path", "--model", p.model(), "--batch-size",
+                    String.valueOf(p.batchSize()), "--batches", String.valueOf(p.batches()), "--json", json.toString()));
+            if (!p.compareStock()) {
+                args.add("--ours-only");
+            }
+            int rc = inOwnProcess(null, args, line -> {
+                if (!line.contains(" INFO ") && !line.contains(" WARN ")) {
+                    out.println(line);
+                    out.flush();
+                }
+            });
+            if (rc != 0 || Files.size(json) == 0) {
+                throw new RedTestException("the throughput benchmark process failed (exit code " + rc
+                        + (rc > 128 ? ", killed by signal " + (rc - 128) + ": a crash in native code" : "") + ")");
+            }
+            // NaN (no stock path to compare with) is written as a bare token
+            return JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
+                    .readValue(json.toFile(), CpuPathBenchmark.Result.class);
+        } catch (IOException e) {
+            throw new RedTestException("cannot read the throughput benchmark's figures: " + e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(json);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
+        }
+    }
+
+    /** Runs {@code bench msrs-memory} in a fresh JVM with a 2 GiB heap. */
     private static double memoryInOwnProcess(String model, PrintWriter out) {
+        double[] peak = {Double.NaN};
+        int rc = inOwnProcess("-Xmx2g", List.of("bench", "msrs-memory", "--model", model), line -> {
+            Matcher m = PEAK.matcher(line);
+            if (m.find()) {
+                peak[0] = Double.parseDouble(m.group(1));
+                out.println(line);
+                out.flush();
+            }
+        });
+        if (rc != 0 || Double.isNaN(peak[0])) {
+            throw new RedTestException("the memory benchmark process for " + model + " failed (exit code " + rc + ")");
+        }
+        return peak[0];
+    }
+
+    /** Runs a redtest command in a fresh JVM with this one's system properties; each output line goes to {@code lines}. */
+    private static int inOwnProcess(String heap, List<String> args, java.util.function.Consumer<String> lines) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx2g");
+        if (heap != null) {
+            cmd.add(heap);
+        }
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-D")).forEach(cmd::add);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.redtest.cli.RedTestCli", "bench",
-                "msrs-memory", "--model", model));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.redtest.cli.RedTestCli"));
+        cmd.addAll(args);
         try {
             Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            Double peak = null;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    Matcher m = PEAK.matcher(line);
-                    if (m.find()) {
-                        peak = Double.parseDouble(m.group(1));
-                        out.println(line);
-                        out.flush();
-                    }
+                    lines.accept(line);
                 }
             }
-            int rc = process.waitFor();
-            if (rc != 0 || peak == null) {
-                throw new RedTestException("the memory benchmark process for " + model + " failed (exit code " + rc + ")");
-            }
-            return peak;
+            return process.waitFor();
         } catch (IOException e) {
-            throw new RedTestException("cannot start the memory benchmark process: " + e.getMessage());
+            throw new RedTestException("cannot start a benchmark process (" + String.join(" ", args) + "): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedTestException("interrupted while measuring memory");
+            throw new RedTestException("interrupted while a benchmark process ran");
         }
     }
 }
