@@ -44,9 +44,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         if (name == null || name.isBlank()) {
             throw new RedTestException("missing key 'name' (the run name)");
         }
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new RedTestException("name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
-        }
+        requireSafeRunName(name);
         boolean searchOnly = stages.stream().allMatch("search"::equals);
         if ((model == null || model.isBlank()) && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
@@ -71,6 +69,26 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
             }
         }
         return this;
+    }
+
+    /**
+     * A run name becomes one directory below {@code output_dir}: letters, digits, '.', '_' and '-',
+     * not starting with '.' (so never "." or "..", which would write beside or above {@code output_dir},
+     * nor a hidden name), never empty and never containing a path separator.
+     */
+    public static String requireSafeRunName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new RedTestException("run name is empty: give a name of letters, digits, '.', '_' and '-'");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new RedTestException("run name '" + name + "' may only contain letters, digits, '.', '_' and '-'"
+                    + " (it names one directory below output_dir)");
+        }
+        if (name.startsWith(".")) {
+            throw new RedTestException("run name '" + name + "' must not start with '.'"
+                    + " (it names one directory below output_dir; '.' and '..' would write outside it)");
+        }
+        return name;
     }
 
     public Path runDirectory() {
