@@ -1,6 +1,9 @@
 package org.redtest.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,13 +27,22 @@ import java.util.stream.Collectors;
  * one-line message that names the key and where it is.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // `model` twice is an error, not "the last wins"
+            .build())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // `epochs: 1.5` is an error, not 1
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private static final java.util.regex.Pattern NON_FINITE =
+            java.util.regex.Pattern.compile("'[-+]?\\.(nan|inf)'", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    private static final java.util.regex.Pattern LOSSY =
+            java.util.regex.Pattern.compile("^Cannot coerce Floating-point value \\(([^)]*)\\)");
 
     private ConfigLoader() {
     }
@@ -89,10 +101,22 @@ public final class ConfigLoader {
                         + "): " + (syntax.getContext() == null ? "" : syntax.getContext() + ", ") + syntax.getProblem());
             }
             String where = path(e).isEmpty() ? "the top level (expected a mapping of keys)" : "'" + path(e) + "'";
-            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": "
-                    + firstLine(e.getOriginalMessage()));
+            java.util.regex.Matcher lossy = LOSSY.matcher(firstLine(e.getOriginalMessage()));
+            String why = lossy.find() ? "a whole number is required, got " + lossy.group(1)
+                    : firstLine(e.getOriginalMessage());
+            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": " + why);
         } catch (JsonProcessingException e) {
-            throw new RedTestException("malformed YAML in " + source + location(e) + ": " + firstLine(e.getOriginalMessage()));
+            String message = firstLine(e.getOriginalMessage());
+            String key = parserKey(e);
+            if (message.startsWith("Duplicate field")) {
+                throw new RedTestException("duplicate key '" + key + "' in " + source + location(e)
+                        + ": each key may appear once per section");
+            }
+            if (!key.isEmpty() && NON_FINITE.matcher(message).find()) {
+                throw new RedTestException("invalid value for '" + key + "' in " + source + location(e) + ": "
+                        + "NaN and infinities (.nan, .inf) are not accepted, give a finite number");
+            }
+            throw new RedTestException("malformed YAML in " + source + location(e) + ": " + message);
         }
         if (config == null) {
             throw new RedTestException("config " + source + " is empty");
@@ -148,6 +172,24 @@ public final class ConfigLoader {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** The dotted key the parser was at when it stopped ("" when unknown or at the top level). */
+    private static String parserKey(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "";
+        }
+        java.util.LinkedList<String> parts = new java.util.LinkedList<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject()) {
+                if (c.getCurrentName() != null) {
+                    parts.addFirst(c.getCurrentName());
+                }
+            } else if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            }
+        }
+        return String.join(".", parts).replace(".[", "[");
     }
 
     private static String location(JsonProcessingException e) {
