@@ -76,6 +76,7 @@ final class PruneCommand implements Callable<Integer> {
                 null).validate(true);
         MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
+        prune.checkAgainst(architecture); // before the checkpoint and data are loaded
         Console.logComputePath();
         ComputationGraph trained = CheckpointStore.load(checkpoint);
         LoadedData loaded = DataLoader.load(run.data());

@@ -1,5 +1,6 @@
 package org.redtest.cli;
 
+import org.redtest.config.MeasureConfig;
 import org.redtest.similarity.ActivationDirectory;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
@@ -37,6 +38,7 @@ final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
         ActivationDirectory.LoadedActivations loaded = ActivationDirectory.load(activations);
         CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
         double msrs = Msrs.of(cka, beta, gamma);

@@ -49,9 +49,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         if ((model == null || model.isBlank()) && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
         }
-        if (model != null) {
-            ModelSpec.parse(model);
-        }
+        org.redtest.zoo.Architecture architecture = model == null ? null : ModelSpec.parse(model);
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
         }
@@ -59,6 +57,9 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         training.validate();
         measure.validate();
         prune.validate(stages.contains("prune"));
+        if (stages.contains("prune") && architecture != null) {
+            prune.checkAgainst(architecture); // before train, evaluate and measure spend hours
+        }
         search.validate();
         if (stages.isEmpty()) {
             throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));

@@ -1,6 +1,8 @@
 package org.redtest.config;
 
 import org.redtest.RedTestException;
+import org.redtest.pruning.PrunableUnits;
+import org.redtest.zoo.Architecture;
 
 import java.util.List;
 import java.util.Locale;
@@ -43,8 +45,8 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         if (required && tau == null && keep == null) {
             throw new RedTestException("the prune stage needs prune.tau (threshold mode) or prune.keep (budget mode)");
         }
-        if (tau != null && !Double.isFinite(tau)) {
-            throw new RedTestException("prune.tau must be a number, got " + tau);
+        if (tau != null && !(tau > 0 && tau <= 1)) {
+            throw new RedTestException("prune.tau must be in (0, 1] (a CKA threshold), got " + tau);
         }
         if (keep != null && keep < 1) {
             throw new RedTestException("prune.keep must be >= 1, got " + keep);
@@ -57,6 +59,21 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         }
         if (probeTrainImages < 10) {
             throw new RedTestException("prune.probe_train_images must be >= 10, got " + probeTrainImages);
+        }
+        return this;
+    }
+
+    /**
+     * Checks {@code keep} against the model: at most as many units as it has prunable ones. Needs only
+     * the model spec (the unit list is plain data), so it runs before any stage trains or measures.
+     */
+    public PruneConfig checkAgainst(Architecture architecture) {
+        if (keep != null) {
+            int prunable = PrunableUnits.count(architecture);
+            if (keep > prunable) {
+                throw new RedTestException("prune.keep must be between 1 and the " + prunable + " prunable units of "
+                        + architecture.spec() + ", got " + keep);
+            }
         }
         return this;
     }

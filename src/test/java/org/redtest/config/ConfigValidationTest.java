@@ -57,4 +57,38 @@ class ConfigValidationTest {
         String m = refusal("name: nan\n" + BODY.replace("epochs: 3", "epochs: 3, learning_rate: .inf"));
         assertTrue(m.startsWith("invalid value for 'training.learning_rate'"), m);
     }
+
+    @Test
+    void msrsParametersAreRangeChecked() {
+        for (String gamma : new String[]{"1", "1.5", "2", "-1", "0"}) {
+            String m = refusal("name: g\n" + BODY + "measure: {gamma: " + gamma + "}\n");
+            assertTrue(m.startsWith("measure.gamma must be between 0 and 1"), gamma + ": " + m);
+        }
+        for (String beta : new String[]{"0", "-3"}) {
+            assertTrue(refusal("name: b\n" + BODY + "measure: {beta: " + beta + "}\n").startsWith("measure.beta must be"));
+        }
+        assertEquals(0.99, ConfigLoader.parse("name: g\n" + BODY + "measure: {gamma: 0.99, beta: 5}\n", "t")
+                .config().measure().gamma());
+    }
+
+    @Test
+    void tauIsAThresholdInZeroToOne() {
+        for (String tau : new String[]{"1.5", "0", "-0.2"}) {
+            String m = refusal("name: t\n" + BODY + "prune: {tau: " + tau + "}\nstages: [train, prune]\n");
+            assertTrue(m.startsWith("prune.tau must be in (0, 1]"), tau + ": " + m);
+        }
+        assertEquals(1.0, ConfigLoader.parse("name: t\n" + BODY + "prune: {tau: 1}\nstages: [train, prune]\n", "t")
+                .config().prune().tau());
+    }
+
+    @Test
+    void keepBeyondTheModelsPrunableUnitsIsRefusedAtLoad() {
+        // resnet20: 9 BasicBlocks, all prunable; the check needs no graph and no data
+        String stages = "stages: [train, evaluate, measure, prune]\n";
+        String m = refusal("name: k\n" + BODY + "prune: {keep: 10}\n" + stages);
+        assertTrue(m.contains("prune.keep must be between 1 and the 9 prunable units of resnet20, got 10"), m);
+        assertEquals(9, ConfigLoader.parse("name: k\n" + BODY + "prune: {keep: 9}\n" + stages, "t").config().prune().keep());
+        String vgg = BODY.replace("resnet20", "vgg:8,M,16");
+        assertTrue(refusal("name: k\n" + vgg + "prune: {keep: 3}\n" + stages).contains("the 2 prunable units"));
+    }
 }
