@@ -49,6 +49,27 @@ public final class ConfigLoader {
 
     /** A loaded experiment with its source text and a hash of its canonical (parsed) form. */
     public record LoadedConfig(ExperimentConfig config, String text, String hash) {
+        /** Whether the file itself has this top-level section (defaults filled in later do not count). */
+        public boolean hasSection(String key) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(text);
+                return tree != null && tree.isObject() && tree.hasNonNull(key);
+            } catch (JsonProcessingException e) {
+                return false;
+            }
+        }
+
+        /**
+         * Refuses a config whose stages need a section the file lacks. The search stage needs
+         * {@code search:}: with only defaults it would train all 15,625 NATS cells into the database.
+         */
+        public LoadedConfig requireSectionsFor(java.util.List<String> stages, String source) {
+            if (stages.contains("search") && !hasSection("search")) {
+                throw new RedTestException("the search stage needs a 'search' section in " + source
+                        + " (at least search.sample or search.strategy); without one it would train all 15,625 cells");
+            }
+            return this;
+        }
     }
 
     public static LoadedConfig load(Path file) {
@@ -67,7 +88,7 @@ public final class ConfigLoader {
     public static LoadedConfig parse(String text, String source) {
         ExperimentConfig config = bind(text, source, ExperimentConfig.class);
         config.validate();
-        return new LoadedConfig(config, text, hash(config));
+        return new LoadedConfig(config, text, hash(config)).requireSectionsFor(config.stages(), source);
     }
 
     /** Reads {@code file} strictly into {@code type} (any snake_case YAML record), with the same messages as configs. */

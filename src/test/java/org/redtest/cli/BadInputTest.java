@@ -80,4 +80,13 @@ class BadInputTest {
         assertFalse(Files.exists(dir.resolve("m.db")), "refused before the database was opened");
         assertEquals(0, run("similarity", "--activations", acts.toString(), "--gamma", "0.5").exitCode());
     }
+
+    @Test
+    void searchWithoutASearchSectionIsRefusedNamingTheSection() throws Exception {
+        Path f = config("no-search", "");
+        assertOneLineError(run("search", "--config", f.toString()), "needs a 'search' section");
+        Path staged = config("staged-search", "stages: [search]\n");
+        assertOneLineError(run("run", staged.toString()), "needs a 'search' section");
+        assertFalse(Files.exists(dir.resolve("out")), "no candidate trained, no database written");
+    }
 }
