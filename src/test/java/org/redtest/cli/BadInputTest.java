@@ -89,4 +89,25 @@ class BadInputTest {
         assertOneLineError(run("run", staged.toString()), "needs a 'search' section");
         assertFalse(Files.exists(dir.resolve("out")), "no candidate trained, no database written");
     }
+
+    @Test
+    void plotIntoAnExistingDirectoryIsRefusedBeforeAnyWork() throws Exception {
+        Path plots = Files.createDirectories(dir.resolve("plots"));
+        assertOneLineError(run("similarity", "--activations", acts.toString(), "--plot", plots.toString()),
+                "heatmap target " + plots + " is a directory");
+        assertFalse(Files.exists(dir.resolve("plots.png")), "XChart's DIR.png is not written beside it either");
+        RedTestCliTest.Result ok = run("similarity", "--activations", acts.toString(), "--plot", plots.resolve("cka.png").toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains("CKA heatmap: " + plots.resolve("cka.png")), ok.out());
+    }
+
+    @Test
+    void aDanglingNpySymlinkIsAnErrorNotASkippedLayer() throws Exception {
+        Path broken = Files.createDirectories(dir.resolve("acts-broken"));
+        for (String layer : new String[]{"layer1", "layer2"}) {
+            Files.copy(acts.resolve(layer + ".npy"), broken.resolve(layer + ".npy"));
+        }
+        Files.createSymbolicLink(broken.resolve("layer3.npy"), dir.resolve("gone.npy"));
+        assertOneLineError(run("similarity", "--activations", broken.toString()), "layer3.npy is a dangling symbolic link");
+    }
 }
