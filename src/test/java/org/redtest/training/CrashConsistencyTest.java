@@ -56,7 +56,7 @@ class CrashConsistencyTest {
         CrashPoints.hook = point -> { };
     }
 
-    private static ConfigLoader.LoadedConfig config(Path out) {
+    static ConfigLoader.LoadedConfig config(Path out, Path cifar) {
         return ConfigLoader.parse("""
                 name: crash
                 model: vgg:4,M,8
@@ -88,7 +88,7 @@ class CrashConsistencyTest {
     }
 
     private static void killAndResume(Path out, String point, int killEpoch) {
-        ConfigLoader.LoadedConfig loaded = config(out);
+        ConfigLoader.LoadedConfig loaded = config(out, cifar);
         LoadedData data = DataLoader.load(loaded.config().data());
         int[] reached = {0};
         CrashPoints.hook = p -> {
@@ -100,7 +100,10 @@ class CrashConsistencyTest {
             assertThrows(SimulatedKill.class, () -> TrainStage.run(loaded, data, db), point);
         }
         CrashPoints.hook = p -> { };
-        String what = point + " in epoch " + killEpoch;
+        checkAgreementThenResume(loaded, data, point + " in epoch " + killEpoch);
+    }
+
+    private static void checkAgreementThenResume(ConfigLoader.LoadedConfig loaded, LoadedData data, String what) {
 
         // right after the kill: the log holds at least what the checkpoint holds, the checkpoint at least the rows
         CheckpointStore store = new CheckpointStore(loaded.config().runDirectory());
@@ -124,6 +127,34 @@ class CrashConsistencyTest {
         }
     }
 
+    /**
+     * The real thing at the instant the issue found: a child JVM halted (as by {@code kill -9}: no
+     * finally blocks, no shutdown hooks) after model.zip's rename and before the epoch's row, in the
+     * middle and in the last epoch; then resumed here.
+     */
+    @Test
+    void aHaltedChildProcessLosesNoEpochRow() throws Exception {
+        for (int epoch : new int[]{1, EPOCHS}) {
+            Path out = dir.resolve("child" + epoch);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx1g", "-cp", System.getProperty("java.class.path")));
+            for (String property : new String[]{"org.eclipse.deeplearning4j.helpers.disable", "org.bytedeco.javacpp.platform.extension"}) {
+                if (System.getProperty(property) != null) {
+                    command.add("-D" + property + "=" + System.getProperty(property));
+                }
+            }
+            command.addAll(List.of(KillPointChild.class.getName(), out.toString(), cifar.toString(),
+                    CrashPoints.MODEL_SAVED, String.valueOf(epoch)));
+            Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("child" + epoch + ".log").toFile()).start();
+            assertTrue(child.waitFor(90, java.util.concurrent.TimeUnit.SECONDS), "the child finishes or halts");
+            assertEquals(KillPointChild.HALTED, child.exitValue(),
+                    "halted at the kill point: " + Files.readString(dir.resolve("child" + epoch + ".log")));
+            ConfigLoader.LoadedConfig loaded = config(out, cifar);
+            checkAgreementThenResume(loaded, DataLoader.load(loaded.config().data()), "child halted at model-saved in epoch " + epoch);
+        }
+    }
+
     private static List<Integer> range(int n) {
         return IntStream.rangeClosed(1, n).boxed().toList();
     }
@@ -131,7 +162,7 @@ class CrashConsistencyTest {
     @Test
     void aCheckpointWithoutAnEpochLogStillResumes() throws Exception {
         Path out = dir.resolve("legacy");
-        ConfigLoader.LoadedConfig loaded = config(out);
+        ConfigLoader.LoadedConfig loaded = config(out, cifar);
         LoadedData data = DataLoader.load(loaded.config().data());
         try (ResultsDatabase db = ResultsDatabase.open(loaded.config().databasePath())) {
             TrainStage.run(loaded, data, db);
