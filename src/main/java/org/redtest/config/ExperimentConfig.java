@@ -78,15 +78,20 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
      * nor a hidden name), never empty and never containing a path separator.
      */
     public static String requireSafeRunName(String name) {
+        return requireSafeName("run name", name);
+    }
+
+    /** The same rule for any name that becomes one directory ({@code what}: "run name", "suite name"). */
+    public static String requireSafeName(String what, String name) {
         if (name == null || name.isBlank()) {
-            throw new RedTestException("run name is empty: give a name of letters, digits, '.', '_' and '-'");
+            throw new RedTestException(what + " is empty: give a name of letters, digits, '.', '_' and '-'");
         }
         if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new RedTestException("run name '" + name + "' may only contain letters, digits, '.', '_' and '-'"
+            throw new RedTestException(what + " '" + name + "' may only contain letters, digits, '.', '_' and '-'"
                     + " (it names one directory below output_dir)");
         }
         if (name.startsWith(".")) {
-            throw new RedTestException("run name '" + name + "' must not start with '.'"
+            throw new RedTestException(what + " '" + name + "' must not start with '.'"
                     + " (it names one directory below output_dir; '.' and '..' would write outside it)");
         }
         return name;
