@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * canonical form parses back to itself, or refuses it with one {@link RedTestException} line;
  * never another exception.
  */
-class ModelSpecProperties {
+class ModelSpecPropertiesTest {
     private static final List<String> PIECES = List.of("resnet", "vgg", "nats", ":", "-", ",", "M", "m", "|", "~", "+",
             "[", "]", "C=", "N=", "#", "0", "1", "2", "3", "8", "9", "16", "64", "999999999999", "-1", " ",
             "none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3", "bogus", "=", ".", "\n", "é");

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * (its canonical YAML loads back to an equal config with the same hash) or refuses it with one
  * {@link RedTestException} line; never another exception.
  */
-class ConfigLoaderProperties {
+class ConfigLoaderPropertiesTest {
     private static final String VALID = """
             name: prop
             model: resnet20
