@@ -6,10 +6,15 @@ package org.redtest;
  */
 public class RedTestException extends RuntimeException {
     public RedTestException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     public RedTestException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    /** Line breaks that came in with user input (a spec or name quoted back) are shown escaped, keeping one line. */
+    static String oneLine(String message) {
+        return message == null ? null : message.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

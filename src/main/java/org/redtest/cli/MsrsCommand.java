@@ -76,6 +76,7 @@ final class MsrsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
         Optional<RunMetadata> run = Optional.empty();
         if (source.checkpoint != null) {
             if (!Files.isRegularFile(source.checkpoint)) {

@@ -66,6 +66,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PruneConfig.checkCriterion("--tau", criterion.tau, "--keep", criterion.keep);
         if (!Files.isRegularFile(checkpoint)) {
             throw new RedTestException("checkpoint not found: " + checkpoint);
         }
@@ -76,6 +77,7 @@ final class PruneCommand implements Callable<Integer> {
                 null).validate(true);
         MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
+        prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
         ComputationGraph trained = CheckpointStore.load(checkpoint);
         LoadedData loaded = DataLoader.load(run.data());

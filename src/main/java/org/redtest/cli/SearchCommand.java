@@ -27,7 +27,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigLoader.LoadedConfig file = ConfigLoader.load(config);
+        ConfigLoader.LoadedConfig file = ConfigLoader.load(config).requireSectionsFor(List.of("search"), config.toString());
         ExperimentConfig c = file.config();
         if (c.data() == null) {
             throw new RedTestException("the search needs a data section");

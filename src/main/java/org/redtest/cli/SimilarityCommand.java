@@ -1,5 +1,6 @@
 package org.redtest.cli;
 
+import org.redtest.config.MeasureConfig;
 import org.redtest.similarity.ActivationDirectory;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
@@ -37,6 +38,10 @@ final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
+        if (plot != null) {
+            CkaHeatmap.requireFileTarget(plot);
+        }
         ActivationDirectory.LoadedActivations loaded = ActivationDirectory.load(activations);
         CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
         double msrs = Msrs.of(cka, beta, gamma);
@@ -66,6 +71,9 @@ final class SimilarityCommand implements Callable<Integer> {
             out.println(Console.json(result));
         } else {
             out.printf("%d layers, n = %d: MSRS %.4f (beta %s, gamma %s)%n", cka.names().size(), cka.n(), msrs, beta, gamma);
+            if (plot != null) {
+                out.println("CKA heatmap: " + plot);
+            }
             if (!cka.constantLayers().isEmpty()) {
                 out.println("constant layers (CKA undefined, MSRS NaN): " + String.join(", ", cka.constantLayers()));
             }

@@ -1,6 +1,9 @@
 package org.redtest.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,19 +27,49 @@ import java.util.stream.Collectors;
  * one-line message that names the key and where it is.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // `model` twice is an error, not "the last wins"
+            .build())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // `epochs: 1.5` is an error, not 1
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
+    private static final java.util.regex.Pattern NON_FINITE =
+            java.util.regex.Pattern.compile("'[-+]?\\.(nan|inf)'", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    private static final java.util.regex.Pattern LOSSY =
+            java.util.regex.Pattern.compile("^Cannot coerce Floating-point value \\(([^)]*)\\)");
+
     private ConfigLoader() {
     }
 
     /** A loaded experiment with its source text and a hash of its canonical (parsed) form. */
     public record LoadedConfig(ExperimentConfig config, String text, String hash) {
+        /** Whether the file itself has this top-level section (defaults filled in later do not count). */
+        public boolean hasSection(String key) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(text);
+                return tree != null && tree.isObject() && tree.hasNonNull(key);
+            } catch (JsonProcessingException e) {
+                return false;
+            }
+        }
+
+        /**
+         * Refuses a config whose stages need a section the file lacks. The search stage needs
+         * {@code search:}: with only defaults it would train all 15,625 NATS cells into the database.
+         */
+        public LoadedConfig requireSectionsFor(java.util.List<String> stages, String source) {
+            if (stages.contains("search") && !hasSection("search")) {
+                throw new RedTestException("the search stage needs a 'search' section in " + source
+                        + " (at least search.sample or search.strategy); without one it would train all 15,625 cells");
+            }
+            return this;
+        }
     }
 
     public static LoadedConfig load(Path file) {
@@ -55,7 +88,7 @@ public final class ConfigLoader {
     public static LoadedConfig parse(String text, String source) {
         ExperimentConfig config = bind(text, source, ExperimentConfig.class);
         config.validate();
-        return new LoadedConfig(config, text, hash(config));
+        return new LoadedConfig(config, text, hash(config)).requireSectionsFor(config.stages(), source);
     }
 
     /** Reads {@code file} strictly into {@code type} (any snake_case YAML record), with the same messages as configs. */
@@ -89,10 +122,22 @@ public final class ConfigLoader {
                         + "): " + (syntax.getContext() == null ? "" : syntax.getContext() + ", ") + syntax.getProblem());
             }
             String where = path(e).isEmpty() ? "the top level (expected a mapping of keys)" : "'" + path(e) + "'";
-            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": "
-                    + firstLine(e.getOriginalMessage()));
+            java.util.regex.Matcher lossy = LOSSY.matcher(firstLine(e.getOriginalMessage()));
+            String why = lossy.find() ? "a whole number is required, got " + lossy.group(1)
+                    : firstLine(e.getOriginalMessage());
+            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": " + why);
         } catch (JsonProcessingException e) {
-            throw new RedTestException("malformed YAML in " + source + location(e) + ": " + firstLine(e.getOriginalMessage()));
+            String message = firstLine(e.getOriginalMessage());
+            String key = parserKey(e);
+            if (message.startsWith("Duplicate field")) {
+                throw new RedTestException("duplicate key '" + key + "' in " + source + location(e)
+                        + ": each key may appear once per section");
+            }
+            if (!key.isEmpty() && NON_FINITE.matcher(message).find()) {
+                throw new RedTestException("invalid value for '" + key + "' in " + source + location(e) + ": "
+                        + "NaN and infinities (.nan, .inf) are not accepted, give a finite number");
+            }
+            throw new RedTestException("malformed YAML in " + source + location(e) + ": " + message);
         }
         if (config == null) {
             throw new RedTestException("config " + source + " is empty");
@@ -148,6 +193,24 @@ public final class ConfigLoader {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+
+    /** The dotted key the parser was at when it stopped ("" when unknown or at the top level). */
+    private static String parserKey(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
+            return "";
+        }
+        java.util.LinkedList<String> parts = new java.util.LinkedList<>();
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject()) {
+                if (c.getCurrentName() != null) {
+                    parts.addFirst(c.getCurrentName());
+                }
+            } else if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            }
+        }
+        return String.join(".", parts).replace(".[", "[");
     }
 
     private static String location(JsonProcessingException e) {

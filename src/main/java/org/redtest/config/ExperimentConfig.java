@@ -44,16 +44,12 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         if (name == null || name.isBlank()) {
             throw new RedTestException("missing key 'name' (the run name)");
         }
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new RedTestException("name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
-        }
+        requireSafeRunName(name);
         boolean searchOnly = stages.stream().allMatch("search"::equals);
         if ((model == null || model.isBlank()) && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
         }
-        if (model != null) {
-            ModelSpec.parse(model);
-        }
+        org.redtest.zoo.Architecture architecture = model == null ? null : ModelSpec.parse(model);
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
         }
@@ -61,6 +57,9 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         training.validate();
         measure.validate();
         prune.validate(stages.contains("prune"));
+        if (stages.contains("prune") && architecture != null) {
+            prune.checkAgainst(architecture); // before train, evaluate and measure spend hours
+        }
         search.validate();
         if (stages.isEmpty()) {
             throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
@@ -71,6 +70,31 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
             }
         }
         return this;
+    }
+
+    /**
+     * A run name becomes one directory below {@code output_dir}: letters, digits, '.', '_' and '-',
+     * not starting with '.' (so never "." or "..", which would write beside or above {@code output_dir},
+     * nor a hidden name), never empty and never containing a path separator.
+     */
+    public static String requireSafeRunName(String name) {
+        return requireSafeName("run name", name);
+    }
+
+    /** The same rule for any name that becomes one directory ({@code what}: "run name", "suite name"). */
+    public static String requireSafeName(String what, String name) {
+        if (name == null || name.isBlank()) {
+            throw new RedTestException(what + " is empty: give a name of letters, digits, '.', '_' and '-'");
+        }
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new RedTestException(what + " '" + name + "' may only contain letters, digits, '.', '_' and '-'"
+                    + " (it names one directory below output_dir)");
+        }
+        if (name.startsWith(".")) {
+            throw new RedTestException(what + " '" + name + "' must not start with '.'"
+                    + " (it names one directory below output_dir; '.' and '..' would write outside it)");
+        }
+        return name;
     }
 
     public Path runDirectory() {

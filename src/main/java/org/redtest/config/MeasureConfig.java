@@ -28,6 +28,21 @@ public record MeasureConfig(Integer batches, Integer batchSize, String sampling,
         return new MeasureConfig(null, null, null, null, null, null, null, null, null);
     }
 
+    /**
+     * The MSRS parameters' ranges, the one check that YAML and every command's flags go through:
+     * beta a finite number > 0, gamma strictly between 0 and 1 (a CKA threshold: at 1 or above no
+     * pair can count and MSRS is 0 whatever the model; at 0 or below every pair counts). Null means
+     * "the default" and passes.
+     */
+    public static void checkMsrsParameters(String betaName, Double beta, String gammaName, Double gamma) {
+        if (beta != null && !(beta > 0 && Double.isFinite(beta))) {
+            throw new RedTestException(betaName + " must be a finite number > 0, got " + beta);
+        }
+        if (gamma != null && !(gamma > 0 && gamma < 1)) {
+            throw new RedTestException(gammaName + " must be between 0 and 1 (exclusive; a CKA threshold), got " + gamma);
+        }
+    }
+
     public MeasureConfig validate() {
         if (batches < 1) {
             throw new RedTestException("measure.batches must be >= 1, got " + batches);
@@ -41,12 +56,7 @@ public record MeasureConfig(Integer batches, Integer batchSize, String sampling,
         if (!split.equals("test") && !split.equals("train")) {
             throw new RedTestException("measure.split must be 'test' or 'train', got '" + split + "'");
         }
-        if (beta != null && !(beta > 0)) {
-            throw new RedTestException("measure.beta must be > 0, got " + beta);
-        }
-        if (gamma != null && !Double.isFinite(gamma)) {
-            throw new RedTestException("measure.gamma must be a number, got " + gamma);
-        }
+        checkMsrsParameters("measure.beta", beta, "measure.gamma", gamma);
         if (everyEpochs < 0 || probeBatches < 1) {
             throw new RedTestException("measure.every_epochs must be >= 0 and measure.probe_batches >= 1");
         }

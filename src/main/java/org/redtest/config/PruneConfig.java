@@ -1,6 +1,8 @@
 package org.redtest.config;
 
 import org.redtest.RedTestException;
+import org.redtest.pruning.PrunableUnits;
+import org.redtest.zoo.Architecture;
 
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +45,7 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         if (required && tau == null && keep == null) {
             throw new RedTestException("the prune stage needs prune.tau (threshold mode) or prune.keep (budget mode)");
         }
-        if (tau != null && !Double.isFinite(tau)) {
-            throw new RedTestException("prune.tau must be a number, got " + tau);
-        }
-        if (keep != null && keep < 1) {
-            throw new RedTestException("prune.keep must be >= 1, got " + keep);
-        }
+        checkCriterion("prune.tau", tau, "prune.keep", keep);
         if (finetuneEpochs < 0) {
             throw new RedTestException("prune.finetune_epochs must be >= 0, got " + finetuneEpochs);
         }
@@ -59,6 +56,36 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
             throw new RedTestException("prune.probe_train_images must be >= 10, got " + probeTrainImages);
         }
         return this;
+    }
+
+    /**
+     * Checks {@code keep} against the model: at most as many units as it has prunable ones. Needs only
+     * the model spec (the unit list is plain data), so it runs before any stage trains or measures.
+     */
+    public PruneConfig checkAgainst(Architecture architecture) {
+        return checkAgainst(architecture, "prune.keep");
+    }
+
+    /** As {@link #checkAgainst(Architecture)}, naming the setting as the user gave it (e.g. {@code --keep}). */
+    public PruneConfig checkAgainst(Architecture architecture, String keepName) {
+        if (keep != null) {
+            int prunable = PrunableUnits.count(architecture);
+            if (keep < 1 || keep > prunable) {
+                throw new RedTestException(keepName + " must be between 1 and the " + prunable + " prunable units of "
+                        + architecture.spec() + ", got " + keep);
+            }
+        }
+        return this;
+    }
+
+    /** The ranges of the criterion, the one check YAML and the prune command's flags go through. */
+    public static void checkCriterion(String tauName, Double tau, String keepName, Integer keep) {
+        if (tau != null && !(tau > 0 && tau <= 1)) {
+            throw new RedTestException(tauName + " must be in (0, 1] (a CKA threshold), got " + tau);
+        }
+        if (keep != null && keep < 1) {
+            throw new RedTestException(keepName + " must be >= 1, got " + keep);
+        }
     }
 
     /** A short name of the criterion for directory and report names, e.g. "tau0.9" or "keep8". */

@@ -43,6 +43,7 @@ public final class SearchStage {
         CandidateEvaluator evaluator = new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(), measurement,
                 s.channels(), s.cells(), cfg.seed(), store, budgetKey);
         List<CandidateStore.Result> results;
+        SearchReport.Completeness completeness = null;
         if (s.strategy().equals(SearchConfig.EVOLUTIONARY)) {
             String searchName = cfg.name() + "/" + budgetKey + "/" + s.evolution().reward();
             results = new EvolutionarySearch(store, evaluator, budgetKey, s.rewards(), s.evolution(),
@@ -50,12 +51,18 @@ public final class SearchStage {
         } else {
             int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
             results = new ExhaustiveSearch(store, evaluator, budgetKey).run(indices);
+            java.util.Set<Integer> claimed = store.claimedIndices(budgetKey);
+            completeness = new SearchReport.Completeness(indices.length, results.size(),
+                    (int) java.util.Arrays.stream(indices).filter(claimed::contains).count());
         }
         List<SearchReport.Selection> selections = SearchReport.select(results, s.rewards(), s.topK());
         long degenerate = results.stream().filter(r -> r.status().equals(CandidateStore.DEGENERATE)).count();
         Path dir = cfg.runDirectory();
-        SearchReport.writeJson(selections, dir.resolve("search.json"));
+        SearchReport.writeJson(selections, completeness, dir.resolve("search.json"));
         SearchReport.writeScatter(results, selections, dir.resolve("search-scatter.png"));
+        if (completeness != null) {
+            out.println(completeness.describe());
+        }
         out.print(SearchReport.table(selections, results.size(), (int) degenerate));
         out.println("search report: " + dir.resolve("search.json") + ", scatter: " + dir.resolve("search-scatter.png"));
         out.flush();

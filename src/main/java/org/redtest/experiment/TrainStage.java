@@ -63,6 +63,7 @@ public final class TrainStage {
                 cfg.seed(), data.train().name(), blueprint.spec(), blueprint.params(), blueprint.flops(), t.epochs(),
                 SoftwareVersions.json()));
 
+        Trainer.reconcile(store, graph, db, runId); // a kill after model.zip's rename left its epoch's row unwritten
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,

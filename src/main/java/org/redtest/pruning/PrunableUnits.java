@@ -15,6 +15,13 @@ public final class PrunableUnits {
     private PrunableUnits() {
     }
 
+    /** How many units of {@code architecture} pruning may drop; from the unit list alone, no graph or data needed. */
+    public static int count(Architecture architecture) {
+        // the unit list does not depend on the input shape or class count
+        List<String> units = architecture.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
+        return of(architecture, units, new double[Math.max(0, units.size() - 1)]).size();
+    }
+
     /**
      * @param units    the architecture's measured units, in order
      * @param adjacent adjacent[k] = CKA(unit k, unit k+1), averaged over the measurement batches

@@ -51,8 +51,12 @@ final class NasPart {
         Map<String, Selection> selections = new LinkedHashMap<>();
         try {
             JsonNode root = new ObjectMapper().readTree(json.toFile());
-            root.fields().forEachRemaining(e -> selections.put(e.getKey(), new Selection(number(e.getValue(), "mean_accuracy"),
-                    number(e.getValue(), "mean_msrs"), number(e.getValue(), "mean_latency_s"), number(e.getValue(), "mean_params"))));
+            root.fields().forEachRemaining(e -> {
+                if (e.getValue().has("mean_accuracy")) { // reward selections; "candidates" is the completeness
+                    selections.put(e.getKey(), new Selection(number(e.getValue(), "mean_accuracy"),
+                    number(e.getValue(), "mean_msrs"), number(e.getValue(), "mean_latency_s"), number(e.getValue(), "mean_params")));
+                }
+            });
             Files.createDirectories(figures);
             Files.copy(cfg.runDirectory().resolve("search-scatter.png"), figures.resolve("nas-scatter.png"),
                     StandardCopyOption.REPLACE_EXISTING);

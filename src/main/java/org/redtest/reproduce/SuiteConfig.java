@@ -84,9 +84,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
 
     public SuiteConfig validate() {
         checkTier(tier);
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new RedTestException("suite name '" + name + "' may only contain letters, digits, '.', '_' and '-'");
-        }
+        org.redtest.config.ExperimentConfig.requireSafeName("suite name", name);
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
         }
@@ -109,6 +107,9 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
                 throw new RedTestException("pruning model '" + t.model() + "' needs 'keep' (the paper pruned only "
                         + String.join(" and ", PaperNumbers.PRUNED.keySet()) + ")");
             }
+            // before any model of the suite trains, not after hours of the depth part
+            new PruneConfig(null, null, keepFor(t), null, null, null, null)
+                    .checkAgainst(ModelSpec.parse(t.model()), "pruning model '" + t.model() + "': keep");
         }
         prune.validate(false);
         if (accuracyTolerance != null && !(accuracyTolerance >= 0)) {

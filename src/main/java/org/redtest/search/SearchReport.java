@@ -54,6 +54,39 @@ public final class SearchReport {
         return rs.stream().mapToDouble(f).average().orElse(Double.NaN);
     }
 
+    /**
+     * How much of the requested search the report covers: {@code done} finished candidates,
+     * {@code claimed} still claimed by other search processes (training, or dead until someone
+     * re-claims them), the rest pending. A report with claimed or pending candidates is partial.
+     */
+    public record Completeness(int requested, int done, int claimed) {
+        public int pending() {
+            return Math.max(0, requested - done - claimed);
+        }
+
+        public boolean partial() {
+            return done < requested;
+        }
+
+        /** One line for the console, e.g. "PARTIAL report: 5 of 6 candidates done, 1 claimed by ..., 0 pending". */
+        public String describe() {
+            return partial()
+                    ? String.format("PARTIAL report: %d of %d candidates done, %d claimed by other search processes, "
+                    + "%d pending; run the search again when they finish for the full report", done, requested, claimed, pending())
+                    : String.format("complete report: all %d candidates done", requested);
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("partial", partial());
+            m.put("requested", requested);
+            m.put("done", done);
+            m.put("claimed", claimed);
+            m.put("pending", pending());
+            return m;
+        }
+    }
+
     public static String table(List<Selection> selections, int candidates, int degenerate) {
         StringBuilder s = new StringBuilder(String.format(
                 "%d candidates evaluated (%d degenerate); mean over each reward's top %d:%n", candidates, degenerate,
@@ -72,9 +105,17 @@ public final class SearchReport {
     }
 
     public static void writeJson(List<Selection> selections, Path file) {
+        writeJson(selections, null, file);
+    }
+
+    /** The rewards' selections by reward name, and under "candidates" the completeness when known. */
+    public static void writeJson(List<Selection> selections, Completeness completeness, Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Map<String, Object> out = new LinkedHashMap<>();
+            if (completeness != null) {
+                out.put("candidates", completeness.json());
+            }
             for (Selection sel : selections) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("mean_accuracy", sel.accuracy());

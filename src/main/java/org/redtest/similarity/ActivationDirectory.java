@@ -36,7 +36,7 @@ public final class ActivationDirectory {
         }
         List<Path> files;
         try (Stream<Path> entries = Files.list(dir)) {
-            files = entries.filter(p -> p.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(p))
+            files = entries.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
                     .sorted(Comparator.comparing(p -> p.getFileName().toString()))
                     .toList();
         } catch (IOException e) {
@@ -44,6 +44,15 @@ public final class ActivationDirectory {
         }
         if (files.isEmpty()) {
             throw new RedTestException("no .npy files in activation directory " + dir);
+        }
+        for (Path file : files) { // a layer that cannot be read is an error, never a layer silently left out
+            if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+                throw new RedTestException(file + " is a dangling symbolic link (its target does not exist); "
+                        + "fix or remove it: every .npy file is a layer");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new RedTestException(file + " is not a regular file; every .npy entry must be a layer's array");
+            }
         }
         List<String> layers = new ArrayList<>();
         List<INDArray> irs = new ArrayList<>();

@@ -31,7 +31,20 @@ public final class CkaHeatmap {
     private CkaHeatmap() {
     }
 
+    /**
+     * Refuses a target that is an existing directory: the heatmap is one PNG file, and XChart would
+     * otherwise write {@code DIR.png} beside the directory and nothing in it.
+     */
+    public static Path requireFileTarget(Path png) {
+        if (Files.isDirectory(png)) {
+            throw new RedTestException("heatmap target " + png + " is a directory; give a .png file path, e.g. "
+                    + png.resolve("cka.png"));
+        }
+        return png;
+    }
+
     public static void write(CkaMatrix matrix, String title, Path png) {
+        requireFileTarget(png);
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }

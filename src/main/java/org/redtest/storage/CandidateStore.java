@@ -157,6 +157,23 @@ public final class CandidateStore {
         }
     }
 
+    /** Candidates under a budget that are claimed but not finished (another process is training them, or died). */
+    public java.util.Set<Integer> claimedIndices(String budgetKey) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = db.connection().prepareStatement(
+                "SELECT arch_index FROM nas_candidates WHERE budget_key = ? AND status = 'claimed'")) {
+            ps.setString(1, budgetKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RedTestException("results database " + db.file() + ": cannot read claims: " + e.getMessage());
+        }
+        return out;
+    }
+
     /** The finished result (done or degenerate) of a candidate, if any. */
     public Optional<Result> result(String budgetKey, int index) {
         try (PreparedStatement ps = db.connection().prepareStatement("""

@@ -21,6 +21,13 @@ import java.util.Optional;
 public final class CheckpointStore {
     public static final String MODEL_FILE = "model.zip";
     public static final String METADATA_FILE = "run.json";
+    /**
+     * The metrics of every epoch the checkpoint has completed, written before {@code model.zip} is
+     * replaced: whatever instant a run is killed at, the log holds every epoch the checkpoint holds,
+     * and a resume restores any of them the database lacks.
+     */
+    public static final String EPOCH_LOG_FILE = "epochs.json";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Path directory;
 
     public CheckpointStore(Path directory) {
@@ -75,6 +82,28 @@ public final class CheckpointStore {
         return FastCpuPath.install(graph);
     }
 
+    /** Replaces {@code epochs.json} atomically with these records (epochs 1..k, in order). */
+    public void writeEpochLog(java.util.List<org.redtest.storage.ResultsDatabase.EpochRecord> records) {
+        try {
+            writeText(EPOCH_LOG_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(records));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The epoch log, empty when there is none (a run from before the log existed, or a fresh one). */
+    public java.util.List<org.redtest.storage.ResultsDatabase.EpochRecord> readEpochLog() {
+        Path file = directory.resolve(EPOCH_LOG_FILE);
+        return readText(EPOCH_LOG_FILE).map(json -> {
+            try {
+                return java.util.List.of(JSON.readValue(json, org.redtest.storage.ResultsDatabase.EpochRecord[].class));
+            } catch (IOException e) {
+                throw new RedTestException("epoch log " + file + " is unreadable (" + firstLine(String.valueOf(e.getMessage()))
+                        + "); move it away to resume without it");
+            }
+        }).orElse(java.util.List.of());
+    }
+
     public void writeText(String fileName, String text) {
         Path tmp = temporary(fileName);
         try {
@@ -112,6 +141,7 @@ public final class CheckpointStore {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
+        CrashPoints.reach(CrashPoints.BEFORE_RENAME + target.getFileName());
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -59,6 +59,29 @@ public final class Trainer {
         return graph.getConfiguration().getEpochCount();
     }
 
+    /**
+     * Writes to the database every epoch the checkpoint has completed that it lacks, from the
+     * checkpoint directory's epoch log: after a kill between {@code model.zip}'s rename and the
+     * epoch's row, the row is restored instead of lost for good. Returns the epochs restored.
+     */
+    public static java.util.List<Integer> reconcile(CheckpointStore store, ComputationGraph graph, ResultsDatabase db,
+                                                    long runId) {
+        int completed = completedEpochs(graph);
+        java.util.Set<Integer> recorded = new java.util.HashSet<>();
+        db.epochs(runId).forEach(r -> recorded.add(r.epoch()));
+        java.util.List<Integer> restored = new java.util.ArrayList<>();
+        for (ResultsDatabase.EpochRecord r : store.readEpochLog()) {
+            if (r.epoch() <= completed && !recorded.contains(r.epoch())) {
+                db.recordEpoch(runId, r);
+                restored.add(r.epoch());
+            }
+        }
+        if (!restored.isEmpty()) {
+            LOG.info("restored the database rows of epochs {} from {}", restored, store.directory().resolve(CheckpointStore.EPOCH_LOG_FILE));
+        }
+        return restored;
+    }
+
     /** Trains from the graph's completed-epoch count up to {@code config.epochs()}. */
     public Outcome train(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
         int first = completedEpochs(graph);
@@ -69,6 +92,10 @@ public final class Trainer {
         }
         EvaluationResult last = null;
         double seconds = 0;
+        // the log's records of the epochs the checkpoint holds; a record beyond them belongs to an epoch
+        // whose model.zip never landed (killed in between) and is recomputed below
+        java.util.List<ResultsDatabase.EpochRecord> log = new java.util.ArrayList<>(
+                store.readEpochLog().stream().filter(r -> r.epoch() <= first).toList());
         for (int epoch = first; epoch < config.epochs(); epoch++) {
             train.setEpoch(epoch);
             graph.getConfiguration().setEpochCount(epoch);
@@ -92,14 +119,22 @@ public final class Trainer {
             }
             graph.getConfiguration().setEpochCount(epoch + 1);
             last = Evaluator.evaluate(graph, test);
-            store.saveModel(graph);
             seconds += progress.seconds();
             var record = new ResultsDatabase.EpochRecord(epoch + 1, config.learningRateAt(epoch), lossSum / batches,
                     last.top1(), last.top5(), last.loss(), progress.seconds(), progress.imagesPerSecond());
+            // The save sequence: epoch log, then model.zip, then the database row. A kill at any
+            // instant leaves the log >= the checkpoint >= the database, and a resume
+            // (TrainStage.reconcile) writes the rows the database lacks from the log.
+            log.add(record);
+            store.writeEpochLog(log);
+            CrashPoints.reach(CrashPoints.EPOCH_LOG_WRITTEN);
+            store.saveModel(graph);
+            CrashPoints.reach(CrashPoints.MODEL_SAVED);
             LOG.info(String.format("epoch %d/%d  lr %.4g  train loss %.4f  test top-1 %.2f%%  top-5 %.2f%%  (%.0f img/s, %.1f s)",
                     epoch + 1, config.epochs(), record.learningRate(), record.trainLoss(), last.top1(), last.top5(),
                     record.imagesPerSecond(), record.seconds()));
             listener.onEpoch(graph, record);
+            CrashPoints.reach(CrashPoints.EPOCH_RECORDED);
         }
         if (last == null) {
             last = Evaluator.evaluate(graph, test);

@@ -31,7 +31,15 @@ public final class ModelSpec {
         if (spec == null || spec.isBlank()) {
             throw new RedTestException("empty model spec (" + FORMS + ")");
         }
-        String s = spec.trim();
+        try {
+            return parseNonBlank(spec.trim());
+        } catch (NumberFormatException e) { // digits that do not fit an int: resnet99999999999, vgg:64,99999999999
+            throw new RedTestException("invalid model spec '" + spec.trim() + "': a number is too large ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static Architecture parseNonBlank(String s) {
         String lower = s.toLowerCase();
         Matcher m;
         if ((m = RESNET_DEPTH.matcher(lower)).matches()) {

@@ -94,5 +94,13 @@ class PruneCommandsTest {
         RedTestCliTest.Result bad = run("prune", "--checkpoint", model.toString(), "--tau", "0.9", "--method", "magic");
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("unknown pruning method 'magic'"), bad.err());
+
+        // issue 15: ranges checked before the checkpoint or data are loaded, naming the flag
+        RedTestCliTest.Result tau = run("prune", "--checkpoint", model.toString(), "--tau", "1.5");
+        assertEquals(1, tau.exitCode());
+        assertTrue(tau.err().contains("--tau must be in (0, 1]"), tau.err());
+        RedTestCliTest.Result keep = run("prune", "--checkpoint", model.toString(), "--keep", "5");
+        assertEquals(1, keep.exitCode());
+        assertTrue(keep.err().contains("--keep must be between 1 and the 4 prunable units of resnet:2-1-1, got 5"), keep.err());
     }
 }

@@ -79,6 +79,21 @@ class SearchCommandTest {
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
             assertEquals(first, finishedAt(db), "no candidate is evaluated twice");
         }
+        assertTrue(again.out().contains("complete report: all 6 candidates done"), again.out());
+
+        // another search process (on another host, so trusted alive) still trains one candidate: the report says so
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"));
+             Statement s = db.connection().createStatement()) {
+            s.executeUpdate("UPDATE nas_candidates SET status = 'claimed', claimed_by = 'elsewhere.example:1' "
+                    + "WHERE arch_index = (SELECT MIN(arch_index) FROM nas_candidates)");
+        }
+        RedTestCliTest.Result partial = run("search", "--config", cfg.toString());
+        assertEquals(0, partial.exitCode(), partial.err());
+        assertTrue(partial.out().contains("PARTIAL report: 5 of 6 candidates done, 1 claimed by other search processes, 0 pending"),
+                partial.out());
+        JsonNode candidates = Console.JSON.readTree(dir.resolve("out/nas/search.json").toFile()).get("candidates");
+        assertTrue(candidates.get("partial").asBoolean());
+        assertEquals(1, candidates.get("claimed").asInt());
     }
 
     @Test

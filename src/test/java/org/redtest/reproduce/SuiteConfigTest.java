@@ -64,4 +64,15 @@ class SuiteConfigTest {
         e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
         assertTrue(e.getMessage().contains("nas experiment file not found"), e.getMessage());
     }
+
+    @Test
+    void suiteNamesAndPruningBudgetsAreCheckedBeforeAnyModelTrains() throws Exception {
+        Path f = dir.resolve("s.yaml");
+        Files.writeString(f, "tier: cpu\nname: '..'\ndata: {dataset: fashion-mnist}\ndepth: [resnet8]\n");
+        RedTestException e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("suite name '..' must not start with '.'"), e.getMessage());
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\ndepth: [resnet8]\npruning: [{model: resnet8, keep: 4}]\n");
+        e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("pruning model 'resnet8': keep must be between 1 and the 3 prunable units"), e.getMessage());
+    }
 }
