@@ -100,11 +100,11 @@ public final class CpuPathBenchmark {
     }
 
     /** Helpers are chosen when layers are created, so the properties are set before building each graph. */
-    private ComputationGraph graph(boolean helpersDisabled, boolean fastBatchNorm) {
+    private ComputationGraph graph(boolean helpersDisabled, boolean fastPath) {
         System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
         try {
             TrainingConfig t = TrainingConfig.defaults();
-            return SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fastBatchNorm), () ->
+            return SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fastPath), () ->
                     Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
         } finally {
             System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");
