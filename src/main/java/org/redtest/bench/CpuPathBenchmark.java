@@ -17,8 +17,8 @@ import org.redtest.zoo.Shape;
 import java.io.PrintWriter;
 
 /**
- * Stock DL4J (layer helpers off), DL4J's oneDNN helpers alone, and our path (those helpers plus the
- * the rest of {@link FastCpuPath}), side by side in one process: training and
+ * Stock DL4J (layer helpers off), DL4J's oneDNN helpers alone, and our path ({@link FastCpuPath}),
+ * side by side in one process: training and
  * inference img/s, effective GFLOP/s (2 flops per multiply-accumulate, training = 3x forward) and
  * their fraction of the matrix-multiply rate measured in the same run, plus the largest output
  * difference between stock and ours on the same weights.
