@@ -13,8 +13,12 @@ import org.redtest.storage.ResultsDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * SGD training with per-epoch evaluation and checkpointing. The graph's epoch counter is the
@@ -64,12 +68,12 @@ public final class Trainer {
      * checkpoint directory's epoch log: after a kill between {@code model.zip}'s rename and the
      * epoch's row, the row is restored instead of lost for good. Returns the epochs restored.
      */
-    public static java.util.List<Integer> reconcile(CheckpointStore store, ComputationGraph graph, ResultsDatabase db,
+    public static List<Integer> reconcile(CheckpointStore store, ComputationGraph graph, ResultsDatabase db,
                                                     long runId) {
         int completed = completedEpochs(graph);
-        java.util.Set<Integer> recorded = new java.util.HashSet<>();
+        Set<Integer> recorded = new HashSet<>();
         db.epochs(runId).forEach(r -> recorded.add(r.epoch()));
-        java.util.List<Integer> restored = new java.util.ArrayList<>();
+        List<Integer> restored = new ArrayList<>();
         for (ResultsDatabase.EpochRecord r : store.readEpochLog()) {
             if (r.epoch() <= completed && !recorded.contains(r.epoch())) {
                 db.recordEpoch(runId, r);
@@ -94,7 +98,7 @@ public final class Trainer {
         double seconds = 0;
         // the log's records of the epochs the checkpoint holds; a record beyond them belongs to an epoch
         // whose model.zip never landed (killed in between) and is recomputed below
-        java.util.List<ResultsDatabase.EpochRecord> log = new java.util.ArrayList<>(
+        List<ResultsDatabase.EpochRecord> log = new ArrayList<>(
                 store.readEpochLog().stream().filter(r -> r.epoch() <= first).toList());
         for (int epoch = first; epoch < config.epochs(); epoch++) {
             train.setEpoch(epoch);
