@@ -4,9 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.config.TrainingConfig;
-import org.redtest.runtime.CpuAcceleration;
 import org.redtest.runtime.FastCpuPath;
-import org.redtest.runtime.SystemProperties;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -60,7 +58,7 @@ public final class CpuPathBenchmark {
         DataSet batch = ThroughputMeter.cifarBatch(batchSize);
         INDArray x = batch.getFeatures();
 
-        ComputationGraph fast = graph(false, true);
+        ComputationGraph fast = graph(FastCpuPath.LayerPath.FAST);
         double forwardGflop = 2.0 * blueprint.flops() / 1e9;
         out.printf("model %s, batch %d, %d timed batches; matrix-multiply peak %.1f GFLOP/s (ND4J sgemm 2048^3)%n",
                 blueprint.spec(), batchSize, batches, peak);
@@ -72,8 +70,8 @@ public final class CpuPathBenchmark {
             out.flush();
             return new Result(peak, forwardGflop, null, null, f, Double.NaN);
         }
-        ComputationGraph stock = graph(true, false);
-        ComputationGraph helpersOnly = graph(false, false);
+        ComputationGraph stock = graph(FastCpuPath.LayerPath.STOCK);
+        ComputationGraph helpersOnly = graph(FastCpuPath.LayerPath.DL4J_HELPERS);
         INDArray stockOut = stock.outputSingle(false, x.dup());
         INDArray fastOut = fast.outputSingle(false, x.dup());
         double maxDiff = stockOut.sub(fastOut).amaxNumber().doubleValue();
@@ -99,16 +97,10 @@ public final class CpuPathBenchmark {
                 100 * train / peak, f.inferImgPerS(), infer, 100 * infer / peak);
     }
 
-    /** Helpers are chosen when layers are created, so the properties are set before building each graph. */
-    private ComputationGraph graph(boolean helpersDisabled, boolean fastPath) {
-        System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled));
-        try {
-            TrainingConfig t = TrainingConfig.defaults();
-            return SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fastPath), () ->
-                    Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
-        } finally {
-            System.setProperty(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "false");
-        }
+    private ComputationGraph graph(FastCpuPath.LayerPath path) {
+        TrainingConfig t = TrainingConfig.defaults();
+        return FastCpuPath.buildOn(path, () ->
+                Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
     }
 
     private Figures measure(ComputationGraph g, DataSet batch) {

@@ -42,12 +42,12 @@ final class BenchCommand {
         Path json;
 
         @Override
-        public Integer call() throws java.io.IOException {
+        public Integer call() {
             Console.logComputePath();
             CpuPathBenchmark.Result result = new CpuPathBenchmark(model, batchSize, batches, oursOnly)
                     .run(spec.commandLine().getOut());
             if (json != null) {
-                Files.writeString(json, Console.json(result));
+                Console.writeJson(json, result);
             }
             return 0;
         }
@@ -75,12 +75,12 @@ final class BenchCommand {
         Path json;
 
         @Override
-        public Integer call() throws java.io.IOException {
+        public Integer call() {
             Console.logComputePath();
             PyTorchPeerBenchmark.Result result = new PyTorchPeerBenchmark(models, batchSize, batches, rounds, python)
                     .run(spec.commandLine().getOut());
             if (json != null) {
-                Files.writeString(json, Console.json(result));
+                Console.writeJson(json, result);
             }
             return 0;
         }

@@ -2,9 +2,14 @@ package org.redtest.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.redtest.RedTestException;
 import org.redtest.runtime.CpuAcceleration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Shared bits of command output: pretty JSON and the start-up line about the compute path. */
 final class Console {
@@ -23,6 +28,15 @@ final class Console {
             LOG.info(status.describe());
         } else {
             LOG.warn(status.describe());
+        }
+    }
+
+    /** Writes {@code value} as JSON to {@code file} (for a command's {@code --json FILE}). */
+    static void writeJson(Path file, Object value) {
+        try {
+            Files.writeString(file, json(value));
+        } catch (IOException e) {
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
         }
     }
 

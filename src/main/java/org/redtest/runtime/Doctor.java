@@ -122,8 +122,7 @@ public final class Doctor {
         if (!plain) {
             return Dl4jGraphFactory.create(bp, settings);
         }
-        return SystemProperties.with(CpuAcceleration.HELPERS_DISABLE_PROPERTY, "true", () ->
-                SystemProperties.with(FastCpuPath.PROPERTY, "false", () -> Dl4jGraphFactory.create(bp, settings)));
+        return FastCpuPath.buildOn(FastCpuPath.LayerPath.STOCK, () -> Dl4jGraphFactory.create(bp, settings));
     }
 
     private static double[] lossAndGradientNorm(ComputationGraph g, INDArray x, INDArray y) {

@@ -78,9 +78,14 @@ class FastBatchNormHelper extends MKLDNNBatchNormHelper {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
         backward(input, dy, (INDArray) MEAN_CACHE.get(this), (INDArray) VAR_CACHE.get(this), gamma, eps, dx,
                 dGammaView, dBetaView);
+        return result(dGammaView, dBetaView, dx);
+    }
+
+    /** What DL4J's BN layer expects back from a helper's backward pass. */
+    static Pair<Gradient, INDArray> result(INDArray dGamma, INDArray dBeta, INDArray dx) {
         Gradient g = new DefaultGradient();
-        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-        g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGamma);
+        g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBeta);
         return new Pair<>(g, dx);
     }
 

@@ -14,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Our CPU training path on top of DL4J's oneDNN layer helpers, installed on a built graph (so
@@ -64,6 +67,33 @@ public final class FastCpuPath {
     }
 
     private FastCpuPath() {
+    }
+
+    /** Which layer code a graph runs; chosen when its layers are created (see {@link #buildOn}). */
+    public enum LayerPath {
+        /** DL4J's own layer code, no helpers at all. */
+        STOCK(true, false),
+        /** DL4J's oneDNN layer helpers alone. */
+        DL4J_HELPERS(false, false),
+        /** DL4J's helpers with this class's fast path installed on top. */
+        FAST(false, true);
+
+        private final boolean helpersDisabled;
+        private final boolean fastPath;
+
+        LayerPath(boolean helpersDisabled, boolean fastPath) {
+            this.helpersDisabled = helpersDisabled;
+            this.fastPath = fastPath;
+        }
+    }
+
+    /**
+     * Builds graphs on a chosen layer path (for comparisons: benchmarks, {@code doctor}, tests). DL4J reads
+     * its helper switch when a layer is created, so the switches are set around {@code build} and restored.
+     */
+    public static <T> T buildOn(LayerPath path, Supplier<T> build) {
+        return SystemProperties.with(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(path.helpersDisabled),
+                () -> SystemProperties.with(PROPERTY, String.valueOf(path.fastPath), build));
     }
 
     public static boolean enabled() {
@@ -148,11 +178,6 @@ public final class FastCpuPath {
         }
     }
 
-    /** How many of {@code graph}'s layers are {@link LeanReluLayer}s. */
-    public static long leanReluCount(ComputationGraph graph) {
-        return java.util.Arrays.stream(graph.getLayers()).filter(l -> l instanceof LeanReluLayer).count();
-    }
-
     private static boolean oneDnnLoads() {
         try {
             OneDnn.ensureLoaded();
@@ -165,24 +190,21 @@ public final class FastCpuPath {
 
     /** How many of {@code graph}'s convolution layers call oneDNN directly. */
     public static long directConvolutionCount(ComputationGraph graph) {
-        long count = 0;
-        for (Layer layer : graph.getLayers()) {
-            if (layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper) {
-                count++;
-            }
-        }
-        return count;
+        return count(graph, l -> l instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper);
     }
 
-    /** How many of {@code graph}'s BN layers run on {@link FastBatchNormHelper}. */
+    /** How many of {@code graph}'s BN layers run on {@link FastBatchNormHelper} (or its oneDNN subclass). */
     public static long installedCount(ComputationGraph graph) {
-        long count = 0;
-        for (Layer layer : graph.getLayers()) {
-            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNormHelper) {
-                count++;
-            }
-        }
-        return count;
+        return count(graph, l -> l instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNormHelper);
+    }
+
+    /** How many of {@code graph}'s layers are {@link LeanReluLayer}s. */
+    public static long leanReluCount(ComputationGraph graph) {
+        return count(graph, l -> l instanceof LeanReluLayer);
+    }
+
+    private static long count(ComputationGraph graph, Predicate<Layer> which) {
+        return Arrays.stream(graph.getLayers()).filter(which).count();
     }
 
     private static void logOnce(String message) {

@@ -6,9 +6,7 @@ import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -76,10 +74,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
         plan.backward(input, dy, gamma, beta, (INDArray) MEAN_CACHE.get(this), (INDArray) VAR_CACHE.get(this), dx,
                 dGammaView, dBetaView);
-        Gradient g = new DefaultGradient();
-        g.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-        g.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
-        return new Pair<>(g, dx);
+        return result(dGammaView, dBetaView, dx);
     }
 
     private Plan plan(INDArray x, double eps) {

@@ -40,8 +40,8 @@ class FastCpuPathEquivalenceTest {
     void fastPathMatchesStockDl4j(String spec, int size) {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
-        ComputationGraph stock = graph(bp, false, true);
-        ComputationGraph fast = graph(bp, true, false);
+        ComputationGraph stock = graph(bp, FastCpuPath.LayerPath.STOCK);
+        ComputationGraph fast = graph(bp, FastCpuPath.LayerPath.FAST);
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.BatchNorm)) {
             assertTrue(FastCpuPath.installedCount(fast) > 0, "fast batch norm installed in " + spec);
         }
@@ -125,9 +125,8 @@ class FastCpuPathEquivalenceTest {
         assertTrue(diff <= TOLERANCE * scale, what + ": largest difference " + diff + " (scale " + scale + ")");
     }
 
-    private static ComputationGraph graph(NetworkBlueprint bp, boolean fast, boolean helpersDisabled) {
-        return SystemProperties.with(CpuAcceleration.HELPERS_DISABLE_PROPERTY, String.valueOf(helpersDisabled), () ->
-                SystemProperties.with(FastCpuPath.PROPERTY, String.valueOf(fast), () ->
-                        Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4))));
+    private static ComputationGraph graph(NetworkBlueprint bp, FastCpuPath.LayerPath path) {
+        return FastCpuPath.buildOn(path, () ->
+                Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
     }
 }
