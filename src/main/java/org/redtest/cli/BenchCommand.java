@@ -192,22 +192,37 @@ final class BenchCommand {
         Path suite;
         @Option(names = "--data-dir", description = "Data directory for the suite and its NAS experiment (e.g. the CIFAR-10 binaries).")
         String dataDir;
+        @Option(names = "--allow-mixed-builds", description = "Go on with a suite directory started by another build "
+                + "(commit) of RedTest; the table then names every build. Without it such a run is refused.")
+        boolean allowMixedBuilds;
+        @Option(names = "--part", hidden = true, description = "Compute and save one part in this process (what the "
+                + "suite runs in a JVM of its own for each part).")
+        String part;
 
         @Override
         public Integer call() {
             SuiteConfig.checkTier(tier);
-            Console.logComputePath();
             Path file = suite != null ? suite : Path.of("benchmarks", "paper-" + tier.toLowerCase(java.util.Locale.ROOT) + ".yaml");
             SuiteConfig config = SuiteConfig.load(file);
             if (!config.tier().equalsIgnoreCase(tier)) {
                 throw new RedTestException("suite " + file + " is for the " + config.tier() + " tier, not " + tier);
             }
             PrintWriter out = spec.commandLine().getOut();
-            PaperSuite.Outcome outcome = new PaperSuite(config, dataDir).run(out);
+            PaperSuite paper = new PaperSuite(config, new PaperSuite.Invocation(file, tier, dataDir, allowMixedBuilds));
+            if (part != null) {
+                paper.runPart(part, out);
+                return 0;
+            }
+            Console.logComputePath();
+            PaperSuite.Outcome outcome = paper.run(out);
             out.println();
             out.print(Files.exists(outcome.markdown()) ? readQuietly(outcome.markdown()) : "");
             out.printf("%nreproduction table: %s, JSON: %s, figures: %s%n", outcome.markdown(), outcome.json(),
                     outcome.markdown().resolveSibling("figures"));
+            if (!outcome.unfinished().isEmpty()) {
+                out.printf("%d part(s) did not finish (%s): their FAIL rows say why; run the same command again to retry them%n",
+                        outcome.unfinished().size(), String.join(", ", outcome.unfinished()));
+            }
             out.flush();
             return 0;
         }

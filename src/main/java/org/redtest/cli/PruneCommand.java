@@ -53,6 +53,9 @@ final class PruneCommand implements Callable<Integer> {
     List<String> baselines;
     @Option(names = "--finetune-epochs", defaultValue = "10", description = "Fine-tuning epochs (default ${DEFAULT-VALUE}).")
     int finetuneEpochs;
+    @Option(names = "--repeats", defaultValue = "1", description = "Fine-tune each method this many times with seeds "
+            + "seed, seed+1, ... (random also draws a new selection per seed); the table shows each and their mean (default ${DEFAULT-VALUE}).")
+    int repeats;
     @Option(names = "--lr", description = "Fine-tuning learning rate (default: the run's training recipe).")
     Double learningRate;
     @Option(names = "--batches", defaultValue = "10", description = "Measurement batches (default ${DEFAULT-VALUE}).")
@@ -74,7 +77,7 @@ final class PruneCommand implements Callable<Integer> {
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
         PruneConfig prune = new PruneConfig(method, criterion.tau, criterion.keep, extra, finetuneEpochs, learningRate,
-                null).validate(true);
+                null, repeats).validate(true);
         MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded

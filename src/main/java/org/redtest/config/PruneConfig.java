@@ -11,10 +11,12 @@ import java.util.Locale;
  * The {@code prune} section (SPEC section 5). Exactly one of {@code tau} (threshold mode: drop unit
  * k when its CKA with unit k+1 is >= tau) and {@code keep} (budget mode: keep the K least redundant
  * units). {@code method} chooses the units; the {@code baselines} drop as many units by their own
- * criterion, through the same rebuild and fine-tuning, for the side-by-side report.
+ * criterion, through the same rebuild and fine-tuning, for the side-by-side report. {@code repeats} fine-tunes
+ * every method that many times with seeds seed, seed + 1, ... (the random baseline also draws a new selection
+ * per seed), so a comparison of methods can be told apart from the noise of one run.
  */
 public record PruneConfig(String method, Double tau, Integer keep, List<String> baselines, Integer finetuneEpochs,
-                          Double learningRate, Integer probeTrainImages) {
+                          Double learningRate, Integer probeTrainImages, Integer repeats) {
     public static final String CKA = "cka";
     public static final String RANDOM = "random";
     public static final String LINEAR_PROBE = "linear-probe";
@@ -26,10 +28,11 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
                 : baselines.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList();
         finetuneEpochs = finetuneEpochs == null ? 10 : finetuneEpochs;
         probeTrainImages = probeTrainImages == null ? 2560 : probeTrainImages;
+        repeats = repeats == null ? 1 : repeats;
     }
 
     public static PruneConfig defaults() {
-        return new PruneConfig(null, null, null, null, null, null, null);
+        return new PruneConfig(null, null, null, null, null, null, null, null);
     }
 
     /** Checks the section; {@code required} when a prune stage will run. */
@@ -54,6 +57,9 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         }
         if (probeTrainImages < 10) {
             throw new RedTestException("prune.probe_train_images must be >= 10, got " + probeTrainImages);
+        }
+        if (repeats < 1) {
+            throw new RedTestException("prune.repeats must be >= 1 (fine-tunings per method, one seed each), got " + repeats);
         }
         return this;
     }
@@ -86,6 +92,11 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         if (keep != null && keep < 1) {
             throw new RedTestException(keepName + " must be >= 1, got " + keep);
         }
+    }
+
+    /** The same settings keeping {@code keep} units (budget mode). */
+    public PruneConfig withKeep(int keep) {
+        return new PruneConfig(method, null, keep, baselines, finetuneEpochs, learningRate, probeTrainImages, repeats);
     }
 
     /** A short name of the criterion for directory and report names, e.g. "tau0.9" or "keep8". */

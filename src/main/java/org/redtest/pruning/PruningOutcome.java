@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * One pruning result: the structure before and after, which units went (with their adjacent CKA),
  * accuracy before pruning, right after it and after fine-tuning, and the costs and MSRS on both sides.
+ * {@code seed} drove the fine-tuning (and the random baseline's selection).
  */
-public record PruningOutcome(String method, String criterion, String originalSpec, String prunedSpec,
+public record PruningOutcome(String method, String criterion, long seed, String originalSpec, String prunedSpec,
                              List<DroppedUnit> dropped, List<String> reinitialized, int finetuneEpochs,
                              double top1Original, double top1Pruned, double top1FineTuned,
                              long paramsOriginal, long paramsPruned, long flopsOriginal, long flopsPruned,

@@ -90,20 +90,23 @@ public final class PruningPipeline {
         }
         List<PruningOutcome> outcomes = new ArrayList<>();
         for (String method : new LinkedHashSet<>(concat(p.method(), p.baselines()))) {
-            List<String> dropped = UnitSelection.drop(units, preference(method, units, before.summary().units()), count);
-            LOG.info("{} ({}): dropping {} of {} prunable units: {}", method, p.criterion(), dropped.size(), units.size(),
-                    String.join(", ", dropped));
-            outcomes.add(pruneAndFineTune(method, dropped, units, top1, before.summary().mean()));
+            for (int repeat = 0; repeat < p.repeats(); repeat++) {
+                long seed = job.seed() + repeat;
+                List<String> dropped = UnitSelection.drop(units, preference(method, seed, units, before.summary().units()), count);
+                LOG.info("{} ({}, seed {}): dropping {} of {} prunable units: {}", method, p.criterion(), seed, dropped.size(),
+                        units.size(), String.join(", ", dropped));
+                outcomes.add(pruneAndFineTune(method, seed, dropped, units, top1, before.summary().mean()));
+            }
         }
         return outcomes;
     }
 
-    private Comparator<PrunableUnit> preference(String method, List<PrunableUnit> units, List<String> allUnits) {
+    private Comparator<PrunableUnit> preference(String method, long seed, List<PrunableUnit> units, List<String> allUnits) {
         switch (method) {
             case PruneConfig.CKA:
                 return UnitSelection.byAdjacentCka();
             case PruneConfig.RANDOM: {
-                Random r = new Random(job.seed());
+                Random r = new Random(seed);
                 Map<String, Double> key = new HashMap<>();
                 units.forEach(u -> key.put(u.name(), r.nextDouble()));
                 return Comparator.comparingDouble(u -> key.get(u.name()));
@@ -166,10 +169,11 @@ public final class PruningPipeline {
         return new Captured(merged, labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private PruningOutcome pruneAndFineTune(String method, List<String> dropped, List<PrunableUnit> units,
+    private PruningOutcome pruneAndFineTune(String method, long seed, List<String> dropped, List<PrunableUnit> units,
                                             double top1Original, double msrsOriginal) {
         PruneConfig p = job.prune();
-        String dirName = "prune-" + method + "-" + p.criterion();
+        // one fine-tuning keeps the directory name it always had; repeats get one directory per seed
+        String dirName = "prune-" + method + "-" + p.criterion() + (p.repeats() > 1 ? "-seed" + seed : "");
         CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(dirName));
         PrunedStructure structure = PrunedStructure.of(job.architecture(), dropped);
         NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
@@ -186,23 +190,23 @@ public final class PruningPipeline {
                         + "pruning settings changed); move it away to prune again");
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
-                    new GraphSettings(job.seed(), Trainer.updater(recipe), recipe.weightDecay()));
+                    new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
             WeightTransfer.Result transfer = WeightTransfer.copy(job.trained(), graph, structure);
             double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
             store.saveModel(graph);
             store.writeText(CheckpointStore.METADATA_FILE, new RunMetadata(job.runName() + "/" + dirName,
                     structure.pruned().spec(), input.toString(), classes, job.dataSpec(),
-                    job.data().normalization().mean(), job.data().normalization().std(), job.seed(), planHash,
+                    job.data().normalization().mean(), job.data().normalization().std(), seed, planHash,
                     recipe.epochs(), recipe).toJson());
             plan = new Plan(planHash, structure.pruned().spec(), dropped, transfer.reinitialized(), top1Pruned);
             writePlan(store, plan);
         }
         String runName = job.runName() + "/" + dirName;
-        long runId = db.startRun(new ResultsDatabase.RunStart(runName, "finetune", null, planHash, job.seed(),
+        long runId = db.startRun(new ResultsDatabase.RunStart(runName, "finetune", null, planHash, seed,
                 job.data().train().name(), structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
                 recipe.epochs(), SoftwareVersions.json()));
         ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
-                job.dataSpec().augmentOrDefault(), job.data().normalization(), job.seed());
+                job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
         Trainer.reconcile(store, graph, db, runId); // rows a kill left unwritten after a fine-tuning checkpoint
         Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
         EvaluationResult after = tuned.evaluation();
@@ -214,7 +218,7 @@ public final class PruningPipeline {
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
-        return new PruningOutcome(method, job.prune().criterion(), job.architecture().spec(), structure.pruned().spec(),
+        return new PruningOutcome(method, job.prune().criterion(), seed, job.architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
                 blueprint.flops(), prunedBlueprint.flops(), latency[0], latency[1], msrsOriginal,

@@ -35,14 +35,25 @@ public final class PruningReport {
         s.append(header);
         s.append(String.format("%-13s %-26s %7.2f %7s %7s %8s %8s %8s %15s%n", "original", abbreviate(first.originalSpec()),
                 first.top1Original(), "", "", "0.0", "0.0", "0.0", String.format("%.2f", first.msrsOriginal())));
+        boolean repeated = outcomes.stream().map(PruningOutcome::seed).distinct().count() > 1;
         for (PruningOutcome o : outcomes) {
             StringBuilder dropped = new StringBuilder();
             o.dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
                     .append(d.unit()).append(Double.isFinite(d.adjacentCka()) ? String.format("(%.2f)", d.adjacentCka()) : ""));
-            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %8.1f %15s  %s%n", o.method(),
-                    abbreviate(o.prunedSpec()), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsReduction(),
+            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %8.1f %15s  %s%n",
+                    repeated ? o.method() + " s" + o.seed() : o.method(), abbreviate(o.prunedSpec()), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsReduction(),
                     o.flopsReduction(), o.latencyReduction(), String.format("%.2f -> %.2f", o.msrsOriginal(), o.msrsPruned()),
                     dropped));
+        }
+        if (repeated) {
+            s.append(String.format("mean +- standard deviation over the seeds:%n"));
+            outcomes.stream().map(PruningOutcome::method).distinct().forEach(method -> {
+                List<PruningOutcome> runs = outcomes.stream().filter(o -> o.method().equals(method)).toList();
+                s.append(String.format("%-13s top-1 after fine-tuning %s, change %s points, MSRS after %s (%d seeds)%n",
+                        method, SeedStatistics.of(runs, PruningOutcome::top1FineTuned).format(2),
+                        SeedStatistics.of(runs, o -> o.top1FineTuned() - o.top1Original()).format(2),
+                        SeedStatistics.of(runs, PruningOutcome::msrsPruned).format(2), runs.size()));
+            });
         }
         return s.toString();
     }
@@ -55,6 +66,7 @@ public final class PruningReport {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("method", o.method());
         m.put("criterion", o.criterion());
+        m.put("seed", o.seed());
         m.put("original", o.originalSpec());
         m.put("pruned", o.prunedSpec());
         m.put("dropped", o.dropped().stream().map(d -> {
@@ -92,7 +104,7 @@ public final class PruningReport {
         for (PruningOutcome o : outcomes) {
             Map<String, Object> j = json(o);
             try {
-                table.insert(new PruningTable.Row(runId, o.method(), o.criterion(), o.originalSpec(), o.prunedSpec(),
+                table.insert(new PruningTable.Row(runId, o.method(), o.criterion(), o.seed(), o.originalSpec(), o.prunedSpec(),
                         JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
                         o.finetuneEpochs(), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsOriginal(),
                         o.paramsPruned(), o.paramsReduction(), o.flopsOriginal(), o.flopsPruned(), o.flopsReduction(),

@@ -124,7 +124,8 @@ public final class ExperimentReport {
         List<String> classes = new ArrayList<>();
         for (JsonNode r : j.path("rows")) {
             rows.add(List.of(r.path("section").asText(), r.path("item").asText(), number(r.get("paper")),
-                    number(r.get("ours")), number(r.get("difference")), r.path("unit").asText(), r.path("criterion").asText(),
+                    number(r.get("ours")) + (r.hasNonNull("spread") ? " ± " + number(r.get("spread")) : ""),
+                    number(r.get("difference")), r.path("unit").asText(), r.path("criterion").asText(),
                     r.path("verdict").asText()));
             classes.add(r.path("verdict").asText());
         }

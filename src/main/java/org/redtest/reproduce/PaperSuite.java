@@ -5,6 +5,9 @@ import org.redtest.config.ConfigLoader;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
+import org.redtest.runtime.ChildJvm;
+import org.redtest.runtime.FaultInjection;
+import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,93 +18,207 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Runs a reproduction suite end to end: structure rows, MSRS against depth, pruning, NAS and performance,
- * then writes {@code paper.md}, {@code paper.json} and the figures into the suite directory. Each finished
- * part is saved, so running the same command again after a kill goes on from where it stopped.
+ * then writes {@code paper.md}, {@code paper.json} and the figures into the suite directory.
+ * <p>
+ * Each part (one depth model, one pruned model, the NAS experiment, the performance benchmarks) runs in a JVM
+ * of its own, as the same command with {@code --part}: a crash in native code ends that part alone, which
+ * becomes a FAIL row naming the crash, and the suite goes on. Each finished part is saved, so running the same
+ * command again after a kill (or a crash) goes on from where it stopped. The suite directory records the build
+ * that started it and refuses parts from another build unless told to mix them.
  */
 public final class PaperSuite {
     private static final Logger LOG = LoggerFactory.getLogger(PaperSuite.class);
+    /** Fault-injection point reached in a part's own JVM just before it computes (tests crash it there). */
+    public static final String PART_FAULT_POINT = "suite-part:";
 
-    public record Outcome(List<ReproductionRow> rows, Path markdown, Path json, List<Path> figures) {
+    public record Outcome(List<ReproductionRow> rows, Path markdown, Path json, List<Path> figures, List<String> unfinished) {
+    }
+
+    /** The command as the user gave it, so that each part can run as the same command in a JVM of its own. */
+    public record Invocation(Path suiteFile, String tier, String dataDir, boolean allowMixedBuilds) {
+        List<String> partArguments(String part) {
+            List<String> args = new ArrayList<>(List.of("bench", "paper", "--tier", tier, "--suite",
+                    suiteFile.toAbsolutePath().toString()));
+            if (dataDir != null) {
+                args.addAll(List.of("--data-dir", dataDir));
+            }
+            if (allowMixedBuilds) {
+                args.add("--allow-mixed-builds");
+            }
+            args.addAll(List.of("--part", part));
+            return args;
+        }
+    }
+
+    /** One part: its saved name, what it does (for people), its table section, result type and computation. */
+    private record Part<T>(String name, String what, String section, Class<T> type, Function<PartContext, T> compute) {
+    }
+
+    /** What a part computes with, opened in the part's own JVM; the data is loaded when a part first asks. */
+    private final class PartContext implements AutoCloseable {
+        final PrintWriter out;
+        final ResultsDatabase db;
+        private LoadedData data;
+
+        PartContext(PrintWriter out) {
+            this.out = out;
+            this.db = ResultsDatabase.open(suite.directory().resolve("redtest.db"));
+        }
+
+        LoadedData data() {
+            if (data == null) {
+                data = DataLoader.load(suite.data());
+            }
+            return data;
+        }
+
+        @Override
+        public void close() {
+            db.close();
+        }
     }
 
     private final SuiteConfig suite;
-    private final String dataDirOverride;
+    private final Invocation invocation;
     private final PartStore parts;
     private final Path figures;
-    private final int totalParts;
+    private final List<Part<?>> allParts;
+    private final List<String> unfinished = new ArrayList<>();
     private int partsDone;
+    private int partsReused;
     private final long started = System.nanoTime();
 
-    public PaperSuite(SuiteConfig suite, String dataDirOverride) {
-        this.suite = dataDirOverride == null ? suite : suite.withDataDir(dataDirOverride);
-        this.dataDirOverride = dataDirOverride;
+    public PaperSuite(SuiteConfig suite, Invocation invocation) {
+        this.suite = invocation.dataDir() == null ? suite : suite.withDataDir(invocation.dataDir());
+        this.invocation = invocation;
         this.parts = new PartStore(this.suite.directory().resolve("parts"), fingerprint(this.suite));
         this.figures = this.suite.directory().resolve("figures");
-        this.totalParts = this.suite.depth().size() + this.suite.pruning().size() + (this.suite.nas() != null ? 1 : 0)
-                + (this.suite.performance() != null ? 1 : 0);
+        List<Part<?>> all = new ArrayList<>();
+        this.suite.depth().forEach(model -> all.add(depthPart(model)));
+        this.suite.pruning().forEach(target -> all.add(prunePart(target)));
+        if (this.suite.nas() != null) {
+            all.add(nasPart());
+        }
+        if (this.suite.performance() != null) {
+            all.add(performancePart());
+        }
+        this.allParts = List.copyOf(all);
+    }
+
+    private Part<DepthPart.ModelResult> depthPart(String model) {
+        return new Part<>("depth-" + model, "train, evaluate and measure " + model, DepthPart.SECTION,
+                DepthPart.ModelResult.class, c -> DepthPart.run(suite, model, c.data(), c.db, c.out));
+    }
+
+    private Part<PruningPart.ModelResult> prunePart(SuiteConfig.PruneTarget target) {
+        return new Part<>("prune-" + target.model(), "prune " + target.model(), PruningPart.SECTION,
+                PruningPart.ModelResult.class, c -> PruningPart.run(suite, target, c.data(), c.db, figures, c.out));
+    }
+
+    private Part<NasPart.Result> nasPart() {
+        return new Part<>("nas", "NAS experiment " + suite.nas(), NasPart.SECTION, NasPart.Result.class,
+                c -> NasPart.run(suite, invocation.dataDir(), c.db, figures, c.out));
+    }
+
+    private Part<PerformancePart.Result> performancePart() {
+        return new Part<>("performance", "performance benchmarks", PerformancePart.SECTION, PerformancePart.Result.class,
+                c -> PerformancePart.run(suite.performance(), suite.directory().resolve("crashes"), c.out));
     }
 
     public Outcome run(PrintWriter out) {
+        Path dir = suite.directory();
+        Instant start = Instant.now();
+        List<String> builds = SuiteBuilds.check(dir, SoftwareVersions.build(), invocation.allowMixedBuilds());
+        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite));
         List<ReproductionRow> rows = new ArrayList<>(StructureRows.rows());
         List<Path> written = new ArrayList<>();
-        Path dir = suite.directory();
-        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite));
-        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("redtest.db"))) {
-            if (!suite.depth().isEmpty() || !suite.pruning().isEmpty()) {
-                LoadedData data = DataLoader.load(suite.data());
-                List<DepthPart.ModelResult> depth = new ArrayList<>();
-                for (String model : suite.depth()) {
-                    depth.add(part("depth-" + model, "train, evaluate and measure " + model, DepthPart.ModelResult.class,
-                            () -> DepthPart.run(suite, model, data, db, out), out));
-                }
-                rows.addAll(DepthPart.rows(depth, suite.accuracyTolerance()));
-                if (!depth.isEmpty()) {
-                    Path png = figures.resolve("msrs-vs-depth.png");
-                    DepthPart.figure(depth, png);
-                    written.add(png);
-                }
-                for (SuiteConfig.PruneTarget target : suite.pruning()) {
-                    PruningPart.ModelResult r = part("prune-" + target.model(), "prune " + target.model(),
-                            PruningPart.ModelResult.class, () -> PruningPart.run(suite, target, data, db, figures, out), out);
-                    rows.addAll(PruningPart.rows(r));
-                    for (String stage : List.of("before", "after")) {
-                        Path png = figures.resolve(target.model() + "-cka-" + stage + ".png");
-                        if (Files.isRegularFile(png)) {
-                            written.add(png);
-                        }
-                    }
-                }
+        List<DepthPart.ModelResult> depth = new ArrayList<>();
+        for (String model : suite.depth()) {
+            obtain(depthPart(model), rows, out).ifPresent(depth::add);
+        }
+        rows.addAll(DepthPart.rows(depth, suite.accuracyTolerance()));
+        if (!depth.isEmpty()) {
+            Path png = figures.resolve("msrs-vs-depth.png");
+            DepthPart.figure(depth, png);
+            written.add(png);
+        }
+        for (SuiteConfig.PruneTarget target : suite.pruning()) {
+            obtain(prunePart(target), rows, out).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
+            for (String stage : List.of("before", "after")) {
+                addIfPresent(figures.resolve(target.model() + "-cka-" + stage + ".png"), written);
             }
-            if (suite.nas() != null) {
-                NasPart.Result r = part("nas", "NAS experiment " + suite.nas(), NasPart.Result.class,
-                        () -> NasPart.run(suite, dataDirOverride, db, figures, out), out);
-                rows.addAll(NasPart.rows(r));
-                Path png = figures.resolve("nas-scatter.png");
-                if (Files.isRegularFile(png)) {
-                    written.add(png);
-                }
-            }
-            if (suite.performance() != null) {
-                rows.addAll(PerformancePart.rows(part("performance", "performance benchmarks", PerformancePart.Result.class,
-                        () -> PerformancePart.run(suite.performance(), out), out)));
-            }
+        }
+        if (suite.nas() != null) {
+            obtain(nasPart(), rows, out).ifPresent(r -> rows.addAll(NasPart.rows(r)));
+            addIfPresent(figures.resolve("nas-scatter.png"), written);
+        }
+        if (suite.performance() != null) {
+            obtain(performancePart(), rows, out).ifPresent(r -> rows.addAll(PerformancePart.rows(r)));
         }
         List<String> relative = written.stream().map(p -> dir.relativize(p).toString()).toList();
         String title = "RedTest reproduction, " + suite.tier().toUpperCase() + " tier";
-        String context = context();
+        String context = context(builds, start);
         Path md = dir.resolve("paper.md");
         Path json = dir.resolve("paper.json");
         writeText(md, ReproductionTable.markdown(title, context, rows, relative));
         ReproductionTable.writeJson(json, title, context, rows, relative);
-        return new Outcome(rows, md, json, written);
+        return new Outcome(rows, md, json, written, List.copyOf(unfinished));
+    }
+
+    /** Computes and saves one part in this JVM: what a part's own JVM does ({@code bench paper --part NAME}). */
+    public void runPart(String name, PrintWriter out) {
+        Part<?> part = allParts.stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow(() ->
+                new RedTestException("suite " + suite.name() + " has no part '" + name + "'; its parts: "
+                        + String.join(", ", allParts.stream().map(Part::name).toList())));
+        FaultInjection.reach(PART_FAULT_POINT + name);
+        try (PartContext context = new PartContext(out)) {
+            parts.save(name, part.compute().apply(context));
+        }
+    }
+
+    /** A saved part, or runs it in a JVM of its own and reads what it saved; a part that did not finish adds a FAIL row. */
+    private <T> Optional<T> obtain(Part<T> part, List<ReproductionRow> rows, PrintWriter out) {
+        Optional<T> saved = parts.load(part.name(), part.type());
+        partsDone++;
+        if (saved.isPresent()) {
+            partsReused++;
+            LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
+            return saved;
+        }
+        out.printf("[%d/%d] %s (suite running %.1f min)%n", partsDone, allParts.size(), part.what(),
+                (System.nanoTime() - started) / 6e10);
+        out.flush();
+        ChildJvm.Result child = ChildJvm.run(invocation.partArguments(part.name()), null, suite.directory().resolve("crashes"),
+                line -> {
+                    out.println(line);
+                    out.flush();
+                });
+        Optional<T> result = child.succeeded() ? parts.load(part.name(), part.type()) : Optional.empty();
+        if (result.isEmpty()) {
+            String why = child.succeeded() ? "its process ended without saving a result" : child.failure();
+            out.printf("[%d/%d] %s did not finish: %s%n", partsDone, allParts.size(), part.what(), why);
+            out.flush();
+            unfinished.add(part.name());
+            rows.add(ReproductionRow.unfinished(part.section(), "part " + part.name() + " (" + part.what()
+                    + ") did not finish: " + why + "; running the suite again retries it"));
+        }
+        return result;
+    }
+
+    private static void addIfPresent(Path png, List<Path> written) {
+        if (Files.isRegularFile(png)) {
+            written.add(png);
+        }
     }
 
     private static void writeText(Path file, String text) {
@@ -109,40 +226,30 @@ public final class PaperSuite {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private String context() {
+    private String context(List<String> builds, Instant start) {
         var d = suite.data();
         StringBuilder training = new StringBuilder(recipe(suite.training()));
         suite.trainingByFamily().forEach((family, t) -> training.append("; ").append(family).append(": ").append(recipe(t)));
-        return String.format("Data: %s%s%s. Training: %s. Measurement: %d batch(es) of %d. "
-                        + "Suite: %s (directory %s). Paper numbers: SPEC.md sections 8-9 (CIFAR-10). "
-                        + "INFO rows are shown for context and not judged; PASS/FAIL rows state their criterion.",
+        String build = builds.size() == 1 ? "build " + builds.get(0)
+                : "parts from builds " + String.join(", ", builds) + " (mixed on request)";
+        return String.format("Data: %s%s%s. Training: %s. Measurement: %d batch(es) of %d. Pruning: %d fine-tuning(s) "
+                        + "per method (seeds %d..%d). Suite: %s (directory %s), %s. This invocation: started %s, "
+                        + "%.1f min, %d of %d parts reused from earlier invocations. Paper numbers: the paper's "
+                        + "CIFAR-10 results. INFO rows are shown for context and not judged; PASS/FAIL rows state "
+                        + "their criterion; ± is the standard deviation over seeds.",
                 d.dataset(), d.trainPerClass() != null ? ", " + d.trainPerClass() + " training images per class" : "",
                 d.testLimit() != null ? ", " + d.testLimit() + " test images" : "", training, suite.measure().batches(),
-                suite.measure().batchSize(), suite.name(), suite.directory());
+                suite.measure().batchSize(), suite.prune().repeats(), suite.seed(), suite.seed() + suite.prune().repeats() - 1,
+                suite.name(), suite.directory(), build, start.truncatedTo(ChronoUnit.SECONDS),
+                (System.nanoTime() - started) / 6e10, partsReused, allParts.size());
     }
 
     private static String recipe(TrainingConfig t) {
         return String.format("%d epochs, batch %d, learning rate %s", t.epochs(), t.batchSize(), t.learningRate());
-    }
-
-    /** A saved part, or runs it and saves it; logs progress through the suite. */
-    private <T> T part(String name, String what, Class<T> type, Supplier<T> compute, PrintWriter out) {
-        Optional<T> saved = parts.load(name, type);
-        partsDone++;
-        double minutes = (System.nanoTime() - started) / 6e10;
-        if (saved.isPresent()) {
-            LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, totalParts, what);
-            return saved.get();
-        }
-        out.printf("[%d/%d] %s (suite running %.1f min)%n", partsDone, totalParts, what, minutes);
-        out.flush();
-        T result = compute.get();
-        parts.save(name, result);
-        return result;
     }
 
     private static String fingerprint(SuiteConfig suite) {

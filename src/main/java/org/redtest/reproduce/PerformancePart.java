@@ -4,16 +4,13 @@ import org.redtest.RedTestException;
 import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
+import org.redtest.runtime.ChildJvm;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,11 +44,11 @@ final class PerformancePart {
     private PerformancePart() {
     }
 
-    static Result run(SuiteConfig.Performance p, PrintWriter out) {
-        CpuPathBenchmark.Result throughput = throughputInOwnProcess(p, out);
+    static Result run(SuiteConfig.Performance p, Path crashes, PrintWriter out) {
+        CpuPathBenchmark.Result throughput = throughputInOwnProcess(p, crashes, out);
         CkaEngineBenchmark.Result cka = CkaEngineBenchmark.run(p.ckaSamples(), out);
         double overhead = MsrsOverheadBenchmark.run(p.msrsModel(), p.msrsBatches(), 256, out);
-        double memory = memoryInOwnProcess(p.memoryModel(), out);
+        double memory = memoryInOwnProcess(p.memoryModel(), crashes, out);
         var stock = throughput.stock();
         var helpers = throughput.oneDnnHelpers();
         return new Result(p.model(), throughput.peakGflops(), throughput.ours().trainImgPerS(), throughput.ours().inferImgPerS(),
@@ -94,7 +91,7 @@ final class PerformancePart {
     }
 
     /** Runs {@code bench cpu-path} in a fresh JVM and reads its figures back from JSON. */
-    private static CpuPathBenchmark.Result throughputInOwnProcess(SuiteConfig.Performance p, PrintWriter out) {
+    private static CpuPathBenchmark.Result throughputInOwnProcess(SuiteConfig.Performance p, Path crashes, PrintWriter out) {
         Path json;
         try {
             json = Files.createTempFile("redtest-cpu-path", ".json");
@@ -107,15 +104,14 @@ final class PerformancePart {
             if (!p.compareStock()) {
                 args.add("--ours-only");
             }
-            int rc = inOwnProcess(null, args, line -> {
+            ChildJvm.Result child = ChildJvm.run(args, null, crashes, line -> {
                 if (!line.contains(" INFO ") && !line.contains(" WARN ")) {
                     out.println(line);
                     out.flush();
                 }
             });
-            if (rc != 0 || Files.size(json) == 0) {
-                throw new RedTestException("the throughput benchmark process failed (exit code " + rc
-                        + (rc > 128 ? ", killed by signal " + (rc - 128) + ": a crash in native code" : "") + ")");
+            if (!child.succeeded() || Files.size(json) == 0) {
+                throw new RedTestException("the throughput benchmark process failed: " + child.failure());
             }
             // NaN (no stock path to compare with) is written as a bare token
             return JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -133,9 +129,9 @@ final class PerformancePart {
     }
 
     /** Runs {@code bench msrs-memory} in a fresh JVM with a 2 GiB heap. */
-    private static double memoryInOwnProcess(String model, PrintWriter out) {
+    private static double memoryInOwnProcess(String model, Path crashes, PrintWriter out) {
         double[] peak = {Double.NaN};
-        int rc = inOwnProcess("-Xmx2g", List.of("bench", "msrs-memory", "--model", model), line -> {
+        ChildJvm.Result child = ChildJvm.run(List.of("bench", "msrs-memory", "--model", model), "-Xmx2g", crashes, line -> {
             Matcher m = PEAK.matcher(line);
             if (m.find()) {
                 peak[0] = Double.parseDouble(m.group(1));
@@ -143,35 +139,9 @@ final class PerformancePart {
                 out.flush();
             }
         });
-        if (rc != 0 || Double.isNaN(peak[0])) {
-            throw new RedTestException("the memory benchmark process for " + model + " failed (exit code " + rc + ")");
+        if (!child.succeeded() || Double.isNaN(peak[0])) {
+            throw new RedTestException("the memory benchmark process for " + model + " failed: " + child.failure());
         }
         return peak[0];
-    }
-
-    /** Runs a redtest command in a fresh JVM with this one's system properties; each output line goes to {@code lines}. */
-    private static int inOwnProcess(String heap, List<String> args, java.util.function.Consumer<String> lines) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        if (heap != null) {
-            cmd.add(heap);
-        }
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("-D")).forEach(cmd::add);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.redtest.cli.RedTestCli"));
-        cmd.addAll(args);
-        try {
-            Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    lines.accept(line);
-                }
-            }
-            return process.waitFor();
-        } catch (IOException e) {
-            throw new RedTestException("cannot start a benchmark process (" + String.join(" ", args) + "): " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RedTestException("interrupted while a benchmark process ran");
-        }
     }
 }

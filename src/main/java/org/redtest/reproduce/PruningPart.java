@@ -6,6 +6,7 @@ import org.redtest.config.PruneConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.PruneStage;
 import org.redtest.pruning.PruningOutcome;
+import org.redtest.pruning.SeedStatistics;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 
@@ -26,7 +27,8 @@ final class PruningPart {
     /** How many points CKA-guided pruning may fall behind the paper's top-1 change after fine-tuning. */
     static final double TOP1_CHANGE_TOLERANCE = 1.0;
 
-    record MethodResult(String method, String prunedSpec, double top1Original, double top1FineTuned,
+    /** One fine-tuning of one method (one seed). */
+    record MethodResult(String method, long seed, String prunedSpec, double top1Original, double top1FineTuned,
                         double paramsReduction, double flopsReduction, double latencyReduction,
                         double msrsOriginal, double msrsPruned, String directory) {
         double top1Change() {
@@ -34,7 +36,15 @@ final class PruningPart {
         }
     }
 
+    /** Every method's fine-tunings, {@code repeats} seeds each. */
     record ModelResult(String model, int keep, List<MethodResult> methods) {
+        List<MethodResult> of(String method) {
+            return methods.stream().filter(m -> m.method().equals(method)).toList();
+        }
+
+        List<String> methodNames() {
+            return methods.stream().map(MethodResult::method).distinct().toList();
+        }
     }
 
     private PruningPart() {
@@ -44,8 +54,7 @@ final class PruningPart {
                            Path figures, PrintWriter out) {
         int keep = SuiteConfig.keepFor(target);
         PruneConfig p = suite.prune();
-        PruneConfig withKeep = new PruneConfig(p.method(), null, keep, p.baselines(), p.finetuneEpochs(), p.learningRate(),
-                p.probeTrainImages());
+        PruneConfig withKeep = p.withKeep(keep);
         ConfigLoader.LoadedConfig loaded = DepthPart.experiment(suite, target.model(), List.of("prune"), withKeep);
         var cfg = loaded.config();
         CheckpointStore store = new CheckpointStore(cfg.runDirectory());
@@ -56,46 +65,71 @@ final class PruningPart {
         List<PruningOutcome> outcomes = PruneStage.run(loaded, CheckpointStore.load(store.modelFile()), data, db, runId, out);
         List<MethodResult> methods = new ArrayList<>();
         for (PruningOutcome o : outcomes) {
-            methods.add(new MethodResult(o.method(), o.prunedSpec(), o.top1Original(), o.top1FineTuned(), o.paramsReduction(),
+            methods.add(new MethodResult(o.method(), o.seed(), o.prunedSpec(), o.top1Original(), o.top1FineTuned(), o.paramsReduction(),
                     o.flopsReduction(), o.latencyReduction(), o.msrsOriginal(), o.msrsPruned(), o.directory().toString()));
         }
         copy(cfg.runDirectory().resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-before.png"));
+        // the first seed's map stands for the method (CKA-guided selects the same units for every seed)
         methods.stream().filter(m -> m.method().equals(PruneConfig.CKA)).findFirst().ifPresent(m ->
                 copy(Path.of(m.directory()).resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-after.png")));
         return new ModelResult(target.model(), keep, methods);
     }
 
+    /**
+     * The claims of paper Table 1, judged on means over the seeds with the standard deviation shown: CKA-guided
+     * pruning's accuracy change, its costs, MSRS after pruning, and CKA-guided against each baseline.
+     */
     static List<ReproductionRow> rows(ModelResult r) {
         List<ReproductionRow> rows = new ArrayList<>();
         PaperNumbers.PrunedStructure paper = PaperNumbers.PRUNED.get(r.model());
-        MethodResult cka = r.methods().stream().filter(m -> m.method().equals(PruneConfig.CKA)).findFirst().orElse(null);
-        if (cka == null) {
+        List<MethodResult> cka = r.of(PruneConfig.CKA);
+        if (cka.isEmpty()) {
             return rows;
         }
-        String what = r.model() + " CKA-guided (keep " + r.keep() + ": " + cka.prunedSpec() + ")";
+        int n = cka.size();
+        String seeds = n > 1 ? ", mean over " + n + " seeds" : "";
+        String what = r.model() + " CKA-guided (keep " + r.keep() + ": " + specs(cka) + ")";
+        SeedStatistics change = SeedStatistics.of(cka, MethodResult::top1Change);
         if (paper != null) {
-            rows.add(ReproductionRow.claim(SECTION, what + " top-1 change after fine-tuning", paper.top1Change(),
-                    cka.top1Change(), "points", "ours >= paper - " + ReproductionRow.trim(TOP1_CHANGE_TOLERANCE),
-                    cka.top1Change() >= paper.top1Change() - TOP1_CHANGE_TOLERANCE));
+            rows.add(ReproductionRow.claim(SECTION, what + " top-1 change after fine-tuning" + seeds, paper.top1Change(),
+                    change.mean(), "points", "ours >= paper - " + ReproductionRow.trim(TOP1_CHANGE_TOLERANCE),
+                    change.mean() >= paper.top1Change() - TOP1_CHANGE_TOLERANCE).withSpread(change.standardDeviation(), n));
             String own = "own selection on this data (the paper's structure is checked exactly above)";
-            rows.add(ReproductionRow.info(SECTION, what + " Params PR", paper.paramsReduction(), cka.paramsReduction(), "%", own));
-            rows.add(ReproductionRow.info(SECTION, what + " FLOPs PR", paper.flopsReduction(), cka.flopsReduction(), "%", own));
-            rows.add(ReproductionRow.info(SECTION, what + " latency PR", paper.latencyReduction(), cka.latencyReduction(), "%",
-                    "batch-1 latency on this machine"));
+            rows.add(ReproductionRow.info(SECTION, what + " Params PR", paper.paramsReduction(),
+                    cka.get(0).paramsReduction(), "%", own));
+            rows.add(ReproductionRow.info(SECTION, what + " FLOPs PR", paper.flopsReduction(), cka.get(0).flopsReduction(),
+                    "%", own));
+            SeedStatistics latency = SeedStatistics.of(cka, MethodResult::latencyReduction);
+            rows.add(ReproductionRow.info(SECTION, what + " latency PR" + seeds, paper.latencyReduction(), latency.mean(), "%",
+                    "batch-1 latency on this machine").withSpread(latency.standardDeviation(), n));
         }
         Double paperAfter = r.model().equals("resnet56") ? 0.0 : null;
-        rows.add(ReproductionRow.claim(SECTION, what + String.format(" MSRS after (before %.2f)", cka.msrsOriginal()),
-                paperAfter, cka.msrsPruned(), "MSRS", "MSRS falls after pruning", cka.msrsPruned() < cka.msrsOriginal()));
-        for (MethodResult b : r.methods()) {
-            if (b == cka) {
+        SeedStatistics msrsAfter = SeedStatistics.of(cka, MethodResult::msrsPruned);
+        rows.add(ReproductionRow.claim(SECTION, what + String.format(" MSRS after (before %.2f)", cka.get(0).msrsOriginal())
+                        + seeds, paperAfter, msrsAfter.mean(), "MSRS", "MSRS falls after pruning",
+                msrsAfter.mean() < cka.get(0).msrsOriginal()).withSpread(msrsAfter.standardDeviation(), n));
+        SeedStatistics ckaTop1 = SeedStatistics.of(cka, MethodResult::top1FineTuned);
+        for (String method : r.methodNames()) {
+            if (method.equals(PruneConfig.CKA)) {
                 continue;
             }
-            rows.add(ReproductionRow.claim(SECTION, r.model() + " CKA-guided vs " + b.method() + String.format(
-                            " (%.2f vs %.2f top-1 after fine-tuning)", cka.top1FineTuned(), b.top1FineTuned()), null,
-                    cka.top1FineTuned() - b.top1FineTuned(), "points", "CKA-guided keeps at least the baseline's top-1",
-                    cka.top1FineTuned() >= b.top1FineTuned()));
+            List<MethodResult> baseline = r.of(method);
+            SeedStatistics b = SeedStatistics.of(baseline, MethodResult::top1FineTuned);
+            String structures = method.equals(PruneConfig.RANDOM) ? "; drew " + specs(baseline) : "";
+            // the spread of a difference of two independent means
+            double spread = Math.sqrt(ckaTop1.standardDeviation() * ckaTop1.standardDeviation() / n
+                    + b.standardDeviation() * b.standardDeviation() / baseline.size());
+            rows.add(ReproductionRow.claim(SECTION, r.model() + " CKA-guided vs " + method + String.format(
+                            " (%s vs %s top-1 after fine-tuning%s%s)", ckaTop1.format(2), b.format(2), seeds, structures),
+                    null, ckaTop1.mean() - b.mean(), "points", "CKA-guided keeps at least the baseline's mean top-1",
+                    ckaTop1.mean() >= b.mean()).withSpread(spread, Math.min(n, baseline.size())));
         }
         return rows;
+    }
+
+    /** The distinct pruned structures of some fine-tunings, e.g. "resnet:5-4-4" or "resnet:4-4-5, resnet:6-3-4". */
+    private static String specs(List<MethodResult> runs) {
+        return String.join(", ", runs.stream().map(MethodResult::prunedSpec).distinct().toList());
     }
 
     private static void copy(Path from, Path to) {

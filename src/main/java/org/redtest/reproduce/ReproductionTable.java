@@ -27,7 +27,7 @@ public final class ReproductionTable {
         s.append("|---|---|---:|---:|---:|---|---|---|\n");
         for (ReproductionRow r : rows) {
             s.append("| ").append(r.section()).append(" | ").append(escape(r.item())).append(" | ").append(format(r.paper()))
-                    .append(" | ").append(format(r.ours())).append(" | ").append(format(r.difference())).append(" | ")
+                    .append(" | ").append(oursText(r)).append(" | ").append(format(r.difference())).append(" | ")
                     .append(r.unit()).append(" | ").append(escape(r.criterion())).append(" | ")
                     .append(r.verdict() == ReproductionRow.Verdict.FAIL ? "**FAIL**" : r.verdict().name()).append(" |\n");
         }
@@ -60,6 +60,7 @@ public final class ReproductionTable {
             m.put("item", r.item());
             m.put("paper", r.paper());
             m.put("ours", r.ours() == null ? null : JsonNumbers.nanToNull(r.ours()));
+            m.put("spread", r.spread());
             m.put("difference", r.difference());
             m.put("unit", r.unit());
             m.put("criterion", r.criterion());
@@ -74,6 +75,11 @@ public final class ReproductionTable {
         } catch (IOException e) {
             throw new RedTestException("cannot write " + file + ": " + e.getMessage());
         }
+    }
+
+    /** Ours, with "± sd" when it is a mean over seeds. */
+    static String oursText(ReproductionRow r) {
+        return r.spread() == null ? format(r.ours()) : format(r.ours()) + " ± " + format(r.spread());
     }
 
     static String format(Double v) {

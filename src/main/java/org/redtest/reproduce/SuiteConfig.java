@@ -108,7 +108,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
                         + String.join(" and ", PaperNumbers.PRUNED.keySet()) + ")");
             }
             // before any model of the suite trains, not after hours of the depth part
-            new PruneConfig(null, null, keepFor(t), null, null, null, null)
+            PruneConfig.defaults().withKeep(keepFor(t))
                     .checkAgainst(ModelSpec.parse(t.model()), "pruning model '" + t.model() + "': keep");
         }
         prune.validate(false);

@@ -11,7 +11,20 @@ public final class SoftwareVersions {
     private SoftwareVersions() {
     }
 
-    public static Map<String, String> collect() {
+    /**
+     * The commit this build was made from (abbreviated), with "-dirty" when the working tree had changes, or
+     * "unknown" for a build outside a git checkout.
+     */
+    public static String build() {
+        Properties p = buildProperties();
+        String commit = p.getProperty("redtest.commit", "");
+        if (commit.isBlank() || commit.startsWith("${")) {
+            return "unknown";
+        }
+        return commit + ("true".equals(p.getProperty("redtest.dirty")) ? "-dirty" : "");
+    }
+
+    private static Properties buildProperties() {
         Properties build = new Properties();
         try (InputStream in = SoftwareVersions.class.getResourceAsStream("/redtest.properties")) {
             if (in != null) {
@@ -20,8 +33,14 @@ public final class SoftwareVersions {
         } catch (IOException ignored) {
             // versions are informative; a missing resource leaves them "unknown"
         }
+        return build;
+    }
+
+    public static Map<String, String> collect() {
+        Properties build = buildProperties();
         Map<String, String> v = new LinkedHashMap<>();
         v.put("redtest", build.getProperty("redtest.version", "unknown"));
+        v.put("build", build());
         v.put("deeplearning4j", build.getProperty("dl4j.version", "unknown"));
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));

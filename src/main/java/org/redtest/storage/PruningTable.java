@@ -41,13 +41,27 @@ public final class PruningTable {
                       msrs_pruned REAL,
                       directory TEXT,
                       recorded_at TEXT,
-                      versions TEXT)""");
+                      versions TEXT,
+                      seed INTEGER)""");
+            addSeedColumn(s);
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table prunings: " + e.getMessage());
         }
     }
 
-    public record Row(Long runId, String method, String criterion, String originalSpec, String prunedSpec,
+    /** Databases written before pruning took seeds have no seed column; their rows keep a NULL seed. */
+    private static void addSeedColumn(Statement s) throws SQLException {
+        try (var columns = s.executeQuery("PRAGMA table_info(prunings)")) {
+            while (columns.next()) {
+                if (columns.getString("name").equals("seed")) {
+                    return;
+                }
+            }
+        }
+        s.execute("ALTER TABLE prunings ADD COLUMN seed INTEGER");
+    }
+
+    public record Row(Long runId, String method, String criterion, long seed, String originalSpec, String prunedSpec,
                       String droppedJson, String reinitializedJson, int finetuneEpochs, double top1Original,
                       double top1Pruned, double top1FineTuned, long paramsOriginal, long paramsPruned,
                       double paramsReduction, long flopsOriginal, long flopsPruned, double flopsReduction,
@@ -60,8 +74,8 @@ public final class PruningTable {
                 INSERT INTO prunings(run_id, method, criterion, original_spec, pruned_spec, dropped, reinitialized,
                   finetune_epochs, top1_original, top1_pruned, top1_finetuned, params_original, params_pruned,
                   params_reduction, flops_original, flops_pruned, flops_reduction, latency_original, latency_pruned,
-                  latency_reduction, msrs_original, msrs_pruned, directory, recorded_at, versions)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  latency_reduction, msrs_original, msrs_pruned, directory, recorded_at, versions, seed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int i = 0;
             SqlValues.setLong(ps, ++i, r.runId());
             ps.setString(++i, r.method());
@@ -86,6 +100,7 @@ public final class PruningTable {
             ps.setString(++i, r.directory());
             ps.setString(++i, Instant.now().toString());
             ps.setString(++i, r.versions());
+            ps.setLong(++i, r.seed());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage());

@@ -76,6 +76,49 @@ class PruneCommandsTest {
     }
 
     @Test
+    void repeatsFineTuneEachMethodOncePerSeedAndReportTheSpread() throws Exception {
+        Path cfg = dir.resolve("seeds.yaml");
+        Files.writeString(cfg, """
+                name: seeds
+                seed: 7
+                model: vgg:8,8,M,16,16
+                output_dir: %s
+                data: {dataset: cifar10, dir: %s}
+                training: {epochs: 1, batch_size: 25, learning_rate: 0.02}
+                measure: {batches: 1, batch_size: 20}
+                prune: {keep: 2, finetune_epochs: 1, baselines: [random], repeats: 3}
+                stages: [train, prune]
+                """.formatted(dir.resolve("out4"), cifar));
+        RedTestCliTest.Result r = run("run", cfg.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode json = Console.JSON.readTree(dir.resolve("out4/seeds/pruning-keep2.json").toFile());
+        assertEquals(6, json.size(), "2 methods x 3 seeds");
+        java.util.Set<String> ckaStructures = new java.util.HashSet<>();
+        java.util.Set<Double> ckaTop1 = new java.util.HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            JsonNode o = json.get(i);
+            assertEquals(i < 3 ? "cka" : "random", o.get("method").asText());
+            assertEquals(7 + i % 3, o.get("seed").asLong(), "seeds seed, seed+1, seed+2 per method");
+            assertTrue(Files.exists(Path.of(o.get("directory").asText()).resolve("model.zip")));
+            assertTrue(o.get("directory").asText().endsWith("prune-" + o.get("method").asText() + "-keep2-seed" + o.get("seed").asLong()));
+            if (i < 3) {
+                ckaStructures.add(o.get("dropped").toString());
+                ckaTop1.add(o.get("top1").get("finetuned").asDouble());
+            }
+        }
+        assertEquals(1, ckaStructures.size(), "CKA-guided selects the same units whatever the seed");
+        assertTrue(r.out().contains("mean +- standard deviation over the seeds"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("random ") && l.contains("(3 seeds)")), r.out());
+        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out4/redtest.db"));
+             Statement s = db.connection().createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(DISTINCT seed), COUNT(*) FROM prunings WHERE method = 'random'")) {
+            rs.next();
+            assertEquals(3, rs.getInt(1));
+            assertEquals(3, rs.getInt(2));
+        }
+    }
+
+    @Test
     void pruneCommandOnACheckpoint() throws Exception {
         RedTestCliTest.Result trained = run("train", "--model", "resnet:2-1-1", "--dataset", "cifar10", "--data-dir",
                 cifar.toString(), "--epochs", "1", "--batch-size", "25", "--name", "r", "--output-dir", dir.resolve("out3").toString());

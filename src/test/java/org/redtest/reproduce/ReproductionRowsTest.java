@@ -60,8 +60,8 @@ class ReproductionRowsTest {
 
     @Test
     void pruningClaimsJudgeAccuracyChangeMsrsAndBaselines() {
-        PruningPart.MethodResult cka = new PruningPart.MethodResult("cka", "resnet:6-1-6", 90, 89.5, 45, 52, 50, 20, 5, "d");
-        PruningPart.MethodResult random = new PruningPart.MethodResult("random", "resnet:4-4-5", 90, 89.9, 40, 40, 40, 20, 8, "d");
+        PruningPart.MethodResult cka = new PruningPart.MethodResult("cka", 42, "resnet:6-1-6", 90, 89.5, 45, 52, 50, 20, 5, "d");
+        PruningPart.MethodResult random = new PruningPart.MethodResult("random", 42, "resnet:4-4-5", 90, 89.9, 40, 40, 40, 20, 8, "d");
         List<ReproductionRow> rows = PruningPart.rows(new PruningPart.ModelResult("resnet56", 13, List.of(cka, random)));
         assertEquals(ReproductionRow.Verdict.PASS, verdict(rows, "top-1 change"), "-0.5 >= 0.29 - 1");
         assertEquals(ReproductionRow.Verdict.PASS, verdict(rows, "MSRS after"));
