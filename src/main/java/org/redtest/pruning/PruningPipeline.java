@@ -54,6 +54,8 @@ import java.util.Random;
 public final class PruningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(PruningPipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int LATENCY_ROUNDS = 7;
+    private static final int LATENCY_RUNS_PER_ROUND = 15;
 
     /** Everything the pipeline needs about the trained model and how to fine-tune it. */
     public record Job(String runName, Path runDirectory, ComputationGraph trained, Architecture architecture,
@@ -98,7 +100,28 @@ public final class PruningPipeline {
                 outcomes.add(pruneAndFineTune(method, seed, dropped, units, top1, before.summary().mean()));
             }
         }
-        return outcomes;
+        return withLatencies(outcomes);
+    }
+
+    /**
+     * Times the original and every pruned model in the same alternating rounds, once all are fine-tuned: every
+     * reduction is against one timing of the original, so identical structures get comparable figures.
+     */
+    private List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
+        List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained()));
+        try {
+            for (PruningOutcome o : outcomes) {
+                graphs.add(CheckpointStore.load(new CheckpointStore(o.directory()).modelFile()));
+            }
+            List<LatencyMeter.Latency> latencies = LatencyMeter.inRounds(graphs, input, LATENCY_ROUNDS, LATENCY_RUNS_PER_ROUND);
+            List<PruningOutcome> timed = new ArrayList<>();
+            for (int i = 0; i < outcomes.size(); i++) {
+                timed.add(outcomes.get(i).withLatency(latencies.get(0), latencies.get(i + 1)));
+            }
+            return timed;
+        } finally {
+            graphs.subList(1, graphs.size()).forEach(ComputationGraph::close);
+        }
     }
 
     private Comparator<PrunableUnit> preference(String method, long seed, List<PrunableUnit> units, List<String> allUnits) {
@@ -214,14 +237,13 @@ public final class PruningPipeline {
                 db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
         MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure");
-        double[] latency = LatencyMeter.sideBySide(job.trained(), graph, input, 5, 21);
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
         return new PruningOutcome(method, job.prune().criterion(), seed, job.architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), latency[0], latency[1], msrsOriginal,
+                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
                 msrsAfter.summary().mean(), store.directory());
     }
 
