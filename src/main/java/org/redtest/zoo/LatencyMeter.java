@@ -7,7 +7,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
-/** SPEC section 6: median wall time of a batch-1 forward pass after warm-up, in seconds. */
+/** Latency: median wall time of a batch-1 forward pass after warm-up, in seconds. */
 public final class LatencyMeter {
     private LatencyMeter() {
     }
