@@ -46,7 +46,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * SPEC section 5 end to end: measure the trained model, select units (CKA-guided, or a baseline
+ * Pruning end to end (docs/method.md): measure the trained model, select units (CKA-guided, or a baseline
  * dropping as many), rebuild with weight reuse, fine-tune (checkpointed, resumable), then measure
  * accuracy, Params, FLOPs, latency and MSRS of the result. Each method works in its own directory
  * {@code <run>/prune-<method>-<criterion>/}, whose plan.json makes a killed fine-tune resume.
