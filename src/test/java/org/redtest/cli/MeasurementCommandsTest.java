@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
@@ -59,7 +60,9 @@ class MeasurementCommandsTest {
             var curve = new MeasurementTable(db).trainingCurve(id);
             assertEquals(2, curve.size(), "one probe per epoch");
             assertTrue(curve.get(1).top1() != null);
-            assertEquals(1, new MeasurementTable(db).depthPoints(false).size());
+            var points = CanonicalMeasurements.read(db).depthPoints(false, false);
+            assertEquals(1, points.size());
+            assertTrue(points.get(0).canonical(), "the measure stage's measurement is the run's canonical one");
         }
         Path plot = dir.resolve("fit.png");
         RedTestCliTest.Result fit = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot", plot.toString());
