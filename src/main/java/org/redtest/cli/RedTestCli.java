@@ -18,6 +18,8 @@ public final class RedTestCli {
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INTERNAL = 3;
+    /** Training stopped by SIGINT or SIGTERM, marked 'interrupted' and resumable (128 + SIGINT, as a shell expects). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;

@@ -94,8 +94,11 @@ final class RunCells {
         out.put("status", r.statusText());
         out.put("status_recorded", r.status());
         if (r.owner() != null) {
-            out.put("owner", Map.of("pid", r.owner().pid(), "host", String.valueOf(r.owner().host()),
-                    "process_start", String.valueOf(r.owner().processStart())));
+            Map<String, Object> owner = new LinkedHashMap<>();
+            owner.put("pid", r.owner().pid());
+            owner.put("host", r.owner().host());
+            owner.put("process_start", r.owner().processStart());
+            out.put("owner", owner);
         }
         out.put("params", r.params());
         out.put("flops", r.flops());

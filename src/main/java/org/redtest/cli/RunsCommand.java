@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,7 +42,10 @@ final class RunsCommand implements Callable<Integer> {
             if (json) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 runs.forEach(r -> rows.add(RunCells.runJson(r, measurements.of(r.id()), measurements.adHocOf(r.id()))));
-                out.println(Console.json(Map.of("database", database.toString(), "runs", rows)));
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("database", database.toString());
+                root.put("runs", rows);
+                out.println(Console.json(root));
                 return 0;
             }
             if (runs.isEmpty()) {
