@@ -42,8 +42,9 @@ public final class StopOnSignal implements AutoCloseable {
         return new StopOnSignal(true, DEFAULT_WAIT);
     }
 
-    static StopOnSignal install(Duration wait) {
-        return new StopOnSignal(true, wait);
+    /** Without a JVM hook, waiting {@code wait} when {@link #onSignal()} is called: for tests of the hook itself. */
+    static StopOnSignal unhooked(Duration wait) {
+        return new StopOnSignal(false, wait);
     }
 
     /** No hook: for library callers and tests (which call {@link #request()} themselves). */
@@ -74,7 +75,8 @@ public final class StopOnSignal implements AutoCloseable {
         }
     }
 
-    private void onSignal() {
+    /** The shutdown hook's body. */
+    void onSignal() {
         request();
         Path db = database;
         if (db == null) {
