@@ -26,9 +26,10 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Compare runs of a results database side by side: model, params, FLOPs, epochs, test top-1 and loss,",
-                "canonical MSRS and training time; writes their test top-1 and test loss against epoch, one line per run,",
-                "to compare-top1.png and compare-loss.png."})
+        description = {"Compare runs side by side and plot their training curves.",
+                "Rows: model, data, status, params, FLOPs, epochs, test top-1 and loss, canonical MSRS (and the latest "
+                        + "ad-hoc one, marked as such), training time. Writes test top-1 and test loss against epoch, one "
+                        + "line per run, to compare-top1.png and compare-loss.png."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

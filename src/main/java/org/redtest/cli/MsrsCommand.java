@@ -117,9 +117,8 @@ final class MsrsCommand implements Callable<Integer> {
             } else {
                 spec.commandLine().getOut().println(m.describe());
                 spec.commandLine().getOut().println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
-                spec.commandLine().getOut().println("recorded in " + db.file() + " as an ad-hoc measurement"
-                        + run.map(r -> " of run '" + r.name() + "' (the run's canonical MSRS stays the one of its measure stage)")
-                        .orElse(""));
+                spec.commandLine().getOut().println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
+                        : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }
         return 0;

@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true,
-        description = {"List the runs of a results database: model, data, status, epochs done/planned, test top-1,",
-                "canonical MSRS (the measure stage's; ad-hoc msrs measurements are counted beside it), start and end (UTC).",
-                "A run left 'running' by a process that no longer exists shows as 'running (process gone)'."})
+        description = {"List the runs of a results database, one line each.",
+                "Columns: name, model, data, status, epochs done/planned, test top-1 (the last epoch's until the run "
+                        + "finishes), MSRS (the run's canonical measurement, made by its measure stage; ad-hoc msrs "
+                        + "measurements are counted beside it), start and end (UTC). A run left 'running' by a process "
+                        + "that no longer exists shows as 'running (process gone)'."})
 final class RunsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
