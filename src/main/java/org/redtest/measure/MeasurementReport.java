@@ -8,6 +8,7 @@ import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
 import org.redtest.similarity.MsrsSummary;
 import org.redtest.storage.JsonNumbers;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 
@@ -26,9 +27,10 @@ public final class MeasurementReport {
     private MeasurementReport() {
     }
 
-    public static Map<String, Object> toJson(Measurement m) {
+    public static Map<String, Object> toJson(Measurement m, MeasurementOrigin origin) {
         MsrsSummary s = m.summary();
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("origin", origin.column());
         out.put("model", m.architecture().spec());
         out.put("family", m.architecture().family().name().toLowerCase());
         out.put("depth", m.architecture().depth());
@@ -63,18 +65,23 @@ public final class MeasurementReport {
         return out;
     }
 
-    /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
+    /** Files of a measurement made with the measure stage's settings (the stage, and pruning's before/after). */
     public static List<Path> writeFiles(Measurement m, Path dir, String stem) {
+        return writeFiles(m, dir, stem, MeasurementOrigin.MEASURE_STAGE);
+    }
+
+    /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin) {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(stem + "-cka.png");
             Path json = dir.resolve(stem + "-msrs.json");
             MsrsSummary s = m.summary();
-            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)", m.architecture().spec(), m.dataset(),
-                    m.split(), s.mean(), s.std(), s.gamma());
+            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", m.architecture().spec(), m.dataset(),
+                    m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
             CkaHeatmap.write(new CkaMatrix(s.units(), s.meanCka(), List.of(), m.settings().batchSize()), title, png);
             Path tmp = dir.resolve("." + json.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), toJson(m));
+            JSON.writeValue(tmp.toFile(), toJson(m, origin));
             Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return List.of(png, json);
         } catch (IOException e) {
@@ -82,18 +89,18 @@ public final class MeasurementReport {
         }
     }
 
-    public static long record(ResultsDatabase db, Measurement m, String kind, Double testTop1) {
+    public static long record(ResultsDatabase db, Measurement m, MeasurementOrigin origin, Double testTop1) {
         MsrsSummary s = m.summary();
-        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), kind, m.epoch(),
+        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), origin, m.epoch(),
                 m.architecture().spec(), m.architecture().family().name().toLowerCase(), m.architecture().depth(),
                 m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling(),
                 m.settings().seed(), s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch(),
                 s.units(), s.meanCka(), s.adjacent(), testTop1, m.seconds(), SoftwareVersions.json()));
     }
 
-    public static String json(Measurement m) {
+    public static String json(Measurement m, MeasurementOrigin origin) {
         try {
-            return JSON.writeValueAsString(toJson(m));
+            return JSON.writeValueAsString(toJson(m, origin));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -100,6 +100,7 @@ public final class ExperimentReport {
             measurement(page, j);
             figure(page, s.directory().resolve("measure-cka.png"), "CKA between all units (mean over the measurement batches)", shown);
         });
+        RunNotes.adHocMeasurements(page, s.database(), s.name());
         figure(page, s.directory().resolve("msrs-during-training.png"), "MSRS during training", shown);
         for (Path f : files(s.directory(), "pruning-", ".json")) {
             json(f).ifPresent(j -> pruning(page, j, f.getFileName().toString()));
@@ -161,7 +162,7 @@ public final class ExperimentReport {
                         fmt("%.1f", e.imagesPerSecond())));
             }
             if (!rows.isEmpty()) {
-                page.heading(2, "Training (run status: " + db.runStatus(id.get()) + ")").table(List.of("epoch",
+                page.heading(2, "Training (run status: " + RunNotes.status(db, s.name()) + ")").table(List.of("epoch",
                         "learning rate", "train loss", "test top-1 %", "test top-5 %", "seconds", "img/s"), rows, null);
             }
         }
