@@ -20,8 +20,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "fit-expected", mixinStandardHelpOptions = true,
-        description = {"Fit expected MSRS against depth (linear and quadratic least squares) to the models measured",
-                "in the results database (latest measurement of each trained model), print coefficients and R^2, plot them."})
+        description = {"Fit expected MSRS against depth (linear and quadratic least squares) to the measured models.",
+                "Uses the latest measurement of each trained model in the results database, prints the "
+                        + "coefficients and R^2 and plots them."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest fit-expected",
+                "  bin/redtest fit-expected --include-untrained --json"})
 final class FitExpectedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -12,7 +12,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run an experiment file: its stages (train, evaluate, measure, prune) in order.",
-                "A killed run resumes from its last completed epoch when the same command is run again."})
+                "A killed run resumes from its last completed epoch when the same command is run again."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest run configs/quickstart.yaml",
+                "      a small ResNet on Fashion-MNIST: train, evaluate, measure, prune",
+                "  bin/redtest run configs/nas-reduced.yaml",
+                "      redundancy-aware architecture search at reduced scale"})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
