@@ -5,6 +5,7 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
 import org.redtest.experiment.ExperimentRunner;
+import org.redtest.training.LongRunGuard;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,11 +19,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model, from an experiment file's data and training sections or from flags.",
-                "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run."},
+                "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run.",
+                "A new CPU run estimated to take over an hour is refused unless --yes is given."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest train --model resnet20 --dataset fashion-mnist --epochs 5",
                 "      five epochs on the full training set, checkpoints/resnet20-fashion-mnist",
-                "  bin/redtest train --config configs/quickstart.yaml"})
+                "  bin/redtest train --config configs/quickstart.yaml",
+                "  bin/redtest train --model resnet20 --dataset fashion-mnist --yes",
+                "      the full 150-epoch recipe, hours on a CPU"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,6 +58,9 @@ final class TrainCommand implements Callable<Integer> {
     // kept out of the synopsis's one-of group so that it reads (--config | --model --dataset); only with --model
     @ArgGroup(exclusive = false, heading = "%nWith --model and --dataset (an experiment file sets these itself):%n")
     Flags flags;
+
+    @Option(names = {"-y", "--yes"}, description = "Start even when the CPU training is estimated to take over an hour.")
+    boolean yes;
 
     static final class Flags {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (CIFAR binary files; default for Fashion-MNIST: Debian's).")
@@ -112,7 +119,9 @@ final class TrainCommand implements Callable<Integer> {
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();
-        new ExperimentRunner(out()).run(loaded);
+        String howToShorten = source.config != null ? "lower training.epochs in " + source.config
+                : "fewer --epochs (or a --train-limit)";
+        new ExperimentRunner(out(), LongRunGuard.forCommand(yes, howToShorten)).run(loaded);
         return 0;
     }
 }

@@ -9,6 +9,7 @@ import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
+import org.redtest.training.LongRunGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,16 @@ import java.io.PrintWriter;
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
     private final PrintWriter out;
+    private final LongRunGuard longRunGuard;
 
     public ExperimentRunner(PrintWriter out) {
+        this(out, LongRunGuard.OFF);
+    }
+
+    /** @param longRunGuard decides whether a new CPU training run that takes long may start */
+    public ExperimentRunner(PrintWriter out, LongRunGuard longRunGuard) {
         this.out = out;
+        this.longRunGuard = longRunGuard;
     }
 
     private static ComputationGraph trainedModel(CheckpointStore store, String stage) {
@@ -34,6 +42,9 @@ public final class ExperimentRunner {
     public void run(ConfigLoader.LoadedConfig loaded) {
         ExperimentConfig cfg = loaded.config();
         LoadedData data = DataLoader.load(cfg.data());
+        if (cfg.stages().contains("train")) {
+            TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
+        }
         try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
             ComputationGraph graph = null;
             Long runId = db.runId(cfg.name()).orElse(null);
