@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
         description = {"Measure a model's structural redundancy: unbiased CKA between all measured units and MSRS.",
                 "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."},
         // picocli has no "one or both" group, so the synopsis says it and call() checks it
-        customSynopsis = "redtest msrs (--checkpoint=FILE [--model=SPEC] | --model=SPEC) [OPTIONS]",
+        customSynopsis = "redtest msrs (--checkpoint=FILE [--model=MODEL] | --model=MODEL) [OPTIONS]",
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest msrs --checkpoint checkpoints/quickstart/model.zip",
                 "  bin/redtest msrs --model resnet56 --dataset fashion-mnist --batches 2",
@@ -49,7 +49,7 @@ final class MsrsCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "A model.zip written by train (its run.json gives model and data).")
     Path checkpoint;
-    @Option(names = "--model", paramLabel = "SPEC", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
     String model;
 
     @Option(names = {"--dataset", "--data"}, description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
@@ -80,7 +80,7 @@ final class MsrsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (checkpoint == null && model == null) {
-            throw new ParameterException(spec.commandLine(), "give --checkpoint FILE (a trained model), --model SPEC "
+            throw new ParameterException(spec.commandLine(), "give --checkpoint FILE (a trained model), --model MODEL "
                     + "(an untrained one) or both (a checkpoint without run.json)");
         }
         MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);

@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     static final class ModelAndData {
-        @Option(names = "--model", paramLabel = "SPEC", required = true,
+        @Option(names = "--model", paramLabel = "MODEL", required = true,
                 description = "Model spec, e.g. resnet20 (README.md, 'Model specs').")
         String model;
         @Option(names = "--dataset", paramLabel = "NAME", required = true, description = "fashion-mnist, cifar10 or cifar100.")
