@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
                 "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run.",
                 "A new CPU run estimated to take over an hour is refused unless --yes is given."},
         footerHeading = "%nExamples:%n",
-        footer = {"  bin/redtest train --model resnet20 --dataset fashion-mnist --epochs 5",
-                "      five epochs on the full training set, checkpoints/resnet20-fashion-mnist",
+        footer = {"  bin/redtest train --model resnet20 --dataset fashion-mnist \\",
+                "      --train-limit 6000 --epochs 5",
                 "  bin/redtest train --config configs/quickstart.yaml",
                 "  bin/redtest train --model resnet20 --dataset fashion-mnist --yes",
                 "      the full 150-epoch recipe, hours on a CPU"})
