@@ -21,12 +21,28 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print figures measured side by side in one run (see benchmarks/).",
+        description = "Benchmarks that print figures measured side by side in one run (see benchmarks/README.md).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest bench cpu-path",
+                "  bin/redtest bench paper --tier cpu"},
         subcommands = {BenchCommand.CpuPath.class, BenchCommand.PyTorchPeer.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
                 BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class})
-final class BenchCommand {
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    /** {@code bench} alone lists the benchmarks, as {@code redtest} alone lists the commands. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
     @Command(name = "cpu-path", mixinStandardHelpOptions = true,
-            description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.")
+            description = "Stock DL4J against the oneDNN path: img/s, effective GFLOP/s and fraction of the matmul peak.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench cpu-path",
+                    "  bin/redtest bench cpu-path --model resnet56 --batches 3 --json cpu-path.json"})
     static final class CpuPath implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -54,9 +70,13 @@ final class BenchCommand {
     }
 
     @Command(name = "pytorch-peer", mixinStandardHelpOptions = true,
-            description = {"Our training and inference img/s beside PyTorch's (Debian's python3-torch) on the same "
-                    + "ResNets, batch, optimiser and loss, alternating in one run; ratios and fraction of the matmul peak.",
-                    "Without PyTorch it says so and prints our figures alone. Run it with nothing else busy."})
+            description = {"Our training and inference img/s beside PyTorch's on the same ResNets, alternating in one run.",
+                    "PyTorch is Debian's python3-torch; both use the same batch, optimiser and loss, and the table "
+                            + "gives the ratios and the fraction of the matmul peak.",
+                    "Without PyTorch it says so and prints our figures alone. Run it with nothing else busy."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench pytorch-peer",
+                    "  bin/redtest bench pytorch-peer --models resnet20 --rounds 1"})
     static final class PyTorchPeer implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -87,7 +107,10 @@ final class BenchCommand {
     }
 
     @Command(name = "cka-engine", mixinStandardHelpOptions = true,
-            description = "All-pairs CKA engine against the per-pair method, 55 IRs of ResNet-110 widths.")
+            description = "All-pairs CKA engine against the per-pair method, 55 IRs of ResNet-110 widths.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench cka-engine",
+                    "  bin/redtest bench cka-engine --n 512"})
     static final class CkaEngine implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -103,7 +126,10 @@ final class BenchCommand {
     }
 
     @Command(name = "msrs-overhead", mixinStandardHelpOptions = true,
-            description = "MSRS measurement time over plain inference time on the same Fashion-MNIST images.")
+            description = "MSRS measurement time over plain inference time on the same Fashion-MNIST images.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench msrs-overhead",
+                    "  bin/redtest bench msrs-overhead --model resnet20 --batches 2"})
     static final class MsrsOverhead implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -123,7 +149,10 @@ final class BenchCommand {
     }
 
     @Command(name = "msrs-memory", mixinStandardHelpOptions = true,
-            description = "Peak process memory while measuring MSRS of a deep model (default ResNet-1202 at batch 256).")
+            description = "Peak process memory while measuring MSRS of a deep model (default ResNet-1202 at batch 256).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench msrs-memory",
+                    "  bin/redtest bench msrs-memory --model resnet110 --batch-size 128"})
     static final class MsrsMemory implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -143,7 +172,10 @@ final class BenchCommand {
     }
 
     @Command(name = "prune-memory", mixinStandardHelpOptions = true,
-            description = "Process memory after each of many prune-and-rebuild rounds in one process.")
+            description = "Process memory after each of many prune-and-rebuild rounds in one process.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench prune-memory",
+                    "  bin/redtest bench prune-memory --model resnet20 --rounds 5"})
     static final class PruneMemory implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -161,7 +193,10 @@ final class BenchCommand {
     }
 
     @Command(name = "profile-training", mixinStandardHelpOptions = true,
-            description = "Where a training step's time goes (JFR samples by DL4J layer and native call).")
+            description = "Where a training step's time goes (JFR samples by DL4J layer and native call).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench profile-training",
+                    "  bin/redtest bench profile-training --model resnet56 --batches 10"})
     static final class ProfileTraining implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -182,7 +217,11 @@ final class BenchCommand {
 
     @Command(name = "paper", mixinStandardHelpOptions = true,
             description = {"Reproduction suite: our numbers beside the paper's, as a Markdown table, JSON and PNG figures.",
-                    "Runs benchmarks/paper-<tier>.yaml; a killed suite resumes when run again."})
+                    "Runs benchmarks/paper-<tier>.yaml; a killed suite resumes when run again."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench paper --tier cpu",
+                    "  bin/redtest bench paper --tier gpu --data-dir DIR",
+                    "      DIR holds the CIFAR-10 binary files"})
     static final class Paper implements Callable<Integer> {
         @Spec
         CommandSpec spec;

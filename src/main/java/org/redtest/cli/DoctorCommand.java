@@ -10,10 +10,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"What this machine's DL4J can do: backend and versions, GPUs and whether the loaded CUDA "
-                + "natives carry code for them, active layer helpers, and one training step of a tiny ResNet and "
-                + "NATS cell checked against DL4J's plain layer code.",
-                "Exit code 0 when no check failed, 1 otherwise."})
+        description = {"Check what this machine's DL4J can do: backend, GPUs, layer helpers and a checked training step.",
+                "Reports the backend and versions, the GPUs and whether the loaded CUDA natives carry code for them, "
+                        + "the active layer helpers, and one training step of a tiny ResNet and NATS cell checked "
+                        + "against DL4J's plain layer code.",
+                "Exit code 0 when no check failed, 1 otherwise."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest doctor",
+                "  bin/redtest doctor --json"})
 final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

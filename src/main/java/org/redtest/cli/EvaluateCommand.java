@@ -25,7 +25,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Top-1 / top-5 accuracy of a checkpoint on a test split.",
-                "Data set and normalisation come from the run.json beside the checkpoint unless given here."})
+                "Data set and normalisation come from the run.json beside the checkpoint unless given here."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest evaluate --checkpoint checkpoints/quickstart/model.zip",
+                "  bin/redtest evaluate --checkpoint checkpoints/quickstart/model.zip --json"})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

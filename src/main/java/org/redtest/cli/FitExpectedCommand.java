@@ -21,8 +21,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "fit-expected", mixinStandardHelpOptions = true,
-        description = {"Fit expected MSRS against depth (linear and quadratic least squares) to the models measured",
-                "in the results database (each model's canonical measurement: its measure stage's), print coefficients and R^2, plot them."})
+        description = {"Fit expected MSRS against depth (linear and quadratic least squares) to the measured models.",
+                "Uses each trained model's canonical measurement (its measure stage's) in the results database, "
+                        + "prints the coefficients and R^2 and plots them."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest fit-expected",
+                "  bin/redtest fit-expected --include-untrained --json"})
 final class FitExpectedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

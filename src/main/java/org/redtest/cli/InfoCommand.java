@@ -17,7 +17,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print a model's size: params, FLOPs, measured units and optionally latency.")
+        description = {"Print a model's size: params, FLOPs, measured units and optionally latency.",
+                "Params and FLOPs are counted as README.md, 'Model specs', describes."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest info --model resnet56",
+                "  bin/redtest info --model 'resnet:6-1-6' --input 1x32x32 --latency --json"})
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    @Option(names = "--model", required = true, description = "Model spec, e.g. resnet56, vgg19, 'resnet:6-1-6', 'nats:<arch>'.")
+    @Option(names = "--model", required = true, description = "Model spec, e.g. resnet56, vgg19, 'resnet:6-1-6', 'nats:<arch>' (README.md, 'Model specs').")
     String model;
 
     @Option(names = "--input", defaultValue = "3x32x32", description = "Input shape CxHxW (default ${DEFAULT-VALUE}).")
@@ -35,7 +39,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--latency", description = "Also measure the median batch-1 forward time, in seconds.")
+    @Option(names = "--latency", description = "Also measure the median batch-1 forward time (ms; seconds in --json).")
     boolean latency;
 
     @Option(names = "--json", description = "Print JSON.")

@@ -21,10 +21,10 @@ import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
@@ -35,20 +35,23 @@ import java.util.concurrent.Callable;
 
 @Command(name = "msrs", mixinStandardHelpOptions = true,
         description = {"Measure a model's structural redundancy: unbiased CKA between all measured units and MSRS.",
-                "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."})
+                "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."},
+        // picocli has no "one or both" group, so the synopsis says it and call() checks it
+        customSynopsis = "redtest msrs (--checkpoint=FILE [--model=MODEL] | --model=MODEL) [OPTIONS]",
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest msrs --checkpoint checkpoints/quickstart/model.zip",
+                "  bin/redtest msrs --model resnet56 --dataset fashion-mnist --batches 2",
+                "      an untrained ResNet-56",
+                "  bin/redtest msrs --checkpoint FILE --model resnet20 --dataset fashion-mnist",
+                "      a checkpoint without the run.json that train writes beside it"})
 final class MsrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(exclusive = false, multiplicity = "1")
-    Source source;
-
-    static final class Source {
-        @Option(names = "--checkpoint", description = "A model.zip written by train (its run.json gives model and data).")
-        Path checkpoint;
-        @Option(names = "--model", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
-        String model;
-    }
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "A model.zip written by train (its run.json gives model and data).")
+    Path checkpoint;
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
+    String model;
 
     @Option(names = {"--dataset", "--data"}, description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
     String dataset;
@@ -77,18 +80,22 @@ final class MsrsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (checkpoint == null && model == null) {
+            throw new ParameterException(spec.commandLine(), "give --checkpoint FILE (a trained model), --model MODEL "
+                    + "(an untrained one) or both (a checkpoint without run.json)");
+        }
         MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
         Optional<RunMetadata> run = Optional.empty();
-        if (source.checkpoint != null) {
-            if (!Files.isRegularFile(source.checkpoint)) {
-                throw new RedTestException("checkpoint not found: " + source.checkpoint);
+        if (checkpoint != null) {
+            if (!Files.isRegularFile(checkpoint)) {
+                throw new RedTestException("checkpoint not found: " + checkpoint);
             }
-            run = RunMetadata.besides(source.checkpoint);
-            if (run.isEmpty() && source.model == null) {
-                throw new RedTestException("no run.json beside " + source.checkpoint + ": give --model SPEC as well");
+            run = RunMetadata.besides(checkpoint);
+            if (run.isEmpty() && model == null) {
+                throw new RedTestException("no run.json beside " + checkpoint + ": give its model spec with --model as well");
             }
         }
-        String modelSpec = source.model != null ? source.model : run.get().modelSpec();
+        String modelSpec = model != null ? model : run.get().modelSpec();
         Architecture architecture = ModelSpec.parse(modelSpec);
         MeasureConfig measure = new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, seed, null, null).validate();
         DataSpec dataSpec = DataChoice.resolve(run, dataset, dataDir, null,
@@ -99,8 +106,8 @@ final class MsrsCommand implements Callable<Integer> {
         var train = data.train();
         NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
                 train.numClasses());
-        ComputationGraph graph = source.checkpoint != null
-                ? CheckpointStore.load(source.checkpoint)
+        ComputationGraph graph = checkpoint != null
+                ? CheckpointStore.load(checkpoint)
                 : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
         Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
@@ -108,7 +115,7 @@ final class MsrsCommand implements Callable<Integer> {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
                     split.equals("train") ? data.train() : data.test(), split, normalization, settings,
-                    source.checkpoint == null ? null : source.checkpoint.toString(), runId, null);
+                    checkpoint == null ? null : checkpoint.toString(), runId, null);
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
             MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
             List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
@@ -128,8 +135,8 @@ final class MsrsCommand implements Callable<Integer> {
         if (out != null) {
             return out;
         }
-        if (source.checkpoint != null) {
-            return source.checkpoint.toAbsolutePath().getParent();
+        if (checkpoint != null) {
+            return checkpoint.toAbsolutePath().getParent();
         }
         return Path.of("checkpoints", "msrs", (architecture.spec() + "-" + data.test().name()).replaceAll("[^A-Za-z0-9._-]", "_"));
     }

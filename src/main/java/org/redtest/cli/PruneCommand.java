@@ -28,8 +28,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"CKA-guided layer pruning of a trained model (see docs/method.md): select units, rebuild with the",
-                "trained weights, fine-tune (resumable), report before/after beside baselines that drop as many units."})
+        description = {"Prune a trained model's layers by CKA guidance and fine-tune it, beside baselines that drop as many.",
+                "Selects units (--tau or --keep), rebuilds the model with the trained weights, fine-tunes it "
+                        + "(resumable) and reports before/after."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest prune --checkpoint checkpoints/quickstart/model.zip --keep 6",
+                "  bin/redtest prune --checkpoint checkpoints/quickstart/model.zip --tau 0.9"})
 final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

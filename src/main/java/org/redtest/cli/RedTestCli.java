@@ -4,16 +4,25 @@ import org.redtest.RedTestException;
 import org.redtest.runtime.CpuAcceleration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.util.concurrent.Callable;
 
 /** Entry point of {@code bin/redtest}. Domain errors become one line on stderr and a non-zero exit code. */
 @Command(name = "redtest", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Measure and remove structural redundancy in deep neural networks (RedTest, arXiv 2411.10507).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest run configs/quickstart.yaml",
+                "      train, evaluate, measure and prune a small ResNet (several minutes)",
+                "  bin/redtest info --model resnet56",
+                "  bin/redtest help train"},
         subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, DoctorCommand.class, MsrsCommand.class,
                 SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
                 RunsCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
-public final class RedTestCli {
+public final class RedTestCli implements Callable<Integer> {
     /** Exit codes: 1 for a problem with the user's input, 2 for a bad command line, 3 for a bug. */
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
@@ -23,6 +32,16 @@ public final class RedTestCli {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** {@code redtest} alone asks what it can do: the usage, not a "missing subcommand" error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
 
     public static void main(String[] args) {
         CpuAcceleration.configure(); // must precede the first use of ND4J
@@ -37,15 +56,14 @@ public final class RedTestCli {
                 ex.printStackTrace(cmd.getErr());
             }
             if (ex instanceof RedTestException) {
-                cmd.getErr().println("redtest: error: " + ex.getMessage());
+                cmd.getErr().println(ErrorLines.input(ex.getMessage()));
                 return EXIT_INPUT;
             }
-            cmd.getErr().println("redtest: internal error: " + ex + (verbose ? "" : " (run with --verbose for details)"));
+            cmd.getErr().println(ErrorLines.internal(ex, verbose));
             return EXIT_INTERNAL;
         });
         cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("redtest: error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+            ex.getCommandLine().getErr().println(ErrorLines.usage(ex));
             return EXIT_USAGE;
         });
         return cl;

@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write a self-contained HTML page (figures embedded, opens offline) of a run or experiment:",
-                "configuration, training curve, MSRS, pruning and search tables, reproduction table, figures."})
+        description = {"Write a self-contained HTML page of a run or experiment that opens offline.",
+                "It shows the configuration, training curve, MSRS, pruning and search tables, reproduction "
+                        + "table and figures, all embedded."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest report checkpoints/quickstart",
+                "  bin/redtest report configs/quickstart.yaml --out quickstart.html"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,8 +15,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Redundancy-aware NAS over the NATS topology space (the search section of an experiment file).",
-                "Evaluated candidates live in the results database; running the same search again (or with --resume)",
-                "picks up where a killed search stopped and never retrains a candidate."})
+                "Evaluated candidates live in the results database; running the same search again (or with --resume) "
+                        + "picks up where a killed search stopped and never retrains a candidate."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest search --config configs/nas-reduced.yaml"})
 final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

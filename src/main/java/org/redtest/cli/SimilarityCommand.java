@@ -20,8 +20,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "similarity", mixinStandardHelpOptions = true,
-        description = {"Unbiased CKA and MSRS of activations saved by any framework: one .npy file per layer",
-                "(float32/float64, n x d or n x C x H x W, pooled over H and W), layers ordered by file name."})
+        description = {"Unbiased CKA and MSRS of activations saved by any framework, one .npy file per layer.",
+                "Each file holds float32 or float64 activations of n x d or n x C x H x W (pooled over H and W); "
+                        + "layers are ordered by file name."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest similarity --activations DIR",
+                "  bin/redtest similarity --activations DIR --gamma 0.7 --plot cka.png --json"})
 final class SimilarityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,7 +33,7 @@ final class SimilarityCommand implements Callable<Integer> {
     Path activations;
     @Option(names = "--beta", defaultValue = "100", description = "MSRS beta (default ${DEFAULT-VALUE}).")
     double beta;
-    @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; use 0.7 for plain VGG-like models).")
+    @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; 0.7 for plain VGG-like models).")
     double gamma;
     @Option(names = "--plot", description = "Also write the CKA heatmap to this PNG file.")
     Path plot;

@@ -7,11 +7,13 @@ import org.redtest.data.DataSpec;
 import org.redtest.experiment.ExperimentRunner;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainingInterrupted;
+import org.redtest.training.LongRunGuard;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +21,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a model, from an experiment file's data and training sections or from flags.",
-                "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run."})
+                "Checkpoints go to <output-dir>/<name>/model.zip every epoch; the same command resumes a killed run.",
+                "A new CPU run estimated to take over an hour is refused unless --yes is given."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest train --model resnet20 --dataset fashion-mnist \\",
+                "      --train-limit 6000 --epochs 5",
+                "  bin/redtest train --config configs/quickstart.yaml",
+                "  bin/redtest train --model resnet20 --dataset fashion-mnist --yes",
+                "      the full 150-epoch recipe, hours on a CPU"})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,54 +40,70 @@ final class TrainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
+    /** What to train: an experiment file, or a model and data set named by flags. */
     static final class Source {
-        @Option(names = "--config", description = "Experiment file: its train stage is run.")
+        @Option(names = "--config", paramLabel = "FILE", description = "Experiment file: its train stage is run.")
         Path config;
 
-        @ArgGroup(exclusive = false)
-        Flags flags;
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        ModelAndData modelAndData;
     }
 
-    static final class Flags {
-        @Option(names = "--model", required = true, description = "Model spec, e.g. resnet20.")
+    static final class ModelAndData {
+        @Option(names = "--model", paramLabel = "MODEL", required = true,
+                description = "Model spec, e.g. resnet20 (README.md, 'Model specs').")
         String model;
-        @Option(names = "--dataset", required = true, description = "fashion-mnist, cifar10 or cifar100.")
+        @Option(names = "--dataset", paramLabel = "NAME", required = true, description = "fashion-mnist, cifar10 or cifar100.")
         String dataset;
-        @Option(names = "--data-dir", description = "Data directory (CIFAR binary files; default for Fashion-MNIST: Debian's).")
+    }
+
+    // kept out of the synopsis's one-of group so that it reads (--config | --model --dataset); only with --model
+    @ArgGroup(exclusive = false, heading = "%nWith --model and --dataset (an experiment file sets these itself):%n")
+    Flags flags;
+
+    @Option(names = {"-y", "--yes"}, description = "Start even when the CPU training is estimated to take over an hour.")
+    boolean yes;
+
+    static final class Flags {
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (CIFAR binary files; default for Fashion-MNIST: Debian's).")
         String dataDir;
-        @Option(names = "--name", description = "Run name (default: <model>-<dataset>).")
+        @Option(names = "--name", paramLabel = "NAME", description = "Run name (default: <model>-<dataset>).")
         String name;
-        @Option(names = "--train-limit", description = "Use the first N training images.")
+        @Option(names = "--train-limit", paramLabel = "N", description = "Use the first N training images.")
         Integer trainLimit;
-        @Option(names = "--train-per-class", description = "Use the first N training images of each class.")
+        @Option(names = "--train-per-class", paramLabel = "N", description = "Use the first N training images of each class.")
         Integer trainPerClass;
-        @Option(names = "--test-limit", description = "Use the first N test images.")
+        @Option(names = "--test-limit", paramLabel = "N", description = "Use the first N test images.")
         Integer testLimit;
         @Option(names = "--no-augment", description = "Disable random crop and flip.")
         boolean noAugment;
-        @Option(names = "--epochs", description = "Epochs (default 150).")
+        @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default 150).")
         Integer epochs;
-        @Option(names = "--batch-size", description = "Batch size (default 256).")
+        @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default 256).")
         Integer batchSize;
-        @Option(names = "--lr", description = "Initial learning rate (default 0.01).")
+        @Option(names = "--lr", paramLabel = "LR", description = "Initial learning rate (default 0.01).")
         Double learningRate;
-        @Option(names = "--momentum", description = "Momentum (default 0.9).")
+        @Option(names = "--momentum", paramLabel = "M", description = "Momentum (default 0.9).")
         Double momentum;
-        @Option(names = "--weight-decay", description = "L2 weight decay (default 0.005).")
+        @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay (default 0.005).")
         Double weightDecay;
-        @Option(names = "--lr-milestones", split = ",", description = "Epochs where the learning rate is multiplied by 0.1 (default 50,100).")
+        @Option(names = "--lr-milestones", paramLabel = "EPOCH", split = ",", description = "Epochs where the learning rate is multiplied by 0.1 (default 50,100).")
         List<Integer> milestones;
-        @Option(names = "--seed", description = "Seed (default 42).")
+        @Option(names = "--seed", paramLabel = "SEED", description = "Seed (default 42).")
         Long seed;
-        @Option(names = "--output-dir", description = "Where run directories go (default checkpoints).")
+        @Option(names = "--output-dir", paramLabel = "DIR", description = "Where run directories go (default checkpoints).")
         String outputDir;
-        @Option(names = "--db", description = "Results database (default <output-dir>/redtest.db).")
+        @Option(names = "--db", paramLabel = "FILE", description = "Results database (default <output-dir>/redtest.db).")
         String database;
     }
 
     @Override
     public Integer call() {
         ConfigLoader.LoadedConfig loaded;
+        if (source.config != null && flags != null) {
+            throw new ParameterException(spec.commandLine(), "the training flags go with --model and --dataset; "
+                    + "with --config, set them in the experiment file's data and training sections");
+        }
         if (source.config != null) {
             ConfigLoader.LoadedConfig file = ConfigLoader.load(source.config);
             ExperimentConfig c = file.config();
@@ -86,18 +111,21 @@ final class TrainCommand implements Callable<Integer> {
                     c.measure(), c.prune(), c.search(), List.of("train"), c.outputDir(), c.database());
             loaded = new ConfigLoader.LoadedConfig(trainOnly, file.text(), file.hash());
         } else {
-            Flags f = source.flags;
-            String name = f.name != null ? f.name : (f.model + "-" + f.dataset).replaceAll("[^A-Za-z0-9._-]", "_");
-            ExperimentConfig c = new ExperimentConfig(name, f.model, f.seed,
-                    new DataSpec(f.dataset, f.dataDir, f.trainLimit, f.trainPerClass, f.testLimit, null, f.noAugment ? false : null),
+            ModelAndData md = source.modelAndData;
+            Flags f = flags != null ? flags : new Flags();
+            String name = f.name != null ? f.name : (md.model + "-" + md.dataset).replaceAll("[^A-Za-z0-9._-]", "_");
+            ExperimentConfig c = new ExperimentConfig(name, md.model, f.seed,
+                    new DataSpec(md.dataset, f.dataDir, f.trainLimit, f.trainPerClass, f.testLimit, null, f.noAugment ? false : null),
                     new TrainingConfig(f.epochs, f.batchSize, f.learningRate, f.momentum, f.weightDecay, f.milestones, null, null),
                     null, null, null, List.of("train"), f.outputDir, f.database);
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();
+        String howToShorten = source.config != null ? "lower training.epochs in " + source.config
+                : "fewer --epochs (or a --train-limit)";
         try (StopOnSignal stop = StopOnSignal.install()) { // closed after the report below, so the JVM halts after it
             try {
-                new ExperimentRunner(out(), stop).run(loaded);
+                new ExperimentRunner(out(), stop, LongRunGuard.forCommand(yes, howToShorten)).run(loaded);
             } catch (TrainingInterrupted e) {
                 return InterruptedTraining.report(spec, e);
             }

@@ -10,6 +10,7 @@ import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.StopOnSignal;
+import org.redtest.training.LongRunGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +21,20 @@ public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
     private final PrintWriter out;
     private final StopOnSignal stop;
+    private final LongRunGuard longRunGuard;
 
     public ExperimentRunner(PrintWriter out) {
-        this(out, StopOnSignal.never());
+        this(out, StopOnSignal.never(), LongRunGuard.OFF);
     }
 
-    /** {@code stop}: what stops the train stage cleanly (see TrainCommand). */
-    public ExperimentRunner(PrintWriter out, StopOnSignal stop) {
+    /**
+     * @param stop         what stops the train stage cleanly (see TrainCommand)
+     * @param longRunGuard decides whether a new CPU training run that takes long may start
+     */
+    public ExperimentRunner(PrintWriter out, StopOnSignal stop, LongRunGuard longRunGuard) {
         this.out = out;
         this.stop = stop;
+        this.longRunGuard = longRunGuard;
     }
 
     private static ComputationGraph trainedModel(CheckpointStore store, String stage) {
@@ -42,6 +48,9 @@ public final class ExperimentRunner {
     public void run(ConfigLoader.LoadedConfig loaded) {
         ExperimentConfig cfg = loaded.config();
         LoadedData data = DataLoader.load(cfg.data());
+        if (cfg.stages().contains("train")) {
+            TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
+        }
         try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
             ComputationGraph graph = null;
             Long runId = db.runId(cfg.name()).orElse(null);

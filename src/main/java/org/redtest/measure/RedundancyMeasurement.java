@@ -1,6 +1,5 @@
 package org.redtest.measure;
 
-import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.data.ChannelNormalization;
@@ -9,6 +8,7 @@ import org.redtest.data.ImageDataset;
 import org.redtest.similarity.MsrsAccumulator;
 import org.redtest.similarity.MsrsSummary;
 import org.redtest.similarity.UnbiasedCka;
+import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.NetworkBlueprint;
@@ -39,7 +39,7 @@ public final class RedundancyMeasurement {
                                       ChannelNormalization normalization, double beta, double gamma) {
         MsrsAccumulator accumulator = new MsrsAccumulator(beta, gamma);
         try (UnitActivationCapture capture = UnitActivationCapture.of(graph, blueprint);
-             ProgressBar bar = ProgressBars.create("MSRS " + blueprint.spec(), batches.size(), " batch")) {
+             Progress bar = ProgressBars.create("MSRS " + blueprint.spec(), batches.size(), "batch")) {
             for (ImageDataset batch : batches) {
                 ImageBatchIterator it = new ImageBatchIterator(batch, batch.size(), false, false, normalization, 0);
                 DataSet ds = it.next();

@@ -1,6 +1,6 @@
 package org.redtest.search;
 
-import me.tongfei.progressbar.ProgressBar;
+import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
 import org.redtest.storage.CandidateStore;
 import org.redtest.zoo.NatsCell;
@@ -31,7 +31,7 @@ public final class ExhaustiveSearch {
     public List<CandidateStore.Result> run(int[] indices) {
         int reused = 0;
         int skipped = 0;
-        try (ProgressBar bar = ProgressBars.create("search", indices.length, " cand")) {
+        try (Progress bar = ProgressBars.create("search", indices.length, "cand")) {
             for (int index : indices) {
                 if (store.result(budgetKey, index).isPresent()) {
                     reused++;

@@ -1,22 +1,24 @@
 package org.redtest.training;
 
-import me.tongfei.progressbar.ProgressBar;
+import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
+
+import java.util.Locale;
 
 /** One epoch's progress bar (images, img/s, ETA, current loss) and its timing. */
 final class TrainingProgress implements AutoCloseable {
-    private final ProgressBar bar;
+    private final Progress bar;
     private final long start = System.nanoTime();
     private long images;
 
     TrainingProgress(String task, long totalImages) {
-        bar = ProgressBars.create(task, totalImages, " img");
+        bar = ProgressBars.create(task, totalImages, "img");
     }
 
     void step(int batchImages, double loss) {
         images += batchImages;
         bar.stepBy(batchImages);
-        bar.setExtraMessage(String.format("| loss %.4f", loss));
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", loss));
     }
 
     double imagesPerSecond() {
