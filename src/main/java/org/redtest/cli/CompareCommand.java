@@ -29,7 +29,11 @@ import java.util.function.Function;
         description = {"Compare runs side by side and plot their training curves.",
                 "Rows: model, data, status, params, FLOPs, epochs, test top-1 and loss, canonical MSRS (and the latest "
                         + "ad-hoc one, marked as such), training time. Writes test top-1 and test loss against epoch, one "
-                        + "line per run, to compare-top1.png and compare-loss.png."})
+                        + "line per run, to compare-top1.png and compare-loss.png."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest compare quickstart quickstart/prune-cka-keep6",
+                "  bin/redtest compare resnet20 resnet56 --db checkpoints/paper-cpu/redtest.db",
+                "      (the curves go to compare/ beside the database, or --out DIR)"})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

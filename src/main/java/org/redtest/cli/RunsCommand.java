@@ -23,7 +23,10 @@ import java.util.concurrent.Callable;
                 "Columns: name, model, data, status, epochs done/planned, test top-1 (the last epoch's until the run "
                         + "finishes), MSRS (the run's canonical measurement, made by its measure stage; ad-hoc msrs "
                         + "measurements are counted beside it), start and end (UTC). A run left 'running' by a process "
-                        + "that no longer exists shows as 'running (process gone)'."})
+                        + "that no longer exists shows as 'running (process gone)'."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  bin/redtest runs",
+                "  bin/redtest runs --db checkpoints/paper-cpu/redtest.db --json"})
 final class RunsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
