@@ -213,7 +213,8 @@ public final class PruningPipeline {
         db.finishRun(runId, after.top1(), after.top5(), after.loss(),
                 db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
-        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure");
+        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", job.architecture().spec() + " pruned by "
+                + method + " (" + structure.pruned().spec() + ")", structure.originalUnitNames(msrsAfter.summary().units()));
         double[] latency = LatencyMeter.sideBySide(job.trained(), graph, input, 5, 21);
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
