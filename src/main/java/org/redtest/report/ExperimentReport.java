@@ -208,8 +208,7 @@ public final class ExperimentReport {
                         o.path("method").asText(), dropped);
                 if (after.isPresent()) {
                     page.image(after.get().png(), "After " + method + " and fine-tuning: MSRS "
-                            + ReportNumbers.significant(o.at("/msrs/pruned")) + "; units " + String.join(", ",
-                            after.get().units()) + " (dropped " + (dropped.isEmpty() ? "none" : String.join(", ", dropped)) + ").");
+                            + ReportNumbers.significant(o.at("/msrs/pruned")) + "; " + after.get().unitsCaption() + ".");
                 } else {
                     page.paragraph("No measurement of the pruned model in " + dir.relativize(prunedDir) + ".");
                 }

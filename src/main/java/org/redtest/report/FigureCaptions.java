@@ -11,7 +11,9 @@ final class FigureCaptions {
     static String of(Path relative) {
         String file = relative.getFileName().toString();
         Path parent = relative.getParent();
-        String owner = parent == null ? "" : parent.getFileName().toString() + ": ";
+        // a figure of a sub-run (a suite's resnet20/) names its run; the suite's own figures/ folder says nothing
+        String owner = parent == null || parent.getFileName().toString().equals("figures") ? ""
+                : parent.getFileName().toString() + ": ";
         if (file.endsWith("-cka-before.png")) {
             return file.substring(0, file.length() - "-cka-before.png".length()) + ": CKA between units before pruning.";
         }

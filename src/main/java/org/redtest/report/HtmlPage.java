@@ -31,7 +31,7 @@ final class HtmlPage {
             th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
             th{background:#eef2f6;font-weight:600}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-            td.wide{min-width:16em}
+            td.wide{min-width:16em} td.spec{min-width:9em;overflow-wrap:anywhere}
             tr.PASS td.verdict{color:#1a7f37;font-weight:bold} tr.FAIL td.verdict{color:#c0392b;font-weight:bold}
             tr.INFO td.verdict{color:#777} tr.original td{background:#f7f7f7}
             p.caption,figcaption{color:#555;font-size:0.88em;margin:0.3em 0 1em}
@@ -110,8 +110,9 @@ final class HtmlPage {
 
     /**
      * A table in a box that scrolls sideways on narrow screens, then its caption (outside the box, so
-     * it wraps to the screen, not the table). Cells that parse as numbers are right-aligned; columns
-     * whose header ends in "units" get room to wrap; {@code rowClasses} (may be null) style rows.
+     * it wraps to the screen, not the table). Cells that parse as numbers are right-aligned; a column
+     * whose header names units gets room to wrap, and a model "structure" (a VGG spec has no spaces)
+     * may break anywhere; {@code rowClasses} (may be null) style rows.
      */
     HtmlPage table(List<String> headers, List<List<String>> rows, List<String> rowClasses, String caption) {
         body.append("<div class=\"table-wrap\"><table>\n<tr>");
@@ -125,6 +126,7 @@ final class HtmlPage {
                 String cell = row.get(c);
                 String header = headers.get(c);
                 String cls = header.equals("verdict") ? " class=\"verdict\"" : header.contains("units") ? " class=\"wide\""
+                        : header.equals("structure") ? " class=\"spec\""
                         : isNumber(cell) || cell.equals(ReportNumbers.NONE) ? " class=\"num\"" : "";
                 body.append("<td").append(cls).append('>').append(escape(cell)).append("</td>");
             }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * writes such files itself (their JSON keeps the rebuilt names in {@code model_units}); files from
  * before that are redrawn from their JSON with the names mapped.
  */
-record PrunedHeatmap(byte[] png, List<String> units) {
+record PrunedHeatmap(byte[] png, List<String> units, List<String> dropped) {
 
     /**
      * @param dir      the pruned model's directory (prune-METHOD-CRITERION)
@@ -37,7 +37,7 @@ record PrunedHeatmap(byte[] png, List<String> units) {
         JsonNode j = json.get();
         List<String> units = strings(j.path("units"));
         if (j.has("model_units") && Files.isRegularFile(png)) {
-            return Optional.of(new PrunedHeatmap(ReportFiles.bytes(png), units));
+            return Optional.of(new PrunedHeatmap(ReportFiles.bytes(png), units, dropped));
         }
         List<String> originalNames;
         try {
@@ -50,7 +50,7 @@ record PrunedHeatmap(byte[] png, List<String> units) {
                 ReportNumbers.format("%.2f", j.at("/msrs/mean").asDouble(Double.NaN)),
                 ReportNumbers.format("%.2f", j.at("/msrs/std").asDouble(Double.NaN)), j.path("gamma").asText());
         return Optional.of(new PrunedHeatmap(draw(originalNames, matrix(j.path("cka")), j.path("batch_size").asInt(), title),
-                originalNames));
+                originalNames, dropped));
     }
 
     private static byte[] draw(List<String> units, double[][] cka, int n, String title) {
@@ -78,6 +78,11 @@ record PrunedHeatmap(byte[] png, List<String> units) {
             }
         }
         return m;
+    }
+
+    /** "units stem, s1.b1, s1.b3 (dropped s1.b2)": what the heatmap's axes show and what is missing. */
+    String unitsCaption() {
+        return "units " + String.join(", ", units) + " (dropped " + (dropped.isEmpty() ? "none" : String.join(", ", dropped)) + ")";
     }
 
     static List<String> strings(JsonNode array) {

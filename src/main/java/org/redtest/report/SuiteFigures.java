@@ -40,8 +40,7 @@ final class SuiteFigures {
                 shown.add(after);
                 Optional<PrunedHeatmap> pruned = ckaPruned(dir.resolve(model));
                 if (pruned.isPresent()) {
-                    page.image(pruned.get().png(), "After CKA-guided pruning and fine-tuning; units "
-                            + String.join(", ", pruned.get().units()) + ".");
+                    page.image(pruned.get().png(), "After CKA-guided pruning and fine-tuning; " + pruned.get().unitsCaption() + ".");
                 } else {
                     ExperimentReport.figure(page, after, FigureCaptions.of(dir.relativize(after)), shown);
                 }

@@ -3,12 +3,16 @@ package org.redtest.report;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase.EpochRecord;
 
+import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +47,9 @@ final class TrainingCurves {
             add(plots, top1, "Test top-1 accuracy after each epoch.");
             XYChart lr = chart("Learning rate", "learning rate (SGD step size)");
             series(lr, "learning rate", epochs, EpochRecord::learningRate);
+            // held for the whole epoch: a step, not a slope between epochs
+            lr.getSeriesMap().values().forEach(x -> x.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step));
+            lr.getStyler().setYAxisDecimalPattern("0.####");
             lr.getStyler().setLegendVisible(false);
             add(plots, lr, "Learning rate of each epoch (step schedule).");
         }
@@ -68,10 +75,16 @@ final class TrainingCurves {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch (pass over the training set)")
                 .yAxisTitle(yAxis).build();
-        Styler s = chart.getStyler();
+        XYStyler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
-        s.setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setXAxisDecimalPattern("0.#");
+        s.setChartBackgroundColor(Color.WHITE);
+        // the page shows plots two or three abreast, i.e. shrunk: XChart's default fonts would be unreadable
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+        s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
+        s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        s.setMarkerSize(9);
+        s.setXAxisDecimalPattern("0.#");
         return chart;
     }
 

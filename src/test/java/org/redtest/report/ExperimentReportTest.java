@@ -136,7 +136,7 @@ class ExperimentReportTest {
 
     @Test
     void thePruningTableStartsWithTheOriginalAndShowsWhatWasDropped() {
-        Matcher rows = Pattern.compile("<tr( class=\"original\")?><td>([^<]*)</td><td>([^<]*)</td><td class=\"wide\">([^<]*)</td>")
+        Matcher rows = Pattern.compile("<tr( class=\"original\")?><td>([^<]*)</td><td class=\"spec\">([^<]*)</td><td class=\"wide\">([^<]*)</td>")
                 .matcher(html);
         List<String> found = new ArrayList<>();
         while (rows.find()) {
