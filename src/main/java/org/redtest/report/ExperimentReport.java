@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static org.redtest.report.ReportNumbers.NONE;
-
 /**
  * A self-contained HTML page of one run, experiment or reproduction suite that answers its question
  * first: a summary box (model, data, accuracy, MSRS and what it means, the pruning outcome per method),
@@ -34,12 +32,12 @@ public final class ExperimentReport {
     }
 
     /** Everything read from a run directory and its database, once. */
-    private record Run(Source source, JsonNode runJson, JsonNode measure, RunRecord record, List<Pruning> pruning,
+    record Run(Source source, JsonNode runJson, JsonNode measure, RunRecord record, List<Pruning> pruning,
                        JsonNode paper, JsonNode search) {
     }
 
     /** One pruning-CRITERION.json: its outcomes, one per method (and seed). */
-    private record Pruning(JsonNode outcomes) {
+    record Pruning(JsonNode outcomes) {
     }
 
     private ExperimentReport() {
@@ -99,7 +97,7 @@ public final class ExperimentReport {
         Run run = read(s);
         HtmlPage page = new HtmlPage("RedTest report: " + s.name());
         Set<Path> shown = new HashSet<>();
-        summary(page, run);
+        SummaryBox.write(page, run);
         if (run.paper() != null) {
             reproduction(page, run.paper(), s.directory(), shown);
         }
@@ -143,44 +141,6 @@ public final class ExperimentReport {
         return new Run(s, ReportFiles.json(dir.resolve(CheckpointStore.METADATA_FILE)).orElse(null),
                 ReportFiles.json(dir.resolve("measure-msrs.json")).orElse(null), record, pruning,
                 ReportFiles.json(dir.resolve("paper.json")).orElse(null), ReportFiles.json(dir.resolve("search.json")).orElse(null));
-    }
-
-    /** The answer first: what was measured on what, how accurate, how redundant, what pruning bought. */
-    private static void summary(HtmlPage page, Run run) {
-        page.open("section", "summary").heading(2, "Summary");
-        List<String> facts = new ArrayList<>();
-        if (run.paper() != null) {
-            facts.addAll(List.of("Reproduction", run.paper().path("summary").asText(NONE)));
-            List<String> failed = new ArrayList<>();
-            run.paper().path("rows").forEach(r -> {
-                if (r.path("verdict").asText().equals("FAIL")) {
-                    failed.add(r.path("item").asText());
-                }
-            });
-            if (!failed.isEmpty()) {
-                facts.addAll(List.of("Failed checks", String.join("; ", failed)));
-            }
-            facts.addAll(List.of("Setting", run.paper().path("context").asText(NONE)));
-        }
-        if (run.runJson() != null || run.measure() != null) {
-            facts.addAll(List.of("Model", RunFacts.model(run.runJson(), run.measure(), run.record())));
-            if (run.runJson() != null) {
-                facts.addAll(List.of("Data", RunFacts.data(run.runJson())));
-            }
-            RunFacts.top1(run.record(), run.runJson(), run.source().directory())
-                    .ifPresent(t -> facts.addAll(List.of("Test top-1", t)));
-        }
-        if (run.measure() != null) {
-            facts.addAll(List.of("MSRS", RunFacts.msrs(run.measure()) + " " + MsrsReading.of(run.measure(),
-                    run.record() == null ? List.of() : run.record().depthPoints())));
-        }
-        page.facts(facts);
-        for (Pruning p : run.pruning()) {
-            page.heading(3, "Pruning outcome (" + p.outcomes().get(0).path("criterion").asText() + ")");
-            page.table(PruningSummary.HEADERS, PruningSummary.rows(p.outcomes()), PruningSummary.rowClasses(p.outcomes()),
-                    PruningSummary.caption(p.outcomes()));
-        }
-        page.close();
     }
 
     /** One figure row per method: the original's heatmap beside the pruned model's, units under original names. */
