@@ -200,7 +200,7 @@ public final class ExperimentReport {
             return;
         }
         page.heading(2, "Training" + (run.record() != null ? " (run status: " + run.record().status() + ")" : ""));
-        page.open("div", "figures");
+        page.open("div", "plots"); // a grid: plots of one size, two abreast on a wide screen, one on a phone
         TrainingCurves.of(epochs, probes).forEach(plot -> page.image(plot.png(), plot.caption()));
         if (!probes.isEmpty()) {
             shown.add(dir.resolve("msrs-during-training.png").normalize()); // the same probes, drawn above

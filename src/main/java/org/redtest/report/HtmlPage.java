@@ -37,11 +37,14 @@ final class HtmlPage {
             p.caption,figcaption{color:#555;font-size:0.88em;margin:0.3em 0 1em}
             .figures{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
             .figures figure{flex:1 1 340px;min-width:0}
+            .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(440px,100%),1fr));gap:0 1em}
             figure{margin:0.5em 0} img{max-width:100%;height:auto;border:1px solid #eee}
             details{border:1px solid #ddd;border-radius:4px;padding:0.3em 0.8em;margin:0.5em 0}
             summary{cursor:pointer;font-weight:600}
             pre{background:#f6f8fa;padding:0.8em;overflow:auto;font-size:0.85em}
             code{overflow-wrap:anywhere} footer{color:#777;font-size:0.85em;margin-top:2em;overflow-wrap:anywhere}
+            @media (max-width:600px){body{padding:0.3em 0.6em 1.5em} section.summary{padding:0.2em 0.7em 0.5em}
+            dl.facts{grid-template-columns:1fr;gap:0} dl.facts dd{margin-bottom:0.5em}}
             """;
     private final StringBuilder body = new StringBuilder();
     private final Deque<String> open = new ArrayDeque<>();
@@ -111,8 +114,9 @@ final class HtmlPage {
     /**
      * A table in a box that scrolls sideways on narrow screens, then its caption (outside the box, so
      * it wraps to the screen, not the table). Cells that parse as numbers are right-aligned; a column
-     * whose header names units gets room to wrap, and a model "structure" (a VGG spec has no spaces)
-     * may break anywhere; {@code rowClasses} (may be null) style rows.
+     * whose header names units gets room to wrap, a model "structure" (a VGG spec has no spaces) may
+     * break anywhere, and a key/value table's values stay left-aligned; {@code rowClasses} (may be null)
+     * style rows.
      */
     HtmlPage table(List<String> headers, List<List<String>> rows, List<String> rowClasses, String caption) {
         body.append("<div class=\"table-wrap\"><table>\n<tr>");
@@ -126,7 +130,7 @@ final class HtmlPage {
                 String cell = row.get(c);
                 String header = headers.get(c);
                 String cls = header.equals("verdict") ? " class=\"verdict\"" : header.contains("units") ? " class=\"wide\""
-                        : header.equals("structure") ? " class=\"spec\""
+                        : header.equals("structure") ? " class=\"spec\"" : header.equals("value") ? ""
                         : isNumber(cell) || cell.equals(ReportNumbers.NONE) ? " class=\"num\"" : "";
                 body.append("<td").append(cls).append('>').append(escape(cell)).append("</td>");
             }

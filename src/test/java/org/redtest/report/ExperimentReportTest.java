@@ -210,7 +210,7 @@ class ExperimentReportTest {
         int provenance = html.indexOf("<h2>Configuration and provenance</h2>");
         String tail = html.substring(provenance);
         assertTrue(tail.contains("<summary>Experiment file (YAML)</summary>\n<pre>" + YAML), "the YAML, collapsed");
-        assertTrue(tail.contains("<td>normalization_mean</td><td class=\"num\">0.219</td>"), "normalisation rounded");
+        assertTrue(tail.contains("<td>normalization_mean</td><td>0.219</td>"), "normalisation rounded");
         assertTrue(tail.contains(HASH), "the hash, for auditing");
         assertEquals(html.indexOf(YAML), html.indexOf(YAML, provenance), "the YAML only at the end");
         String text = withoutImages(html);
