@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Print a model's size: params, FLOPs (SPEC section 6), measured units and optionally latency.")
+        description = "Print a model's size: params, FLOPs, measured units and optionally latency.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +35,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--latency", description = "Also measure the median batch-1 forward time (SPEC section 6).")
+    @Option(names = "--latency", description = "Also measure the median batch-1 forward time, in seconds.")
     boolean latency;
 
     @Option(names = "--json", description = "Print JSON.")

@@ -11,6 +11,7 @@ import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.RunMetadata;
@@ -108,13 +109,16 @@ final class MsrsCommand implements Callable<Integer> {
             Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
                     split.equals("train") ? data.train() : data.test(), split, normalization, settings,
                     source.checkpoint == null ? null : source.checkpoint.toString(), runId, null);
-            MeasurementReport.record(db, m, "measure", null);
-            List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs");
+            // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
+            MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
+            List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
             if (json) {
-                spec.commandLine().getOut().println(MeasurementReport.json(m));
+                spec.commandLine().getOut().println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
             } else {
                 spec.commandLine().getOut().println(m.describe());
                 spec.commandLine().getOut().println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
+                spec.commandLine().getOut().println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
+                        : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }
         return 0;

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
-        description = {"CKA-guided layer pruning of a trained model (SPEC section 5): select units, rebuild with the",
+        description = {"CKA-guided layer pruning of a trained model (see docs/method.md): select units, rebuild with the",
                 "trained weights, fine-tune (resumable), report before/after beside baselines that drop as many units."})
 final class PruneCommand implements Callable<Integer> {
     @Spec

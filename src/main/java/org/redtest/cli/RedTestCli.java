@@ -11,12 +11,15 @@ import picocli.CommandLine.Option;
         description = "Measure and remove structural redundancy in deep neural networks (RedTest, arXiv 2411.10507).",
         subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, DoctorCommand.class, MsrsCommand.class,
                 SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
+                RunsCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RedTestCli {
     /** Exit codes: 1 for a problem with the user's input, 2 for a bad command line, 3 for a bug. */
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INTERNAL = 3;
+    /** Training stopped by SIGINT or SIGTERM, marked 'interrupted' and resumable (128 + SIGINT, as a shell expects). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;

@@ -2,6 +2,8 @@ package org.redtest.cli;
 
 import org.redtest.config.ConfigLoader;
 import org.redtest.experiment.ExperimentRunner;
+import org.redtest.training.StopOnSignal;
+import org.redtest.training.TrainingInterrupted;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -28,7 +30,13 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ConfigLoader.LoadedConfig loaded = ConfigLoader.load(config);
         Console.logComputePath();
-        new ExperimentRunner(out()).run(loaded);
+        try (StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand
+            try {
+                new ExperimentRunner(out(), stop).run(loaded);
+            } catch (TrainingInterrupted e) {
+                return InterruptedTraining.report(spec, e);
+            }
+        }
         return 0;
     }
 }

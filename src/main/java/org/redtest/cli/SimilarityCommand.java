@@ -29,7 +29,7 @@ final class SimilarityCommand implements Callable<Integer> {
     Path activations;
     @Option(names = "--beta", defaultValue = "100", description = "MSRS beta (default ${DEFAULT-VALUE}).")
     double beta;
-    @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; SPEC uses 0.7 for plain VGG-like models).")
+    @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; use 0.7 for plain VGG-like models).")
     double gamma;
     @Option(names = "--plot", description = "Also write the CKA heatmap to this PNG file.")
     Path plot;

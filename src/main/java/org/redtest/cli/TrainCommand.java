@@ -5,6 +5,8 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
 import org.redtest.experiment.ExperimentRunner;
+import org.redtest.training.StopOnSignal;
+import org.redtest.training.TrainingInterrupted;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,7 +95,13 @@ final class TrainCommand implements Callable<Integer> {
             loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
         }
         Console.logComputePath();
-        new ExperimentRunner(out()).run(loaded);
+        try (StopOnSignal stop = StopOnSignal.install()) { // closed after the report below, so the JVM halts after it
+            try {
+                new ExperimentRunner(out(), stop).run(loaded);
+            } catch (TrainingInterrupted e) {
+                return InterruptedTraining.report(spec, e);
+            }
+        }
         return 0;
     }
 }

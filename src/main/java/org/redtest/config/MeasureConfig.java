@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The {@code measure} section: which images the redundancy measurement uses and the MSRS
- * parameters (SPEC section 3). Defaults: the first 10 batches of 256 test images; beta 100; gamma
+ * parameters (docs/method.md, "MSRS"). Defaults: the first 10 batches of 256 test images; beta 100; gamma
  * by family (0.8 block-structured, 0.7 VGG). {@code every_epochs > 0} also measures MSRS on a fixed
  * probe set (the first {@code probe_batches} batches) every that many epochs during training.
  */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code prune} section (SPEC section 5). Exactly one of {@code tau} (threshold mode: drop unit
+ * The {@code prune} section (docs/method.md, "Pruning"). Exactly one of {@code tau} (threshold mode: drop unit
  * k when its CKA with unit k+1 is >= tau) and {@code keep} (budget mode: keep the K least redundant
  * units). {@code method} chooses the units; the {@code baselines} drop as many units by their own
  * criterion, through the same rebuild and fine-tuning, for the side-by-side report. {@code repeats} fine-tunes

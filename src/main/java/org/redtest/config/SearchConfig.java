@@ -6,7 +6,7 @@ import org.redtest.search.RewardSettings;
 import java.util.Locale;
 
 /**
- * The {@code search} section (SPEC section 4): redundancy-aware NAS over the NATS topology space.
+ * The {@code search} section (docs/method.md, "Architecture search"): redundancy-aware NAS over the NATS topology space.
  * Each candidate is trained under {@code budget} (a training recipe, e.g. a few epochs) on the
  * experiment's data, then measured (accuracy, Params, FLOPs, latency, MSRS with the measure
  * section's settings). {@code sample}: evaluate a seeded random sample of K cells instead of all

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The {@code training} section: SGD with momentum, L2 weight decay and a multi-step learning-rate
- * schedule. Defaults are the paper's recipe (SPEC section 7).
+ * schedule. Defaults are the paper's recipe (docs/method.md, "Training recipe").
  */
 public record TrainingConfig(Integer epochs, Integer batchSize, Double learningRate, Double momentum,
                              Double weightDecay, List<Integer> lrMilestones, Double lrGamma,

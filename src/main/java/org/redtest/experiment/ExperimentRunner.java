@@ -9,6 +9,7 @@ import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
+import org.redtest.training.StopOnSignal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +19,16 @@ import java.io.PrintWriter;
 public final class ExperimentRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ExperimentRunner.class);
     private final PrintWriter out;
+    private final StopOnSignal stop;
 
     public ExperimentRunner(PrintWriter out) {
+        this(out, StopOnSignal.never());
+    }
+
+    /** {@code stop}: what stops the train stage cleanly (see TrainCommand). */
+    public ExperimentRunner(PrintWriter out, StopOnSignal stop) {
         this.out = out;
+        this.stop = stop;
     }
 
     private static ComputationGraph trainedModel(CheckpointStore store, String stage) {
@@ -43,7 +51,7 @@ public final class ExperimentRunner {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
                 switch (stage) {
                     case "train" -> {
-                        TrainStage.Result r = TrainStage.run(loaded, data, db);
+                        TrainStage.Result r = TrainStage.run(loaded, data, db, stop);
                         graph = r.graph();
                         runId = r.runId();
                     }

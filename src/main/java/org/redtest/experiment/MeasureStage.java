@@ -8,6 +8,7 @@ import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.ModelSpec;
@@ -33,7 +34,7 @@ public final class MeasureStage {
         var split = m.split().equals("train") ? data.train() : data.test();
         Measurement measurement = RedundancyMeasurement.run(graph, architecture, blueprint, split, m.split(),
                 data.normalization(), settings, checkpoint, runId, null);
-        MeasurementReport.record(db, measurement, "measure", testTop1);
+        MeasurementReport.record(db, measurement, MeasurementOrigin.MEASURE_STAGE, testTop1);
         Path dir = cfg.runDirectory();
         var files = MeasurementReport.writeFiles(measurement, dir, "measure");
         out.println(measurement.describe());

@@ -16,7 +16,9 @@ import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.StopOnSignal;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
@@ -39,6 +41,14 @@ public final class TrainStage {
     }
 
     public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db) {
+        return run(loaded, data, db, StopOnSignal.never());
+    }
+
+    /**
+     * As above; when {@code stop} is requested (SIGINT, SIGTERM), the epoch under way is abandoned, the run
+     * is marked 'interrupted' and {@link TrainingInterrupted} says what is saved.
+     */
+    public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db, StopOnSignal stop) {
         ExperimentConfig cfg = loaded.config();
         TrainingConfig t = cfg.training();
         CheckpointStore store = new CheckpointStore(cfg.runDirectory());
@@ -62,6 +72,7 @@ public final class TrainStage {
         long runId = db.startRun(new ResultsDatabase.RunStart(cfg.name(), "train", loaded.text(), loaded.hash(),
                 cfg.seed(), data.train().name(), blueprint.spec(), blueprint.params(), blueprint.flops(), t.epochs(),
                 SoftwareVersions.json()));
+        stop.guard(db.file(), runId);
 
         Trainer.reconcile(store, graph, db, runId); // a kill after model.zip's rename left its epoch's row unwritten
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
@@ -69,15 +80,22 @@ public final class TrainStage {
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
                 data.normalization(), cfg.seed());
         TrainingRedundancyProbe probe = probe(cfg, data, blueprint, db, runId, store);
-        Trainer.Outcome outcome = new Trainer(t, store, (g, record) -> {
-            db.recordEpoch(runId, record);
-            if (probe != null) {
-                probe.onEpoch(g, record);
-            }
-        }).train(graph, trainIt, testIt);
+        Trainer.Outcome outcome;
+        try {
+            outcome = new Trainer(t, store, (g, record) -> {
+                db.recordEpoch(runId, record);
+                if (probe != null) {
+                    probe.onEpoch(g, record);
+                }
+            }, stop::requested).train(graph, trainIt, testIt);
+        } catch (TrainingInterrupted e) {
+            db.markInterrupted(runId);
+            throw e.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());
+        }
         double totalSeconds = db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum();
         EvaluationResult e = outcome.evaluation();
         db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
+        stop.release();
         return new Result(graph, runId, e, metadata);
     }
 

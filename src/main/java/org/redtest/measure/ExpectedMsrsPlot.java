@@ -6,6 +6,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
+import org.redtest.plot.ChartAxes;
 import org.redtest.storage.MeasurementTable.DepthPoint;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ public final class ExpectedMsrsPlot {
     public static void write(List<ExpectedMsrsFit.Group> groups, Path png) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(900).height(560).title("MSRS against depth")
-                .xAxisTitle("depth (weight layers)").yAxisTitle("MSRS").build();
+                .xAxisTitle("depth (weight layers)").yAxisTitle("MSRS (mean over batches)").build();
         for (ExpectedMsrsFit.Group g : groups) {
             XYSeries points = chart.addSeries(g.label(), g.points().stream().mapToDouble(DepthPoint::depth).toArray(),
                     g.points().stream().mapToDouble(DepthPoint::msrsMean).toArray());
@@ -32,6 +33,9 @@ public final class ExpectedMsrsPlot {
             curve(chart, g.label() + " linear", g.linear(), min, max);
             curve(chart, g.label() + " quadratic", g.quadratic(), min, max);
         }
+        ChartAxes.widenFlatAxes(chart,
+                groups.stream().flatMap(g -> g.points().stream()).mapToDouble(DepthPoint::depth).toArray(),
+                groups.stream().flatMap(g -> g.points().stream()).mapToDouble(DepthPoint::msrsMean).toArray());
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);

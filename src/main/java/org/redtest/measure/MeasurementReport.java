@@ -8,6 +8,7 @@ import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
 import org.redtest.similarity.MsrsSummary;
 import org.redtest.storage.JsonNumbers;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 
@@ -26,8 +27,8 @@ public final class MeasurementReport {
     private MeasurementReport() {
     }
 
-    public static Map<String, Object> toJson(Measurement m) {
-        return toJson(m, m.summary().units());
+    public static Map<String, Object> toJson(Measurement m, MeasurementOrigin origin) {
+        return toJson(m, origin, m.summary().units());
     }
 
     /**
@@ -35,12 +36,13 @@ public final class MeasurementReport {
      * model's own names (a pruned model shown under the original's names) the latter are kept in
      * {@code model_units}.
      */
-    public static Map<String, Object> toJson(Measurement m, List<String> units) {
+    public static Map<String, Object> toJson(Measurement m, MeasurementOrigin origin, List<String> units) {
         MsrsSummary s = m.summary();
         if (units.size() != s.units().size()) {
             throw new IllegalArgumentException(units.size() + " unit names for " + s.units().size() + " units");
         }
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("origin", origin.column());
         out.put("model", m.architecture().spec());
         out.put("family", m.architecture().family().name().toLowerCase());
         out.put("depth", m.architecture().depth());
@@ -78,25 +80,31 @@ public final class MeasurementReport {
         return out;
     }
 
-    /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
+    /** Files of a measurement made with the measure stage's settings (the stage, and pruning's before/after). */
     public static List<Path> writeFiles(Measurement m, Path dir, String stem) {
-        return writeFiles(m, dir, stem, m.architecture().spec(), m.summary().units());
+        return writeFiles(m, dir, stem, MeasurementOrigin.MEASURE_STAGE);
+    }
+
+    /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin) {
+        return writeFiles(m, dir, stem, origin, m.architecture().spec(), m.summary().units());
     }
 
     /**
-     * As {@link #writeFiles(Measurement, Path, String)}, the heatmap titled by {@code model} and the
-     * units named {@code units} in both files: a pruned model appears as e.g. "resnet20 pruned by cka"
-     * with its units under their original names.
+     * As {@link #writeFiles(Measurement, Path, String, MeasurementOrigin)}, the heatmap titled by
+     * {@code model} and the units named {@code units} in both files: a pruned model appears as e.g.
+     * "resnet20 pruned by cka" with its units under their original names.
      */
-    public static List<Path> writeFiles(Measurement m, Path dir, String stem, String model, List<String> units) {
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin, String model,
+                                        List<String> units) {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(stem + "-cka.png");
             Path json = dir.resolve(stem + "-msrs.json");
             MsrsSummary s = m.summary();
-            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)", model, m.dataset(),
-                    m.split(), s.mean(), s.std(), s.gamma());
-            Map<String, Object> content = toJson(m, units);
+            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", model, m.dataset(),
+                    m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
+            Map<String, Object> content = toJson(m, origin, units);
             CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title, png);
             Path tmp = dir.resolve("." + json.getFileName() + ".tmp");
             JSON.writeValue(tmp.toFile(), content);
@@ -107,18 +115,18 @@ public final class MeasurementReport {
         }
     }
 
-    public static long record(ResultsDatabase db, Measurement m, String kind, Double testTop1) {
+    public static long record(ResultsDatabase db, Measurement m, MeasurementOrigin origin, Double testTop1) {
         MsrsSummary s = m.summary();
-        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), kind, m.epoch(),
+        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), origin, m.epoch(),
                 m.architecture().spec(), m.architecture().family().name().toLowerCase(), m.architecture().depth(),
                 m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling(),
                 m.settings().seed(), s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch(),
                 s.units(), s.meanCka(), s.adjacent(), testTop1, m.seconds(), SoftwareVersions.json()));
     }
 
-    public static String json(Measurement m) {
+    public static String json(Measurement m, MeasurementOrigin origin) {
         try {
-            return JSON.writeValueAsString(toJson(m));
+            return JSON.writeValueAsString(toJson(m, origin));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -4,7 +4,7 @@ import org.redtest.config.MeasureConfig;
 import org.redtest.similarity.Msrs;
 import org.redtest.zoo.Family;
 
-/** Resolved measurement options: the YAML/CLI values with SPEC section 3's family defaults filled in. */
+/** Resolved measurement options: the YAML/CLI values with the family defaults filled in (docs/method.md, "MSRS"). */
 public record MeasurementSettings(int batches, int batchSize, String sampling, long seed, double beta, double gamma) {
     public static MeasurementSettings from(MeasureConfig c, Family family, long experimentSeed) {
         return new MeasurementSettings(c.batches(), c.batchSize(), c.sampling(),

@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * Capture -> CKA -> MSRS for one model: for each probe batch, the units' pooled IRs, their unbiased
- * CKA matrix and MSRS; then the mean and spread over batches (SPEC sections 1-3).
+ * CKA matrix and MSRS; then the mean and spread over batches (docs/method.md, "Over many batches").
  */
 public final class RedundancyMeasurement {
     private RedundancyMeasurement() {

@@ -6,6 +6,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
+import org.redtest.plot.ChartAxes;
 import org.redtest.storage.MeasurementTable;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ public final class TrainingRedundancyPlot {
 
     public static void write(List<MeasurementTable.EpochPoint> points, String title, Path png) {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch").yAxisTitle("MSRS").build();
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch (completed epochs)")
+                .yAxisTitle("MSRS (mean over probe batches)").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         double[] epochs = points.stream().mapToDouble(MeasurementTable.EpochPoint::epoch).toArray();
         double[] msrs = points.stream().mapToDouble(p -> Double.isFinite(p.msrsMean()) ? p.msrsMean() : 0).toArray();
@@ -34,7 +36,9 @@ public final class TrainingRedundancyPlot {
             acc.setMarker(SeriesMarkers.DIAMOND);
             chart.setYAxisGroupTitle(1, "test top-1 (%)");
             chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+            ChartAxes.widenFlatY(chart, 1, withAccuracy.stream().mapToDouble(MeasurementTable.EpochPoint::top1).toArray());
         }
+        ChartAxes.widenFlatAxes(chart, epochs, msrs); // after the first epoch there is one point
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);

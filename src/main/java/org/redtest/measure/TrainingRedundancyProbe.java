@@ -3,6 +3,7 @@ package org.redtest.measure;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageDataset;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Architecture;
@@ -48,7 +49,7 @@ public final class TrainingRedundancyProbe {
         }
         Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint, probe, "test", normalization,
                 settings, null, runId, record.epoch());
-        MeasurementReport.record(db, m, "training", record.testTop1());
+        MeasurementReport.record(db, m, MeasurementOrigin.TRAINING_PROBE, record.testTop1());
         LOG.info("epoch {}: {}", record.epoch(), m.describe());
         TrainingRedundancyPlot.write(new MeasurementTable(db).trainingCurve(runId),
                 architecture.spec() + ": MSRS and accuracy during training", plot);

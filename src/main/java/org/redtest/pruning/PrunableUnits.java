@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which measured units are prunable (SPEC section 5): ResNet BasicBlocks (not the stem), VGG
+ * Which measured units are prunable (docs/method.md, "Units"): ResNet BasicBlocks (not the stem), VGG
  * conv units, NATS normal cells (not the stem, not the two reduction blocks).
  */
 public final class PrunableUnits {

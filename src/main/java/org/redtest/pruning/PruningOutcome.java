@@ -1,19 +1,22 @@
 package org.redtest.pruning;
 
+import org.redtest.zoo.LatencyMeter;
+
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * One pruning result: the structure before and after, which units went (with their adjacent CKA),
  * accuracy before pruning, right after it and after fine-tuning, and the costs and MSRS on both sides.
- * {@code seed} drove the fine-tuning (and the random baseline's selection).
+ * {@code seed} drove the fine-tuning (and the random baseline's selection). Latencies are batch-1 medians in
+ * seconds with their spread (half the interquartile range over timing rounds).
  */
 public record PruningOutcome(String method, String criterion, long seed, String originalSpec, String prunedSpec,
                              List<DroppedUnit> dropped, List<String> reinitialized, int finetuneEpochs,
                              double top1Original, double top1Pruned, double top1FineTuned,
                              long paramsOriginal, long paramsPruned, long flopsOriginal, long flopsPruned,
-                             double latencyOriginal, double latencyPruned, double msrsOriginal, double msrsPruned,
-                             Path directory) {
+                             double latencyOriginal, double latencyPruned, double latencyOriginalSpread,
+                             double latencyPrunedSpread, double msrsOriginal, double msrsPruned, Path directory) {
     public record DroppedUnit(String unit, double adjacentCka) {
     }
 
@@ -27,6 +30,20 @@ public record PruningOutcome(String method, String criterion, long seed, String 
 
     public double latencyReduction() {
         return reduction(latencyOriginal, latencyPruned);
+    }
+
+    /** The spread of the latency reduction in points, from the two latencies' spreads (first-order propagation). */
+    public double latencyReductionSpread() {
+        double ratio = latencyPruned / latencyOriginal;
+        return 100 * ratio * Math.hypot(latencyPrunedSpread / latencyPruned, latencyOriginalSpread / latencyOriginal);
+    }
+
+    /** This outcome with its latencies (seconds), timed with the original's in the same rounds. */
+    public PruningOutcome withLatency(LatencyMeter.Latency original, LatencyMeter.Latency pruned) {
+        return new PruningOutcome(method, criterion, seed, originalSpec, prunedSpec, dropped, reinitialized, finetuneEpochs,
+                top1Original, top1Pruned, top1FineTuned, paramsOriginal, paramsPruned, flopsOriginal, flopsPruned,
+                original.medianSeconds(), pruned.medianSeconds(), original.spreadSeconds(), pruned.spreadSeconds(),
+                msrsOriginal, msrsPruned, directory);
     }
 
     /** Reduction in percent. */

@@ -19,6 +19,7 @@ import org.redtest.measure.ProbeBatches;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.measure.UnitActivationCapture;
 import org.redtest.runtime.SoftwareVersions;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
@@ -46,7 +47,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * SPEC section 5 end to end: measure the trained model, select units (CKA-guided, or a baseline
+ * Pruning end to end (docs/method.md): measure the trained model, select units (CKA-guided, or a baseline
  * dropping as many), rebuild with weight reuse, fine-tune (checkpointed, resumable), then measure
  * accuracy, Params, FLOPs, latency and MSRS of the result. Each method works in its own directory
  * {@code <run>/prune-<method>-<criterion>/}, whose plan.json makes a killed fine-tune resume.
@@ -54,6 +55,8 @@ import java.util.Random;
 public final class PruningPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(PruningPipeline.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int LATENCY_ROUNDS = 7;
+    private static final int LATENCY_RUNS_PER_ROUND = 15;
 
     /** Everything the pipeline needs about the trained model and how to fine-tune it. */
     public record Job(String runName, Path runDirectory, ComputationGraph trained, Architecture architecture,
@@ -98,7 +101,28 @@ public final class PruningPipeline {
                 outcomes.add(pruneAndFineTune(method, seed, dropped, units, top1, before.summary().mean()));
             }
         }
-        return outcomes;
+        return withLatencies(outcomes);
+    }
+
+    /**
+     * Times the original and every pruned model in the same alternating rounds, once all are fine-tuned: every
+     * reduction is against one timing of the original, so identical structures get comparable figures.
+     */
+    private List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
+        List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained()));
+        try {
+            for (PruningOutcome o : outcomes) {
+                graphs.add(CheckpointStore.load(new CheckpointStore(o.directory()).modelFile()));
+            }
+            List<LatencyMeter.Latency> latencies = LatencyMeter.inRounds(graphs, input, LATENCY_ROUNDS, LATENCY_RUNS_PER_ROUND);
+            List<PruningOutcome> timed = new ArrayList<>();
+            for (int i = 0; i < outcomes.size(); i++) {
+                timed.add(outcomes.get(i).withLatency(latencies.get(0), latencies.get(i + 1)));
+            }
+            return timed;
+        } finally {
+            graphs.subList(1, graphs.size()).forEach(ComputationGraph::close);
+        }
     }
 
     private Comparator<PrunableUnit> preference(String method, long seed, List<PrunableUnit> units, List<String> allUnits) {
@@ -213,16 +237,16 @@ public final class PruningPipeline {
         db.finishRun(runId, after.top1(), after.top5(), after.loss(),
                 db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
-        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", job.architecture().spec() + " pruned by "
-                + method + " (" + structure.pruned().spec() + ")", structure.originalUnitNames(msrsAfter.summary().units()));
-        double[] latency = LatencyMeter.sideBySide(job.trained(), graph, input, 5, 21);
+        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
+                job.architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
+                structure.originalUnitNames(msrsAfter.summary().units()));
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
         return new PruningOutcome(method, job.prune().criterion(), seed, job.architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), latency[0], latency[1], msrsOriginal,
+                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
                 msrsAfter.summary().mean(), store.directory());
     }
 

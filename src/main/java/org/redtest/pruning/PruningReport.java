@@ -28,21 +28,24 @@ public final class PruningReport {
         }
         PruningOutcome first = outcomes.get(0);
         StringBuilder s = new StringBuilder();
-        s.append(String.format("Pruning %s (%s), fine-tuned %d epoch(s); top-1 in %%, reductions (PR) in %%%n",
-                first.originalSpec(), first.criterion(), first.finetuneEpochs()));
-        String header = String.format("%-13s %-26s %7s %7s %7s %8s %8s %8s %15s  %s%n", "method", "structure", "top-1",
+        s.append(String.format("Pruning %s (%s), fine-tuned %d epoch(s); top-1 in %%; PR = percentage reduction against "
+                        + "the original; batch-1 latency %s ms (median ± half the interquartile range over timing rounds)%n",
+                first.originalSpec(), first.criterion(), first.finetuneEpochs(),
+                Rounding.withSpread(1000 * first.latencyOriginal(), 1000 * first.latencyOriginalSpread())));
+        String header = String.format("%-13s %-26s %7s %7s %7s %8s %8s %10s %15s  %s%n", "method", "structure", "top-1",
                 "pruned", "tuned", "Params", "FLOPs", "Latency", "MSRS", "dropped units (adjacent CKA)");
         s.append(header);
-        s.append(String.format("%-13s %-26s %7.2f %7s %7s %8s %8s %8s %15s%n", "original", abbreviate(first.originalSpec()),
-                first.top1Original(), "", "", "0.0", "0.0", "0.0", String.format("%.2f", first.msrsOriginal())));
+        s.append(String.format("%-13s %-26s %7.2f %7s %7s %8s %8s %10s %15s%n", "original", abbreviate(first.originalSpec()),
+                first.top1Original(), "", "", "0.0", "0.0", "0", String.format("%.2f", first.msrsOriginal())));
         boolean repeated = outcomes.stream().map(PruningOutcome::seed).distinct().count() > 1;
         for (PruningOutcome o : outcomes) {
             StringBuilder dropped = new StringBuilder();
             o.dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
                     .append(d.unit()).append(Double.isFinite(d.adjacentCka()) ? String.format("(%.2f)", d.adjacentCka()) : ""));
-            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %8.1f %15s  %s%n",
+            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %10s %15s  %s%n",
                     repeated ? o.method() + " s" + o.seed() : o.method(), abbreviate(o.prunedSpec()), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsReduction(),
-                    o.flopsReduction(), o.latencyReduction(), String.format("%.2f -> %.2f", o.msrsOriginal(), o.msrsPruned()),
+                    o.flopsReduction(), Rounding.withSpread(o.latencyReduction(), o.latencyReductionSpread()),
+                    String.format("%.2f -> %.2f", o.msrsOriginal(), o.msrsPruned()),
                     dropped));
         }
         if (repeated) {
@@ -80,7 +83,14 @@ public final class PruningReport {
         m.put("top1", Map.of("original", o.top1Original(), "pruned", o.top1Pruned(), "finetuned", o.top1FineTuned()));
         m.put("params", Map.of("original", o.paramsOriginal(), "pruned", o.paramsPruned(), "reduction_pct", o.paramsReduction()));
         m.put("flops", Map.of("original", o.flopsOriginal(), "pruned", o.flopsPruned(), "reduction_pct", o.flopsReduction()));
-        m.put("latency_s", Map.of("original", o.latencyOriginal(), "pruned", o.latencyPruned(), "reduction_pct", o.latencyReduction()));
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("original", o.latencyOriginal());
+        latency.put("pruned", o.latencyPruned());
+        latency.put("original_spread", o.latencyOriginalSpread());
+        latency.put("pruned_spread", o.latencyPrunedSpread());
+        latency.put("reduction_pct", o.latencyReduction());
+        latency.put("reduction_spread_pct", o.latencyReductionSpread());
+        m.put("latency_s", latency);
         Map<String, Object> msrs = new LinkedHashMap<>();
         msrs.put("original", JsonNumbers.nanToNull(o.msrsOriginal()));
         msrs.put("pruned", JsonNumbers.nanToNull(o.msrsPruned()));
@@ -108,8 +118,9 @@ public final class PruningReport {
                         JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
                         o.finetuneEpochs(), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsOriginal(),
                         o.paramsPruned(), o.paramsReduction(), o.flopsOriginal(), o.flopsPruned(), o.flopsReduction(),
-                        o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(), o.msrsOriginal(), o.msrsPruned(),
-                        o.directory().toString(), SoftwareVersions.json()));
+                        o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(), o.latencyOriginalSpread(),
+                        o.latencyPrunedSpread(), o.msrsOriginal(), o.msrsPruned(), o.directory().toString(),
+                        SoftwareVersions.json()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -19,7 +19,7 @@ public final class UnitSelection {
     private UnitSelection() {
     }
 
-    /** SPEC section 5 threshold mode: drop unit k when c_k >= tau. */
+    /** Threshold mode (docs/method.md, "Pruning"): as many units go as have c_k >= tau. */
     public static int thresholdCount(List<PrunableUnit> units, double tau) {
         return (int) units.stream().filter(u -> !u.last() && u.adjacentCka() >= tau).count();
     }

@@ -108,6 +108,7 @@ public final class ExperimentReport {
             figure(page, s.directory().resolve("measure-cka.png"), "CKA between all units of the trained model (mean "
                     + "over the measurement batches; 1 = the same representation).", shown);
         }
+        RunNotes.adHocMeasurements(page, s.database(), s.name());
         if (run.search() != null) {
             search(page, run.search());
             figure(page, s.directory().resolve("search-scatter.png"), "Architecture search: test top-1 against MSRS by "

@@ -173,6 +173,6 @@ final class HtmlPage {
     }
 
     private static boolean isNumber(String s) {
-        return s != null && s.matches("[-+−]?[0-9][0-9,]*(\\.[0-9]+)?( ?(%|k|M|G|ms))?");
+        return s != null && s.matches("[-+−]?[0-9][0-9,]*(\\.[0-9]+)?( ± [0-9.]+)?( ?(%|k|M|G|ms))?");
     }
 }

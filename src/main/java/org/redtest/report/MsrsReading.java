@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * One line that says what a model's MSRS means: against what its depth predicts when the results
- * database holds enough models of its family and data for an expected-MSRS fit (paper appendix B),
+ * database holds enough models of its family and data for an expected-MSRS fit (docs/method.md),
  * otherwise what the number counts.
  */
 final class MsrsReading {

@@ -1,6 +1,7 @@
 package org.redtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.redtest.pruning.Rounding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,13 +28,14 @@ final class PruningSummary {
     static List<List<String>> rows(JsonNode outcomes) {
         List<List<String>> rows = new ArrayList<>();
         JsonNode first = outcomes.get(0);
-        // every method timed the original again beside its pruned model: the original row shows their mean
-        double latency = StreamSupport.stream(outcomes.spliterator(), false)
+        String latency = sharedTiming(outcomes)
+                ? withSpread(first.at("/latency_s/original"), first.at("/latency_s/original_spread"), 1000)
+                : significant(1000 * StreamSupport.stream(outcomes.spliterator(), false) // older files: the mean
                 .mapToDouble(o -> o.at("/latency_s/original").asDouble(Double.NaN)).filter(Double::isFinite).average()
-                .orElse(Double.NaN);
+                .orElse(Double.NaN));
         rows.add(List.of("original", first.path("original").asText(), NONE, percent(first.at("/top1/original")), NONE, NONE,
-                si(first.at("/params/original")), NONE, si(first.at("/flops/original")), NONE,
-                significant(1000 * latency), NONE, significant(first.at("/msrs/original"))));
+                si(first.at("/params/original")), NONE, si(first.at("/flops/original")), NONE, latency, NONE,
+                significant(first.at("/msrs/original"))));
         boolean seeds = StreamSupport.stream(outcomes.spliterator(), false).map(o -> o.path("method").asText()).distinct()
                 .count() < outcomes.size();
         for (JsonNode o : outcomes) {
@@ -41,7 +43,8 @@ final class PruningSummary {
                     o.path("pruned").asText(), dropped(o.path("dropped")), percent(o.at("/top1/original")),
                     percent(o.at("/top1/pruned")), percent(o.at("/top1/finetuned")), si(o.at("/params/pruned")),
                     percent(o.at("/params/reduction_pct")), si(o.at("/flops/pruned")), percent(o.at("/flops/reduction_pct")),
-                    ReportNumbers.millis(o.at("/latency_s/pruned")), percent(o.at("/latency_s/reduction_pct")),
+                    withSpread(o.at("/latency_s/pruned"), o.at("/latency_s/pruned_spread"), 1000),
+                    withSpread(o.at("/latency_s/reduction_pct"), o.at("/latency_s/reduction_spread_pct"), 1),
                     significant(o.at("/msrs/pruned"))));
         }
         return rows;
@@ -61,8 +64,26 @@ final class PruningSummary {
                 + "means smaller or faster. Criterion " + first.path("criterion").asText() + "; every method drops as many "
                 + "units. Adjacent CKA of a unit: its CKA with the next unit (1 = the next unit repeats it). Top-1 on the "
                 + "test set; fine-tuning " + first.path("finetune_epochs").asText() + " epoch(s). Latency: median forward pass "
-                + "of one image, each pruned model timed beside the original (the original row: the mean of those "
-                + "timings). FLOPs: multiply-accumulates of one forward pass (with batch norm and ReLU).";
+                + "of one image over timing rounds" + (first.at("/latency_s/original_spread").isNumber()
+                ? " ± half the interquartile range" : "") + (sharedTiming(outcomes)
+                ? ", the original and every pruned model timed in the same alternating rounds"
+                : ", each pruned model timed beside the original (the original row: the mean of those timings)")
+                + ". FLOPs: multiply-accumulates of one forward pass (with batch norm and ReLU).";
+    }
+
+    /** Whether all methods share one timing of the original (they do since all are timed in the same rounds). */
+    private static boolean sharedTiming(JsonNode outcomes) {
+        return StreamSupport.stream(outcomes.spliterator(), false).map(o -> o.at("/latency_s/original").asText()).distinct()
+                .count() == 1;
+    }
+
+    /** "12.7 ± 0.3" at the precision the spread supports; the value alone where no spread was recorded. */
+    private static String withSpread(JsonNode value, JsonNode spread, double scale) {
+        if (!ReportNumbers.present(value)) {
+            return NONE;
+        }
+        return ReportNumbers.present(spread) ? Rounding.withSpread(scale * value.asDouble(), scale * spread.asDouble())
+                : scale == 1 ? percent(value) : significant(scale * value.asDouble());
     }
 
     private static String dropped(JsonNode units) {

@@ -1,6 +1,7 @@
 package org.redtest.report;
 
 import org.redtest.RedTestException;
+import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the results database holds about one run, read once: its row in {@code runs}, its epochs, its
- * during-training MSRS probes, and every model's latest MSRS (for the expected-MSRS fit).
+ * What the results database holds about one run, read once: its row in {@code runs} (the status as people
+ * should read it: a killed run is not "running"), its epochs, its during-training MSRS probes, and every
+ * trained model's canonical MSRS (for the expected-MSRS fit).
  */
 record RunRecord(String status, Double finalTop1, Long params, Long flops, String configHash, String versions, String startedAt,
                  String finishedAt, Double trainSeconds, List<ResultsDatabase.EpochRecord> epochs,
@@ -24,14 +26,17 @@ record RunRecord(String status, Double finalTop1, Long params, Long flops, Strin
             return Optional.empty();
         }
         MeasurementTable measurements = new MeasurementTable(db);
-        try (PreparedStatement ps = db.connection().prepareStatement("SELECT status, final_top1, params, flops, config_hash, versions, "
+        // the fit uses each trained model's canonical (measure-stage) MSRS, as fit-expected does by default
+        List<MeasurementTable.DepthPoint> depthPoints = CanonicalMeasurements.read(db).depthPoints(false, false).stream()
+                .map(p -> p.source().depthPoint()).toList();
+        try (PreparedStatement ps = db.connection().prepareStatement("SELECT final_top1, params, flops, config_hash, versions, "
                 + "started_at, finished_at, train_seconds FROM runs WHERE id = ?")) {
             ps.setLong(1, id.get());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return Optional.of(new RunRecord(rs.getString(1), nullable(rs, 2), count(rs, 3), count(rs, 4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), nullable(rs, 9), db.epochs(id.get()),
-                        measurements.trainingCurve(id.get()), measurements.depthPoints(false)));
+                return Optional.of(new RunRecord(RunNotes.status(db, runName), nullable(rs, 1), count(rs, 2), count(rs, 3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), nullable(rs, 8), db.epochs(id.get()),
+                        measurements.trainingCurve(id.get()), depthPoints));
             }
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot read run " + runName + ": " + e.getMessage());

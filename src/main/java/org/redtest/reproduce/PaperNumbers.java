@@ -2,12 +2,12 @@ package org.redtest.reproduce;
 
 import java.util.Map;
 
-/** The paper's numbers that the reproduction suite compares against (SPEC sections 8 and 9, CIFAR-10). */
+/** The numbers of the paper (arXiv 2411.10507, CIFAR-10) that the reproduction suite compares against. */
 public final class PaperNumbers {
     private PaperNumbers() {
     }
 
-    /** Trainable parameters of the families at 10 classes, 3 input channels (SPEC section 8). */
+    /** Trainable parameters of the families at 10 classes, 3 input channels, as the paper gives them. */
     public static final Map<String, Long> PARAMS = Map.of(
             "resnet20", 269_722L, "resnet32", 464_154L, "resnet44", 658_586L, "resnet56", 853_018L,
             "resnet110", 1_727_962L, "resnet1202", 19_421_274L, "vgg19", 20_565_834L);

@@ -1,7 +1,7 @@
 package org.redtest.search;
 
 /**
- * The three rewards of SPEC section 4 (paper AS1):
+ * The three rewards of redundancy-aware NAS (paper AS1; docs/method.md, "Architecture search"):
  * S1 = ACC; S2 = ACC (COST / T_cost)^w_cost; S3 = S2 (MSRS / T_msrs)^w_msrs.
  */
 public enum Reward {

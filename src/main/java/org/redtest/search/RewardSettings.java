@@ -5,7 +5,7 @@ import org.redtest.RedTestException;
 import java.util.Locale;
 
 /**
- * Targets and exponents of the NAS rewards (SPEC section 4). Defaults are the paper's CIFAR-10
+ * Targets and exponents of the NAS rewards (docs/method.md, "Architecture search"). Defaults are the paper's CIFAR-10
  * values: T_lat = 0.01 s, w_lat = -0.20, T_msrs = 35, w_msrs = -0.1. {@code cost} picks what S2 and
  * S3 penalise: latency (the paper), or Params / FLOPs (its appendix A) with their own targets
  * (choice: 1M params, 100M FLOPs). Metric values are floored at {@code epsilon} so that an MSRS of

@@ -74,7 +74,7 @@ public final class ActivationDirectory {
     }
 
     /**
-     * SPEC section 1: an n x C x H x W IR becomes n x C by averaging over H and W; an n x d IR is
+     * As for captured units: an n x C x H x W IR becomes n x C by averaging over H and W; an n x d IR is
      * returned as is. Any other rank is a programming error.
      */
     public static INDArray globalAveragePool(INDArray x) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The m x m unbiased-CKA similarity matrix S of one batch (SPEC section 2).
+ * The m x m unbiased-CKA similarity matrix S of one batch (docs/method.md, "Unbiased linear CKA").
  *
  * @param names          the measured units, in order (row/column i is {@code names.get(i)})
  * @param values         S, symmetric; S_ii = 1 except for constant layers, whose whole row and

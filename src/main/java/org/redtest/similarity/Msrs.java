@@ -1,7 +1,7 @@
 package org.redtest.similarity;
 
 /**
- * Model Structural Redundancy Score (SPEC section 3): a soft count of the unit pairs whose CKA
+ * Model Structural Redundancy Score (docs/method.md, "MSRS"): a soft count of the unit pairs whose CKA
  * exceeds gamma. The defaults for gamma depend on the model family and are chosen by the caller.
  */
 public final class Msrs {

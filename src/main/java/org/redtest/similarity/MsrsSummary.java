@@ -3,7 +3,7 @@ package org.redtest.similarity;
 import java.util.List;
 
 /**
- * MSRS of a model over several measurement batches (SPEC section 3).
+ * MSRS of a model over several measurement batches (docs/method.md, "Over many batches").
  *
  * @param units             the measured units, in order
  * @param beta              score sharpness used

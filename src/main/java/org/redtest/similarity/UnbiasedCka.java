@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Unbiased linear CKA between all pairs of m IRs (SPEC section 2). Each IR is an n x d matrix of one
+ * Unbiased linear CKA between all pairs of m IRs (docs/method.md, "Unbiased linear CKA"). Each IR is an n x d matrix of one
  * batch; the engine knows nothing about where the IRs come from.
  *
  * <p>Two numerical details, both practically free:

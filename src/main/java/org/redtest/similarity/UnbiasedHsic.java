@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The unbiased HSIC estimator of SPEC section 2, from its three sums, and the step from HSIC values
+ * The unbiased HSIC estimator (docs/method.md, "Unbiased linear CKA"), from its three sums, and the step from HSIC values
  * to a {@link CkaMatrix}. Shared by both engines so that they can differ only in how the sums are
  * obtained.
  */

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Redundancy measurements in the results database: one row per measurement with its provenance,
  * MSRS statistics, unit names, the mean CKA matrix and adjacent CKAs (JSON columns; NaN as null).
- * {@code kind} is "measure" for a stand-alone measurement and "training" for the during-training probe.
+ * {@code kind} is "measure" for a stand-alone measurement and "training" for the during-training probe;
+ * {@code origin} says what made it ({@link MeasurementOrigin}; NULL in rows older than the column).
  */
 public final class MeasurementTable {
     private final ResultsDatabase db;
@@ -52,17 +53,23 @@ public final class MeasurementTable {
                       test_top1 REAL,
                       seconds REAL,
                       measured_at TEXT,
-                      versions TEXT)""");
+                      versions TEXT,
+                      origin TEXT)""");
+            SchemaColumns.addIfMissing(s, "measurements", "origin", "TEXT");
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table measurements: " + e.getMessage());
         }
     }
 
-    public record Row(Long runId, String kind, Integer epoch, String modelSpec, String family, int depth,
+    public record Row(Long runId, MeasurementOrigin origin, Integer epoch, String modelSpec, String family, int depth,
                       String dataset, String split, String checkpoint, int batches, int batchSize, String sampling,
                       long seed, double beta, double gamma, double msrsMean, double msrsStd, int nanBatches,
                       double[] perBatch, List<String> units, double[][] cka, double[] adjacent, Double testTop1,
                       double seconds, String versions) {
+        /** The probe's rows are a training curve; every other measurement is stand-alone. */
+        String kind() {
+            return origin == MeasurementOrigin.TRAINING_PROBE ? "training" : "measure";
+        }
     }
 
     /** A during-training probe re-measured after a resume replaces the earlier row for that epoch. */
@@ -81,8 +88,8 @@ public final class MeasurementTable {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO measurements(run_id, kind, epoch, model_spec, family, depth, dataset, split, checkpoint,
                       batches, batch_size, sampling, seed, beta, gamma, msrs_mean, msrs_std, nan_batches, per_batch,
-                      units, cka, adjacent, test_top1, seconds, measured_at, versions)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                      units, cka, adjacent, test_top1, seconds, measured_at, versions, origin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
                 SqlValues.setLong(ps, ++i, r.runId());
@@ -111,6 +118,7 @@ public final class MeasurementTable {
                 ps.setDouble(++i, r.seconds());
                 ps.setString(++i, Instant.now().toString());
                 ps.setString(++i, r.versions());
+                ps.setString(++i, r.origin().column());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -145,25 +153,43 @@ public final class MeasurementTable {
         return out;
     }
 
-    /** The latest stand-alone measurement of each (family, dataset, model, gamma): the points of MSRS against depth. */
+    /** A point of MSRS against depth (the expected-MSRS fit and its figure). */
     public record DepthPoint(String family, String dataset, String modelSpec, int depth, double gamma, double msrsMean,
                              double msrsStd) {
     }
 
-    /** Trained models only (measured from a checkpoint) unless {@code includeUntrained}. */
-    public List<DepthPoint> depthPoints(boolean includeUntrained) {
-        List<DepthPoint> out = new ArrayList<>();
-        String source = includeUntrained ? "" : " AND checkpoint IS NOT NULL";
+    /**
+     * A stand-alone measurement as stored, with its settings; {@code batches} is the number measured (fewer than
+     * asked when the split is small) and {@code origin} is null for rows older than the column.
+     */
+    public record Stored(long id, Long runId, MeasurementOrigin origin, String modelSpec, String family, int depth,
+                         String dataset, String split, String checkpoint, int batches, int batchSize, String sampling,
+                         long seed, double beta, double gamma, double msrsMean, double msrsStd, String measuredAt) {
+        public DepthPoint depthPoint() {
+            return new DepthPoint(family, dataset, modelSpec, depth, gamma, msrsMean, msrsStd);
+        }
+
+        /** "2 batches of 256, first, test, gamma 0.8": what the measurement was made with. */
+        public String settings() {
+            return batches + (batches == 1 ? " batch" : " batches") + " of " + batchSize + ", " + sampling + ", " + split
+                    + ", gamma " + gamma;
+        }
+    }
+
+    /** Every stand-alone measurement (not the during-training probes), oldest first. */
+    public List<Stored> standAlone() {
+        List<Stored> out = new ArrayList<>();
         try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery("""
-                SELECT family, dataset, model_spec, depth, gamma, msrs_mean, msrs_std FROM measurements m
-                WHERE kind = 'measure' AND msrs_mean IS NOT NULL%s AND id = (
-                  SELECT MAX(id) FROM measurements n WHERE n.kind = 'measure' AND n.family = m.family
-                    AND n.dataset = m.dataset AND n.model_spec = m.model_spec AND n.gamma = m.gamma
-                    AND n.msrs_mean IS NOT NULL%s)
-                ORDER BY family, dataset, depth""".formatted(source, source.replace("checkpoint", "n.checkpoint")))) {
+                SELECT id, run_id, origin, model_spec, family, depth, dataset, split, checkpoint, batches, batch_size,
+                       sampling, seed, beta, gamma, msrs_mean, msrs_std, measured_at
+                FROM measurements WHERE kind = 'measure' ORDER BY id""")) {
             while (rs.next()) {
-                out.add(new DepthPoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getDouble(5),
-                        rs.getDouble(6), rs.getDouble(7)));
+                long run = rs.getLong(2);
+                Long runId = rs.wasNull() ? null : run;
+                out.add(new Stored(rs.getLong(1), runId, MeasurementOrigin.fromColumn(rs.getString(3)), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10),
+                        rs.getInt(11), rs.getString(12), rs.getLong(13), rs.getDouble(14), rs.getDouble(15),
+                        nullableDouble(rs, 16), nullableDouble(rs, 17), rs.getString(18)));
             }
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot read measurements: " + e.getMessage());

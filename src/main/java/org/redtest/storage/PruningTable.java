@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 
-/** Pruning results in the results database: one row per method and criterion of a run. */
+/**
+ * Pruning results in the results database: one row per method, criterion and seed of a run. Latency columns are
+ * batch-1 medians in seconds; their spreads are half the interquartile range over timing rounds.
+ */
 public final class PruningTable {
     private final ResultsDatabase db;
 
@@ -42,30 +45,35 @@ public final class PruningTable {
                       directory TEXT,
                       recorded_at TEXT,
                       versions TEXT,
-                      seed INTEGER)""");
-            addSeedColumn(s);
+                      seed INTEGER,
+                      latency_original_spread REAL,
+                      latency_pruned_spread REAL)""");
+            // databases of older builds lack the later columns; their rows keep NULL there
+            addColumnIfMissing(s, "seed", "INTEGER");
+            addColumnIfMissing(s, "latency_original_spread", "REAL");
+            addColumnIfMissing(s, "latency_pruned_spread", "REAL");
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table prunings: " + e.getMessage());
         }
     }
 
-    /** Databases written before pruning took seeds have no seed column; their rows keep a NULL seed. */
-    private static void addSeedColumn(Statement s) throws SQLException {
+    private static void addColumnIfMissing(Statement s, String column, String type) throws SQLException {
         try (var columns = s.executeQuery("PRAGMA table_info(prunings)")) {
             while (columns.next()) {
-                if (columns.getString("name").equals("seed")) {
+                if (columns.getString("name").equals(column)) {
                     return;
                 }
             }
         }
-        s.execute("ALTER TABLE prunings ADD COLUMN seed INTEGER");
+        s.execute("ALTER TABLE prunings ADD COLUMN " + column + " " + type);
     }
 
     public record Row(Long runId, String method, String criterion, long seed, String originalSpec, String prunedSpec,
                       String droppedJson, String reinitializedJson, int finetuneEpochs, double top1Original,
                       double top1Pruned, double top1FineTuned, long paramsOriginal, long paramsPruned,
                       double paramsReduction, long flopsOriginal, long flopsPruned, double flopsReduction,
-                      double latencyOriginal, double latencyPruned, double latencyReduction, double msrsOriginal,
+                      double latencyOriginal, double latencyPruned, double latencyReduction,
+                      double latencyOriginalSpread, double latencyPrunedSpread, double msrsOriginal,
                       double msrsPruned, String directory, String versions) {
     }
 
@@ -74,8 +82,9 @@ public final class PruningTable {
                 INSERT INTO prunings(run_id, method, criterion, original_spec, pruned_spec, dropped, reinitialized,
                   finetune_epochs, top1_original, top1_pruned, top1_finetuned, params_original, params_pruned,
                   params_reduction, flops_original, flops_pruned, flops_reduction, latency_original, latency_pruned,
-                  latency_reduction, msrs_original, msrs_pruned, directory, recorded_at, versions, seed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  latency_reduction, msrs_original, msrs_pruned, directory, recorded_at, versions, seed,
+                  latency_original_spread, latency_pruned_spread)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int i = 0;
             SqlValues.setLong(ps, ++i, r.runId());
             ps.setString(++i, r.method());
@@ -101,6 +110,8 @@ public final class PruningTable {
             ps.setString(++i, Instant.now().toString());
             ps.setString(++i, r.versions());
             ps.setLong(++i, r.seed());
+            SqlValues.setReal(ps, ++i, r.latencyOriginalSpread());
+            SqlValues.setReal(ps, ++i, r.latencyPrunedSpread());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage());

@@ -86,7 +86,14 @@ public final class ResultsDatabase implements AutoCloseable {
                       final_top5 REAL,
                       final_loss REAL,
                       train_seconds REAL,
-                      versions TEXT)""");
+                      versions TEXT,
+                      owner_pid INTEGER,
+                      owner_host TEXT,
+                      owner_started TEXT)""");
+            // the process that runs it, so that a killed run is not shown as live (RunOwner)
+            SchemaColumns.addIfMissing(s, "runs", "owner_pid", "INTEGER");
+            SchemaColumns.addIfMissing(s, "runs", "owner_host", "TEXT");
+            SchemaColumns.addIfMissing(s, "runs", "owner_started", "TEXT");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS epochs (
                       run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -143,19 +150,21 @@ public final class ResultsDatabase implements AutoCloseable {
                     throw new RedTestException("run '" + run.name() + "' already exists in " + file
                             + " with a different configuration; choose another run name");
                 }
-                try (PreparedStatement ps = connection.prepareStatement(
-                        "UPDATE runs SET status = 'running', updated_at = ?, versions = ? WHERE id = ?")) {
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET status = 'running', updated_at = ?, "
+                        + "versions = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?")) {
                     ps.setString(1, now());
                     ps.setString(2, run.versions());
-                    ps.setLong(3, existing.get());
+                    setOwner(ps, 3, RunOwner.current());
+                    ps.setLong(6, existing.get());
                     ps.executeUpdate();
                 }
                 return existing.get();
             }
             try (PreparedStatement ps = connection.prepareStatement("""
                     INSERT INTO runs(name, kind, status, config_text, config_hash, seed, dataset, model_spec,
-                                     params, flops, epochs_planned, started_at, updated_at, versions)
-                    VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                                     params, flops, epochs_planned, started_at, updated_at, versions, owner_pid,
+                                     owner_host, owner_started)
+                    VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
                 ps.setString(++i, run.name());
                 ps.setString(++i, run.kind());
@@ -170,6 +179,7 @@ public final class ResultsDatabase implements AutoCloseable {
                 ps.setString(++i, now());
                 ps.setString(++i, now());
                 ps.setString(++i, run.versions());
+                setOwner(ps, ++i, RunOwner.current());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();
@@ -245,6 +255,29 @@ public final class ResultsDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks a run this process is training as stopped by a signal. Only a 'running' row owned by this
+     * process changes: a run that finished meanwhile, or that another process has taken over, keeps its status.
+     * Returns whether the row changed.
+     */
+    public boolean markInterrupted(long runId) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'running' AND owner_pid = ?")) {
+            ps.setString(1, now());
+            ps.setLong(2, runId);
+            ps.setLong(3, ProcessHandle.current().pid());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("mark run " + runId + " interrupted", e);
+        }
+    }
+
+    private static void setOwner(PreparedStatement ps, int first, RunOwner owner) throws SQLException {
+        ps.setLong(first, owner.pid());
+        ps.setString(first + 1, owner.host());
+        ps.setString(first + 2, owner.processStart());
+    }
+
     public record EvaluationRecord(Long runId, String checkpoint, String modelSpec, String dataset, String split,
                                    int samples, double top1, double top5, double loss, double seconds,
                                    String versions) {
@@ -284,6 +317,11 @@ public final class ResultsDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("read the configuration of run " + name, e);
         }
+    }
+
+    /** The configuration text of the run with this id, if it has one. */
+    public Optional<String> configText(long runId) {
+        return Optional.ofNullable(queryString("SELECT config_text FROM runs WHERE id = ?", runId));
     }
 
     public Optional<Long> runId(String name) {

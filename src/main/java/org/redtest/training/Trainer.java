@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * SGD training with per-epoch evaluation and checkpointing. The graph's epoch counter is the
@@ -39,11 +40,18 @@ public final class Trainer {
     private final TrainingConfig config;
     private final CheckpointStore store;
     private final EpochListener listener;
+    private final BooleanSupplier stopRequested;
 
     public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener) {
+        this(config, store, listener, () -> false);
+    }
+
+    /** {@code stopRequested} is asked before every batch; when it says yes, the epoch under way is abandoned. */
+    public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener, BooleanSupplier stopRequested) {
         this.config = config;
         this.store = store;
         this.listener = listener;
+        this.stopRequested = stopRequested;
     }
 
     /**
@@ -109,6 +117,10 @@ public final class Trainer {
                     String.format("epoch %d/%d", epoch + 1, config.epochs()), train.dataset().size());
             try (progress) {
                 while (train.hasNext()) {
+                    if (stopRequested.getAsBoolean()) {
+                        // nothing of this epoch is saved: the checkpoint, log and rows stay at the last completed one
+                        throw new TrainingInterrupted(epoch, config.epochs());
+                    }
                     DataSet batch = train.next();
                     graph.fit(batch);
                     double loss = graph.score();

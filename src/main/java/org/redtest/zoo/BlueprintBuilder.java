@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Appends nodes to a blueprint while tracking shapes and costing each node by SPEC section 6:
+ * Appends nodes to a blueprint while tracking shapes and costing each node:
  * Params count trainable parameters (BN scale and shift, not running statistics); FLOPs count conv
  * and linear multiply-accumulates once, plus 2 per BN output element and 1 per ReLU output element.
  * Every method returns the new node's name, so architectures read as data flow.

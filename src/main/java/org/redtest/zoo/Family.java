@@ -1,7 +1,7 @@
 package org.redtest.zoo;
 
 /**
- * Model families, with the MSRS gamma default of SPEC section 3 and the initialisation each
+ * Model families, with the MSRS gamma default (docs/method.md, "MSRS") and the initialisation each
  * family's reference code uses. Batch norm starts at scale 1 and shift 0 in every family (PyTorch's
  * default, DL4J's too); {@link #init} covers the layers with weights.
  */

@@ -5,9 +5,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Arrays;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
-/** SPEC section 6: median wall time of a batch-1 forward pass after warm-up, in seconds. */
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Batch-1 forward latency: the median wall time after warm-up, in seconds. */
 public final class LatencyMeter {
     private LatencyMeter() {
     }
@@ -27,21 +31,30 @@ public final class LatencyMeter {
         return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
     }
 
+    /** A batch-1 latency: the median over rounds, and half the interquartile range of the rounds' medians. */
+    public record Latency(double medianSeconds, double spreadSeconds) {
+        public static final Latency UNMEASURED = new Latency(Double.NaN, Double.NaN);
+    }
+
     /**
-     * Median latencies of two graphs measured in alternating rounds, so that machine noise (other
-     * load, frequency changes) affects both alike: the figures behind a latency reduction.
+     * Latencies of several graphs timed in alternating rounds (each round times every graph once), so that
+     * machine noise (other load, frequency changes) affects all alike and every graph is compared with the
+     * same timing of the first: the figures behind latency reductions, with their spread.
      */
-    public static double[] sideBySide(ComputationGraph a, ComputationGraph b, Shape input, int rounds, int runsPerRound) {
-        double[] ta = new double[rounds];
-        double[] tb = new double[rounds];
-        medianSeconds(a, input, 10, 1);
-        medianSeconds(b, input, 10, 1);
+    public static List<Latency> inRounds(List<ComputationGraph> graphs, Shape input, int rounds, int runsPerRound) {
+        double[][] medians = new double[graphs.size()][rounds];
+        graphs.forEach(g -> medianSeconds(g, input, 10, 1));
         for (int r = 0; r < rounds; r++) {
-            ta[r] = medianSeconds(a, input, 2, runsPerRound);
-            tb[r] = medianSeconds(b, input, 2, runsPerRound);
+            for (int g = 0; g < graphs.size(); g++) {
+                medians[g][r] = medianSeconds(graphs.get(g), input, 2, runsPerRound);
+            }
         }
-        Arrays.sort(ta);
-        Arrays.sort(tb);
-        return new double[]{ta[rounds / 2], tb[rounds / 2]};
+        List<Latency> latencies = new ArrayList<>();
+        for (double[] m : medians) {
+            Percentile p = new Percentile();
+            p.setData(m);
+            latencies.add(new Latency(p.evaluate(50), (p.evaluate(75) - p.evaluate(25)) / 2));
+        }
+        return latencies;
     }
 }

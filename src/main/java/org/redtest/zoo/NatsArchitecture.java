@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NATS-Bench / NAS-Bench-201 topology network (SPEC section 4): stem conv + BN; N cells at C; a
+ * NATS-Bench / NAS-Bench-201 topology network (docs/method.md, "Networks"): stem conv + BN; N cells at C; a
  * reduction block; N cells at 2C; a reduction block; N cells at 4C; BN + ReLU; global average pool;
  * linear classifier. Pruning may leave different cell counts per stage (N = a-b-c). Cells and reduction blocks are numbered together: "cell1".."cell{3N+2}".
  *

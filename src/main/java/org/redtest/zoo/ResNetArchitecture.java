@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * CIFAR ResNet (He et al. 2016, SPEC section 8): a 16-channel stem, three stages of BasicBlocks at
+ * CIFAR ResNet (He et al. 2016; docs/method.md, "Networks"): a 16-channel stem, three stages of BasicBlocks at
  * 16/32/64 channels (stride 2 entering stages 2 and 3) with parameter-free option-A shortcuts,
  * global average pooling and a linear classifier. Depth = 2 + 2 * (total blocks).
  *

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * VGG with batch norm for small inputs (SPEC section 8): each number is a 3x3 conv (with bias) + BN +
+ * VGG with batch norm for small inputs (docs/method.md, "Networks"): each number is a 3x3 conv (with bias) + BN +
  * ReLU, "M" a 2x2 max pool; then Dropout, Linear 512, ReLU, Dropout, Linear 512, ReLU, Linear.
  *
  * <p>Names: conv i (1-based) is "conv{i}" (its output, before BN, is unit "conv{i}"), then

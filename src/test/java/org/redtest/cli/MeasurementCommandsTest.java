@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
@@ -59,7 +60,9 @@ class MeasurementCommandsTest {
             var curve = new MeasurementTable(db).trainingCurve(id);
             assertEquals(2, curve.size(), "one probe per epoch");
             assertTrue(curve.get(1).top1() != null);
-            assertEquals(1, new MeasurementTable(db).depthPoints(false).size());
+            var points = CanonicalMeasurements.read(db).depthPoints(false, false);
+            assertEquals(1, points.size());
+            assertTrue(points.get(0).canonical(), "the measure stage's measurement is the run's canonical one");
         }
         Path plot = dir.resolve("fit.png");
         RedTestCliTest.Result fit = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot", plot.toString());
@@ -67,6 +70,23 @@ class MeasurementCommandsTest {
         assertTrue(fit.out().contains("resnet / cifar10 (gamma 0.8): 1 model(s) at depths [8]"), fit.out());
         assertTrue(fit.out().contains("linear:    needs 2 depths"), fit.out());
         assertTrue(Files.size(plot) > 0);
+
+        // issue 17: an ad-hoc msrs of the run's checkpoint with other settings is recorded as such and changes
+        // neither the run's MSRS nor the fit
+        double stage = json.get("msrs").get("mean").asDouble();
+        RedTestCliTest.Result adHoc = run("msrs", "--checkpoint", runDir.resolve("model.zip").toString(), "--batches", "1",
+                "--batch-size", "8", "--out", dir.resolve("ad-hoc").toString(), "--db", dir.resolve("out/redtest.db").toString());
+        assertEquals(0, adHoc.exitCode(), adHoc.err());
+        assertTrue(adHoc.out().contains("as an ad-hoc measurement of run 'measured'"), adHoc.out());
+        assertEquals("ad-hoc", Console.JSON.readTree(dir.resolve("ad-hoc/msrs-msrs.json").toFile()).get("origin").asText());
+        RedTestCliTest.Result fitJson = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot",
+                plot.toString(), "--json");
+        JsonNode point = Console.JSON.readTree(fitJson.out()).get("groups").get(0).get("points").get(0);
+        assertEquals(stage, point.get("msrs").asDouble(), 1e-12, "the fit keeps the measure stage's value");
+        assertEquals(2, point.get("batches").asInt());
+        assertTrue(point.get("canonical").asBoolean());
+        RedTestCliTest.Result runs = run("runs", "--db", dir.resolve("out/redtest.db").toString());
+        assertTrue(runs.out().contains(String.format("%.2f (+1 ad hoc)", stage)), runs.out());
     }
 
     @Test
@@ -77,6 +97,7 @@ class MeasurementCommandsTest {
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = Console.JSON.readTree(r.out());
         assertEquals("vgg:8,8,M,16", json.get("model").asText());
+        assertEquals("ad-hoc", json.get("origin").asText());
         assertEquals(3, json.get("units").size());
         assertEquals(0.5, json.get("gamma").asDouble());
         assertEquals(2, json.get("msrs").get("per_batch").size());

@@ -118,6 +118,10 @@ class PruneCommandsTest {
             }
         }
         assertEquals(1, ckaStructures.size(), "CKA-guided selects the same units whatever the seed");
+        java.util.Set<Double> originalLatency = new java.util.HashSet<>();
+        json.forEach(o -> originalLatency.add(o.get("latency_s").get("original").asDouble()));
+        assertEquals(1, originalLatency.size(), "every reduction is against one timing of the original");
+        assertTrue(json.get(0).get("latency_s").get("reduction_spread_pct").asDouble() >= 0);
         assertTrue(r.out().contains("mean +- standard deviation over the seeds"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("random ") && l.contains("(3 seeds)")), r.out());
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out4/redtest.db"));

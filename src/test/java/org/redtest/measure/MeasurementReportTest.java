@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.similarity.MsrsSummary;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.zoo.ModelSpec;
 
 import java.nio.file.Files;
@@ -29,8 +30,8 @@ class MeasurementReportTest {
 
     @Test
     void aPrunedModelsFilesCarryTheOriginalUnitNames() throws Exception {
-        List<Path> files = MeasurementReport.writeFiles(measurement(), dir, "measure", "vgg:8,8,M,16,16 pruned by cka",
-                List.of("conv2", "conv4", "conv5"));
+        List<Path> files = MeasurementReport.writeFiles(measurement(), dir, "measure", MeasurementOrigin.MEASURE_STAGE,
+                "vgg:8,8,M,16,16 pruned by cka", List.of("conv2", "conv4", "conv5"));
         assertTrue(Files.size(files.get(0)) > 1000, "heatmap written");
         JsonNode j = new ObjectMapper().readTree(files.get(1).toFile());
         assertEquals("[\"conv2\",\"conv4\",\"conv5\"]", j.get("units").toString());

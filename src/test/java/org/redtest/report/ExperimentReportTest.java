@@ -8,6 +8,7 @@ import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.similarity.MsrsSummary;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.ModelSpec;
@@ -58,7 +59,7 @@ class ExperimentReportTest {
         MeasurementReport.writeFiles(measurement("resnet20", UNITS.size(), 21.345678912345), run, "measure");
         MeasurementReport.writeFiles(measurement("resnet:2-3-2", 8, 9.87654321), run.resolve("prune-cka-keep7"), "measure");
         MeasurementReport.writeFiles(measurement("resnet:3-2-2", 8, 8.7654321), run.resolve("prune-random-keep7"), "measure",
-                "resnet20 pruned by random (resnet:3-2-2)", RANDOM_KEPT);
+                MeasurementOrigin.MEASURE_STAGE, "resnet20 pruned by random (resnet:3-2-2)", RANDOM_KEPT);
         Files.writeString(run.resolve("pruning-keep7.json"), new ObjectMapper().writeValueAsString(List.of(
                 outcome("cka", "resnet:2-3-2", List.of("s1.b2", "s3.b1")),
                 outcome("random", "resnet:3-2-2", List.of("s2.b2", "s3.b3")))));
@@ -69,7 +70,7 @@ class ExperimentReportTest {
                 db.recordEpoch(id, new ResultsDatabase.EpochRecord(e, e < 3 ? 0.05 : 0.005, 2.0 / e, 60 + 7.123456789 * e,
                         95, 1.5 / e, 30, 200));
                 MsrsSummary probe = measurement("resnet20", UNITS.size(), 10 + e).summary();
-                new MeasurementTable(db).insert(new MeasurementTable.Row(id, "training", e, "resnet20", "resnet", 20,
+                new MeasurementTable(db).insert(new MeasurementTable.Row(id, MeasurementOrigin.TRAINING_PROBE, e, "resnet20", "resnet", 20,
                         "fashion-mnist", "test", null, 1, 256, "first", 42, 100, 0.8, probe.mean(), 0, 0,
                         probe.perBatch(), probe.units(), probe.meanCka(), probe.adjacent(), 60.0 + e, 1, "{}"));
             }
@@ -220,7 +221,8 @@ class ExperimentReportTest {
 
     @Test
     void msrsIsReadAgainstItsDepthWhenAFitExists() {
-        var measure = new ObjectMapper().valueToTree(MeasurementReport.toJson(measurement("resnet20", UNITS.size(), 40)));
+        var measure = new ObjectMapper().valueToTree(MeasurementReport.toJson(measurement("resnet20", UNITS.size(), 40),
+                MeasurementOrigin.MEASURE_STAGE));
         List<MeasurementTable.DepthPoint> points = List.of(new MeasurementTable.DepthPoint("resnet", "fashion-mnist", "resnet8",
                         8, 0.8, 3, 0.1), new MeasurementTable.DepthPoint("resnet", "fashion-mnist", "resnet14", 14, 0.8, 11, 0.1),
                 new MeasurementTable.DepthPoint("resnet", "fashion-mnist", "resnet32", 32, 0.8, 75, 0.1));

@@ -69,4 +69,30 @@ class ReproductionRowsTest {
         assertEquals(0.0, rows.stream().filter(r -> r.item().contains("MSRS after")).findFirst().orElseThrow().paper());
         assertTrue(rows.stream().anyMatch(r -> r.item().contains("Params PR") && r.verdict() == ReproductionRow.Verdict.INFO));
     }
+
+    @Test
+    void pruningOverSeedsIsJudgedOnMeansWithTheSpreadShown() {
+        // CKA's best seed is below random's best, but its mean is higher: the verdict follows the means
+        List<PruningPart.MethodResult> runs = List.of(
+                method("cka", 42, "resnet:5-4-4", 90, 88.0), method("cka", 43, "resnet:5-4-4", 90, 88.4),
+                method("cka", 44, "resnet:5-4-4", 90, 88.2),
+                method("random", 42, "resnet:4-4-5", 90, 88.9), method("random", 43, "resnet:6-3-4", 90, 87.0),
+                method("random", 44, "resnet:4-5-4", 90, 87.5));
+        List<ReproductionRow> rows = PruningPart.rows(new PruningPart.ModelResult("resnet56", 13, runs));
+        ReproductionRow vsRandom = rows.stream().filter(r -> r.item().contains("vs random")).findFirst().orElseThrow();
+        assertEquals(ReproductionRow.Verdict.PASS, vsRandom.verdict(), "88.2 mean vs 87.8 mean");
+        assertEquals(88.2 - 87.8, vsRandom.ours(), 1e-9);
+        assertTrue(vsRandom.spread() > 0, "the spread of the difference is shown");
+        assertTrue(vsRandom.item().contains("88.20 +- 0.20 vs 87.80 +- 0.98"), vsRandom.item());
+        assertTrue(vsRandom.item().contains("drew resnet:4-4-5, resnet:6-3-4, resnet:4-5-4"), "random's draws are named");
+        ReproductionRow change = rows.stream().filter(r -> r.item().contains("top-1 change")).findFirst().orElseThrow();
+        assertEquals(-1.8, change.ours(), 1e-9);
+        assertEquals(0.2, change.spread(), 1e-9);
+        assertTrue(change.item().contains("mean over 3 seeds"), change.item());
+        assertTrue(ReproductionTable.markdown("t", "c", rows, List.of()).contains("-1.80 ± 0.20"));
+    }
+
+    private static PruningPart.MethodResult method(String method, long seed, String spec, double before, double after) {
+        return new PruningPart.MethodResult(method, seed, spec, before, after, 45, 52, 50, 20, 5, "d");
+    }
 }

@@ -1,7 +1,7 @@
 package org.redtest.similarity;
 
 /**
- * SPEC section 2 written out with plain loops, as slowly and literally as possible: the yardstick for
+ * Unbiased CKA (docs/method.md) written out with plain loops, as slowly and literally as possible: the yardstick for
  * {@link UnbiasedCka}. No centring, no shortcuts: K~, L~, tr(K~ L~), 1^T K~ 1 and 1^T K~ L~ 1.
  */
 final class ReferenceCka {

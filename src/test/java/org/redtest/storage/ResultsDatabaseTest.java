@@ -22,6 +22,36 @@ class ResultsDatabaseTest {
     }
 
     @Test
+    void aPruningTableOfAnOlderBuildGainsTheNewColumnsAndKeepsItsRows() throws Exception {
+        Path file = dir.resolve("old.db");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            // the prunings table as builds before seeds and latency spreads wrote it
+            s.execute("CREATE TABLE prunings (id INTEGER PRIMARY KEY, run_id INTEGER, method TEXT NOT NULL, criterion TEXT NOT NULL, "
+                    + "original_spec TEXT NOT NULL, pruned_spec TEXT NOT NULL, dropped TEXT, reinitialized TEXT, finetune_epochs INTEGER, "
+                    + "top1_original REAL, top1_pruned REAL, top1_finetuned REAL, params_original INTEGER, params_pruned INTEGER, "
+                    + "params_reduction REAL, flops_original INTEGER, flops_pruned INTEGER, flops_reduction REAL, latency_original REAL, "
+                    + "latency_pruned REAL, latency_reduction REAL, msrs_original REAL, msrs_pruned REAL, directory TEXT, "
+                    + "recorded_at TEXT, versions TEXT)");
+            s.execute("INSERT INTO prunings(method, criterion, original_spec, pruned_spec) VALUES ('cka', 'keep8', 'vgg19', 'vgg:64')");
+        }
+        try (ResultsDatabase db = ResultsDatabase.open(file)) {
+            PruningTable table = new PruningTable(db);
+            table.insert(new PruningTable.Row(null, "random", "keep8", 43, "vgg19", "vgg:64,M", "[]", "[]", 1, 90, 80, 88, 10,
+                    5, 50, 100, 60, 40, 0.010, 0.008, 20, 0.001, 0.0005, 3, 2, "d", "{}"));
+            try (Statement s = db.connection().createStatement();
+                 ResultSet rs = s.executeQuery("SELECT method, seed, latency_pruned_spread FROM prunings ORDER BY id")) {
+                rs.next();
+                assertEquals("cka", rs.getString(1));
+                assertEquals(0, rs.getLong(2));
+                assertTrue(rs.wasNull(), "an old row has no seed");
+                rs.next();
+                assertEquals(43, rs.getLong(2));
+                assertEquals(0.0005, rs.getDouble(3), 1e-12);
+            }
+        }
+    }
+
+    @Test
     void usesWriteAheadLogging() throws Exception {
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("sub/r.db"));
              Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Exact parameter counts of SPEC sections 4 and 8 (10 classes, 3x32x32). Pure arithmetic, no DL4J. */
+/** The paper's exact parameter counts (10 classes, 3x32x32). Pure arithmetic, no DL4J. */
 class ModelSizesTest {
     private static final Shape CIFAR = new Shape(3, 32, 32);
 
@@ -29,7 +29,7 @@ class ModelSizesTest {
         assertEquals(expected, ModelSpec.parse(spec).blueprint(CIFAR, 10).units().size());
     }
 
-    /** SPEC sections 6 and 9: the paper's pruned structures' reductions, to 0.1 percentage point. */
+    /** The paper's pruned structures' reductions (its Table 1), to 0.1 percentage point. */
     @ParameterizedTest
     @CsvSource({
             "resnet56, 'resnet:6-1-6', 45.00, 52.60",

@@ -1,0 +1,123 @@
+package org.redtest.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redtest.storage.MeasurementOrigin;
+import org.redtest.storage.MeasurementTable;
+import org.redtest.storage.ResultsDatabase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.redtest.cli.RedTestCliTest.run;
+
+/** runs and compare (issue 17 item 1) on a results database written here: no training needed. */
+class RunsAndCompareTest {
+    @TempDir
+    static Path dir;
+    static Path db;
+
+    @BeforeAll
+    static void writeDatabase() throws Exception {
+        db = dir.resolve("redtest.db");
+        try (ResultsDatabase d = ResultsDatabase.open(db)) {
+            long a = start(d, "resnet8-a", "resnet8", 3);
+            for (int e = 1; e <= 3; e++) {
+                d.recordEpoch(a, new ResultsDatabase.EpochRecord(e, 0.05, 2.0 / e, 30 + 10 * e, 80, 1.8 / e, 20, 100));
+            }
+            d.finishRun(a, 60, 95, 0.6, 60);
+            measure(d, a, MeasurementOrigin.MEASURE_STAGE, 10, 3.25);
+            measure(d, a, MeasurementOrigin.AD_HOC, 2, 9.75);
+
+            long b = start(d, "vgg11-b", "vgg11", 5);
+            d.recordEpoch(b, new ResultsDatabase.EpochRecord(1, 0.05, 2.1, 25, 70, 2.0, 30, 90));
+            d.markInterrupted(b);
+
+            long c = start(d, "killed", "resnet8", 4);
+            d.recordEpoch(c, new ResultsDatabase.EpochRecord(1, 0.05, 2.1, 28, 70, 2.0, 30, 90));
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            try (PreparedStatement ps = d.connection().prepareStatement("UPDATE runs SET owner_pid = ? WHERE id = ?")) {
+                ps.setLong(1, gone.pid()); // as if the process training it had been killed with kill -9
+                ps.setLong(2, c);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static long start(ResultsDatabase d, String name, String model, int epochs) {
+        return d.startRun(new ResultsDatabase.RunStart(name, "train", null, "h", 1, "cifar10", model, 78_042, 12_165_760,
+                epochs, "{}"));
+    }
+
+    private static void measure(ResultsDatabase d, long run, MeasurementOrigin origin, int batches, double msrs) {
+        new MeasurementTable(d).insert(new MeasurementTable.Row(run, origin, null, "resnet8", "resnet", 8, "cifar10", "test",
+                "model.zip", batches, 256, "first", 42, 100, 0.8, msrs, 0.1, 0, new double[batches], List.of("a", "b"),
+                new double[][]{{1, 0}, {0, 1}}, new double[]{0}, null, 1, "{}"));
+    }
+
+    @Test
+    void runsListsStatusEpochsAccuracyAndTheCanonicalMsrs() {
+        RedTestCliTest.Result r = run("runs", "--db", db.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        assertTrue(lines.get(0).startsWith("name") && lines.get(0).contains("MSRS"), r.out());
+        assertTrue(lines.get(1).matches("resnet8-a +resnet8 +cifar10 +finished +3/3 +60\\.00 +3\\.25 \\(\\+1 ad hoc\\) .*"), lines.get(1));
+        assertTrue(lines.get(2).matches("vgg11-b +vgg11 +cifar10 +interrupted +1/5 +25\\.00 +- .* - *"), lines.get(2));
+        assertTrue(lines.get(3).contains("running (process gone)"), lines.get(3));
+    }
+
+    @Test
+    void runsAsJson() throws Exception {
+        RedTestCliTest.Result r = run("runs", "--db", db.toString(), "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode runs = Console.JSON.readTree(r.out()).get("runs");
+        assertEquals(3, runs.size());
+        JsonNode a = runs.get(0);
+        assertEquals(3.25, a.at("/msrs/mean").asDouble());
+        assertEquals("measure-stage", a.at("/msrs/origin").asText());
+        assertEquals(10, a.at("/msrs/batches").asInt());
+        assertEquals(9.75, a.at("/ad_hoc_msrs/0/mean").asDouble());
+        assertEquals(2, a.at("/ad_hoc_msrs/0/batches").asInt());
+        assertEquals("running (process gone)", runs.get(2).get("status").asText());
+        assertEquals("running", runs.get(2).get("status_recorded").asText());
+    }
+
+    @Test
+    void compareShowsRunsSideBySideAndPlotsTheirCurves() throws Exception {
+        Path out = dir.resolve("cmp");
+        RedTestCliTest.Result r = run("compare", "resnet8-a", "vgg11-b", "--db", db.toString(), "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String text = r.out();
+        assertTrue(text.lines().findFirst().orElseThrow().matches(" +resnet8-a +vgg11-b"), text);
+        for (String row : new String[]{"model +resnet8 +vgg11", "params +78,042 +78,042", "FLOPs +12,165,760 +12,165,760",
+                "epochs \\(done/planned\\) +3/3 +1/5", "test top-1 % +60\\.00 +25\\.00", "test loss +0\\.6000 +2\\.0000",
+                "MSRS +3\\.25 \\(\\+1 ad hoc\\) +-", "MSRS measured with +10 batches of 256, first, test, gamma 0\\.8 +-",
+                "latest ad-hoc MSRS +9\\.75 \\(2 batches of 256.*", "training time +1 min 00 s +30\\.0 s",
+                "status +finished +interrupted"}) {
+            assertTrue(text.lines().anyMatch(l -> l.matches(row + " *")), row + " in\n" + text);
+        }
+        for (String png : new String[]{"compare-top1.png", "compare-loss.png"}) {
+            assertTrue(Files.size(out.resolve(png)) > 0, png);
+        }
+    }
+
+    @Test
+    void badInput() {
+        RedTestCliTest.Result unknown = run("compare", "resnet8-a", "nope", "--db", db.toString());
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("no run 'nope'"), unknown.err());
+        assertEquals(2, run("compare", "resnet8-a", "--db", db.toString()).exitCode(), "two runs at least");
+        RedTestCliTest.Result missing = run("runs", "--db", dir.resolve("absent.db").toString());
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.err().contains("results database not found"), missing.err());
+        assertTrue(Files.notExists(dir.resolve("absent.db")), "runs does not create a database");
+    }
+}
