@@ -105,7 +105,8 @@ class ExperimentReportTest {
                 Map.entry("top1", Map.of("original", 81.369, "pruned", 40.123456, "finetuned", 79.87654)),
                 Map.entry("params", Map.of("original", 269434, "pruned", 150000, "reduction_pct", 44.327516)),
                 Map.entry("flops", Map.of("original", 40821376, "pruned", 30000000, "reduction_pct", 26.50918)),
-                Map.entry("latency_s", Map.of("original", 0.0031234, "pruned", 0.0021234, "reduction_pct", 32.0164)),
+                Map.entry("latency_s", Map.of("original", 0.0031234, "pruned", 0.0021234, "reduction_pct", 32.0164,
+                        "original_spread", 0.0001, "pruned_spread", 0.00005, "reduction_spread_pct", 3.1)),
                 Map.entry("msrs", Map.of("original", 21.345678912345, "pruned", 9.87654321)),
                 Map.entry("directory", "checkpoints/tinyrun/prune-" + method + "-keep7"));
     }
@@ -145,6 +146,9 @@ class ExperimentReportTest {
         }
         assertEquals(List.of("original row: original | resnet20 | —", "cka | resnet:2-3-2 | s1.b2 (0.971), s3.b1 (0.971)",
                 "random | resnet:3-2-2 | s2.b2 (0.971), s3.b3 (0.971)"), found);
+        for (String latency : List.of("3.1 ± 0.1", "2.12 ± 0.05", "32 ± 3")) {
+            assertTrue(html.contains("<td class=\"num\">" + latency + "</td>"), "latency " + latency + " with its spread");
+        }
         for (String header : List.of("top-1 % before", "top-1 % right after pruning", "top-1 % after fine-tuning",
                 "Params PR %", "FLOPs PR %", "latency PR %")) {
             assertTrue(html.contains("<th>" + header + "</th>"), header);
