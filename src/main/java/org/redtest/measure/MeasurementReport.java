@@ -28,7 +28,19 @@ public final class MeasurementReport {
     }
 
     public static Map<String, Object> toJson(Measurement m, MeasurementOrigin origin) {
+        return toJson(m, origin, m.summary().units());
+    }
+
+    /**
+     * The measurement with its units named {@code units} (same order); when these differ from the
+     * model's own names (a pruned model shown under the original's names) the latter are kept in
+     * {@code model_units}.
+     */
+    public static Map<String, Object> toJson(Measurement m, MeasurementOrigin origin, List<String> units) {
         MsrsSummary s = m.summary();
+        if (units.size() != s.units().size()) {
+            throw new IllegalArgumentException(units.size() + " unit names for " + s.units().size() + " units");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("origin", origin.column());
         out.put("model", m.architecture().spec());
@@ -50,13 +62,16 @@ public final class MeasurementReport {
         msrs.put("nan_batches_dropped", s.nanBatchesDropped());
         msrs.put("nan_sources", s.nanSources());
         out.put("msrs", msrs);
-        out.put("units", s.units());
+        out.put("units", units);
+        if (!units.equals(s.units())) {
+            out.put("model_units", s.units());
+        }
         out.put("cka", JsonNumbers.nanToNull(s.meanCka()));
         List<Map<String, Object>> adjacent = new ArrayList<>();
         for (int k = 0; k < s.adjacent().length; k++) {
             Map<String, Object> a = new LinkedHashMap<>();
-            a.put("from", s.units().get(k));
-            a.put("to", s.units().get(k + 1));
+            a.put("from", units.get(k));
+            a.put("to", units.get(k + 1));
             a.put("cka", JsonNumbers.nanToNull(s.adjacent()[k]));
             adjacent.add(a);
         }
@@ -72,16 +87,27 @@ public final class MeasurementReport {
 
     /** Writes {@code <stem>-cka.png} and {@code <stem>-msrs.json} into {@code dir}; returns the two paths. */
     public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin) {
+        return writeFiles(m, dir, stem, origin, m.architecture().spec(), m.summary().units());
+    }
+
+    /**
+     * As {@link #writeFiles(Measurement, Path, String, MeasurementOrigin)}, the heatmap titled by
+     * {@code model} and the units named {@code units} in both files: a pruned model appears as e.g.
+     * "resnet20 pruned by cka" with its units under their original names.
+     */
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin, String model,
+                                        List<String> units) {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(stem + "-cka.png");
             Path json = dir.resolve(stem + "-msrs.json");
             MsrsSummary s = m.summary();
-            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", m.architecture().spec(), m.dataset(),
+            String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", model, m.dataset(),
                     m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
-            CkaHeatmap.write(new CkaMatrix(s.units(), s.meanCka(), List.of(), m.settings().batchSize()), title, png);
+            Map<String, Object> content = toJson(m, origin, units);
+            CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title, png);
             Path tmp = dir.resolve("." + json.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), toJson(m, origin));
+            JSON.writeValue(tmp.toFile(), content);
             Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return List.of(png, json);
         } catch (IOException e) {

@@ -77,6 +77,15 @@ public record PrunedStructure(Architecture original, Architecture pruned, List<S
     }
 
     /**
+     * The rebuilt model's units under their original names (its unit k is the k-th kept unit of the
+     * original): figures and files of a pruned model must never show a name that was reported dropped.
+     * Names that are not units (none are expected) pass through.
+     */
+    public List<String> originalUnitNames(List<String> units) {
+        return units.stream().map(u -> unitOrigins.getOrDefault(u, u)).toList();
+    }
+
+    /**
      * The original layer a rebuilt layer comes from: the same suffix inside the original unit
      * ("s2.b1.conv2" -> "s2.b5.conv2"); layers outside units (stem parts, classifier) keep their name.
      */

@@ -19,6 +19,7 @@ import org.redtest.measure.ProbeBatches;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.measure.UnitActivationCapture;
 import org.redtest.runtime.SoftwareVersions;
+import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
@@ -236,7 +237,9 @@ public final class PruningPipeline {
         db.finishRun(runId, after.top1(), after.top5(), after.loss(),
                 db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
-        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure");
+        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
+                job.architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
+                structure.originalUnitNames(msrsAfter.summary().units()));
         graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));

@@ -1,7 +1,6 @@
 package org.redtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.storage.ResultsDatabase;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -21,14 +21,23 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * A self-contained HTML page of one run or experiment: its configuration, training curve, redundancy
- * measurement, pruning and search tables, reproduction table, and every figure in its directory.
+ * A self-contained HTML page of one run, experiment or reproduction suite that answers its question
+ * first: a summary box (model, data, accuracy, MSRS and what it means, the pruning outcome per method),
+ * then the evidence (heatmaps before and after pruning, training curves, the measurement, search and
+ * reproduction tables, any other figure), and configuration and provenance collapsed at the end.
  */
 public final class ExperimentReport {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What a report is made of: a run directory, its database (may be absent) and its configuration text. */
     record Source(String name, Path directory, Path database, String configText) {
+    }
+
+    /** Everything read from a run directory and its database, once. */
+    record Run(Source source, JsonNode runJson, JsonNode measure, RunRecord record, List<Pruning> pruning,
+                       JsonNode paper, JsonNode search) {
+    }
+
+    /** One pruning-CRITERION.json: its outcomes, one per method (and seed). */
+    record Pruning(JsonNode outcomes) {
     }
 
     private ExperimentReport() {
@@ -44,7 +53,7 @@ public final class ExperimentReport {
             Files.createDirectories(parent);
             Path tmp = parent.resolve(file.getFileName() + ".tmp");
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new RedTestException("cannot write report " + file + ": " + e.getMessage());
         }
@@ -75,7 +84,7 @@ public final class ExperimentReport {
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
         String config = null;
         if (Files.isRegularFile(dir.resolve("suite.json"))) {
-            config = read(dir.resolve("suite.json"));
+            config = ReportFiles.text(dir.resolve("suite.json"));
         } else if (db != null) {
             try (ResultsDatabase d = ResultsDatabase.open(db)) {
                 config = d.configText(name).orElse(null);
@@ -85,182 +94,183 @@ public final class ExperimentReport {
     }
 
     static String render(Source s) {
+        Run run = read(s);
         HtmlPage page = new HtmlPage("RedTest report: " + s.name());
-        page.paragraph("Directory " + s.directory().toAbsolutePath().normalize() + (s.database() != null
-                ? ", results database " + s.database().toAbsolutePath().normalize() : "") + "; written "
-                + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + ".");
         Set<Path> shown = new HashSet<>();
-        json(s.directory().resolve("paper.json")).ifPresent(j -> reproduction(page, j, s.directory(), shown));
-        if (s.configText() != null) {
-            page.heading(2, "Configuration").preformatted(s.configText());
+        SummaryBox.write(page, run);
+        if (run.paper() != null) {
+            reproduction(page, run.paper(), s.directory(), shown);
         }
-        json(s.directory().resolve(CheckpointStore.METADATA_FILE)).ifPresent(j -> runFacts(page, j));
-        training(page, s);
-        json(s.directory().resolve("measure-msrs.json")).ifPresent(j -> {
-            measurement(page, j);
-            figure(page, s.directory().resolve("measure-cka.png"), "CKA between all units (mean over the measurement batches)", shown);
-        });
+        pruningHeatmaps(page, run, shown);
+        training(page, run, shown);
+        if (run.measure() != null) {
+            measurement(page, run.measure());
+            figure(page, s.directory().resolve("measure-cka.png"), "CKA between all units of the trained model (mean "
+                    + "over the measurement batches; 1 = the same representation).", shown);
+        }
         RunNotes.adHocMeasurements(page, s.database(), s.name());
-        figure(page, s.directory().resolve("msrs-during-training.png"), "MSRS during training", shown);
-        for (Path f : files(s.directory(), "pruning-", ".json")) {
-            json(f).ifPresent(j -> pruning(page, j, f.getFileName().toString()));
+        if (run.search() != null) {
+            search(page, run.search());
+            figure(page, s.directory().resolve("search-scatter.png"), "Architecture search: test top-1 against MSRS by "
+                    + "reward (all candidates grey).", shown);
         }
-        json(s.directory().resolve("search.json")).ifPresent(j -> {
-            search(page, j);
-            figure(page, s.directory().resolve("search-scatter.png"), "NAS: accuracy against MSRS by reward", shown);
-        });
-        List<Path> rest = pngs(s.directory()).stream().filter(p -> !shown.contains(p)).toList();
+        List<Path> rest = ReportFiles.pngs(s.directory()).stream().filter(p -> !shown.contains(p)).toList();
         if (!rest.isEmpty()) {
-            page.heading(2, "More figures");
-            rest.forEach(p -> page.image(p, s.directory().relativize(p).toString()));
+            page.heading(2, "More figures").open("div", "figures");
+            rest.forEach(p -> page.image(p, FigureCaptions.of(s.directory().relativize(p))));
+            page.close();
         }
+        Provenance.write(page, s, run.runJson(), run.record());
+        page.footer("Written " + ZonedDateTime.now().withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                + " by bin/redtest report; figures are embedded, the page opens offline.");
         return page.html();
     }
 
-    private static void reproduction(HtmlPage page, JsonNode j, Path dir, Set<Path> shown) {
-        page.heading(2, j.path("title").asText("Reproduction"));
-        page.paragraph(j.path("context").asText(""));
-        page.paragraph(j.path("summary").asText(""));
-        List<List<String>> rows = new ArrayList<>();
-        List<String> classes = new ArrayList<>();
-        for (JsonNode r : j.path("rows")) {
-            rows.add(List.of(r.path("section").asText(), r.path("item").asText(), number(r.get("paper")),
-                    number(r.get("ours")) + (r.hasNonNull("spread") ? " ± " + number(r.get("spread")) : ""),
-                    number(r.get("difference")), r.path("unit").asText(), r.path("criterion").asText(),
-                    r.path("verdict").asText()));
-            classes.add(r.path("verdict").asText());
-        }
-        page.table(List.of("section", "item", "paper", "ours", "difference", "unit", "criterion", "verdict"), rows, classes);
-        for (JsonNode f : j.path("figures")) {
-            figure(page, dir.resolve(f.asText()), f.asText(), shown);
-        }
-    }
-
-    private static void runFacts(HtmlPage page, JsonNode j) {
-        List<List<String>> rows = new ArrayList<>();
-        j.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("training") && !e.getKey().equals("data")) {
-                rows.add(List.of(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+    private static Run read(Source s) {
+        Path dir = s.directory();
+        RunRecord record = null;
+        if (s.database() != null) {
+            try (ResultsDatabase db = ResultsDatabase.open(s.database())) {
+                record = RunRecord.read(db, s.name()).orElse(null);
             }
-        });
-        page.heading(2, "Run").table(List.of("key", "value"), rows, null);
+        }
+        List<Pruning> pruning = new ArrayList<>();
+        for (Path f : ReportFiles.list(dir, "pruning-", ".json")) {
+            ReportFiles.json(f).filter(j -> j.isArray() && !j.isEmpty())
+                    .ifPresent(j -> pruning.add(new Pruning(j)));
+        }
+        return new Run(s, ReportFiles.json(dir.resolve(CheckpointStore.METADATA_FILE)).orElse(null),
+                ReportFiles.json(dir.resolve("measure-msrs.json")).orElse(null), record, pruning,
+                ReportFiles.json(dir.resolve("paper.json")).orElse(null), ReportFiles.json(dir.resolve("search.json")).orElse(null));
     }
 
-    private static void training(HtmlPage page, Source s) {
-        if (s.database() == null) {
+    /** One figure row per method: the original's heatmap beside the pruned model's, units under original names. */
+    private static void pruningHeatmaps(HtmlPage page, Run run, Set<Path> shown) {
+        Path dir = run.source().directory();
+        for (Pruning p : run.pruning()) {
+            page.heading(2, "Pruning: CKA before and after (" + p.outcomes().get(0).path("criterion").asText() + ")");
+            page.paragraph("Each row: the trained model (left) and the model one method left after fine-tuning (right). "
+                    + "The pruned model's units keep their original names, so the gaps show which units went.");
+            for (JsonNode o : p.outcomes()) {
+                Path prunedDir = prunedDirectory(dir, o);
+                shown.add(prunedDir.resolve("measure-cka.png").normalize());
+                List<String> dropped = PrunedHeatmap.strings(o.path("dropped"));
+                String method = o.path("method").asText() + (p.outcomes().size() > methods(p.outcomes()) ? " (seed "
+                        + o.path("seed").asText() + ")" : "");
+                page.heading(3, method + ": " + o.path("original").asText() + " to " + o.path("pruned").asText());
+                page.open("div", "figures");
+                Path before = dir.resolve("measure-cka.png");
+                if (Files.isRegularFile(before)) {
+                    shown.add(before.normalize());
+                    page.image(before, "Before: " + o.path("original").asText() + ", MSRS "
+                            + ReportNumbers.significant(o.at("/msrs/original")) + ".");
+                }
+                Optional<PrunedHeatmap> after = PrunedHeatmap.of(prunedDir, o.path("original").asText(),
+                        o.path("method").asText(), dropped);
+                if (after.isPresent()) {
+                    page.image(after.get().png(), "After " + method + " and fine-tuning: MSRS "
+                            + ReportNumbers.significant(o.at("/msrs/pruned")) + "; " + after.get().unitsCaption() + ".");
+                } else {
+                    page.paragraph("No measurement of the pruned model in " + dir.relativize(prunedDir) + ".");
+                }
+                page.close();
+            }
+        }
+    }
+
+    private static long methods(JsonNode outcomes) {
+        List<String> names = new ArrayList<>();
+        outcomes.forEach(o -> names.add(o.path("method").asText()));
+        return names.stream().distinct().count();
+    }
+
+    /** Where a method's pruned model lives: the recorded directory's name inside this run directory (it may have moved). */
+    static Path prunedDirectory(Path runDir, JsonNode outcome) {
+        String recorded = outcome.path("directory").asText("");
+        String name = recorded.isEmpty() ? "prune-" + outcome.path("method").asText() + "-" + outcome.path("criterion").asText()
+                : Path.of(recorded).getFileName().toString();
+        return runDir.resolve(name).normalize();
+    }
+
+    private static void training(HtmlPage page, Run run, Set<Path> shown) {
+        Path dir = run.source().directory();
+        List<ResultsDatabase.EpochRecord> epochs = run.record() != null && !run.record().epochs().isEmpty()
+                ? run.record().epochs() : new CheckpointStore(dir).readEpochLog();
+        List<org.redtest.storage.MeasurementTable.EpochPoint> probes = run.record() == null ? List.of() : run.record().msrsProbes();
+        if (epochs.isEmpty() && probes.isEmpty()) {
             return;
         }
-        try (ResultsDatabase db = ResultsDatabase.open(s.database())) {
-            Optional<Long> id = db.runId(s.name());
-            if (id.isEmpty()) {
-                return;
-            }
+        page.heading(2, "Training" + (run.record() != null ? " (run status: " + run.record().status() + ")" : ""));
+        page.open("div", "plots"); // a grid: plots of one size, two abreast on a wide screen, one on a phone
+        TrainingCurves.of(epochs, probes).forEach(plot -> page.image(plot.png(), plot.caption()));
+        if (!probes.isEmpty()) {
+            shown.add(dir.resolve("msrs-during-training.png").normalize()); // the same probes, drawn above
+        } else {
+            figure(page, dir.resolve("msrs-during-training.png"), "MSRS and test top-1 during training.", shown);
+        }
+        page.close();
+        if (!epochs.isEmpty()) {
             List<List<String>> rows = new ArrayList<>();
-            for (ResultsDatabase.EpochRecord e : db.epochs(id.get())) {
-                rows.add(List.of(String.valueOf(e.epoch()), fmt("%.5f", e.learningRate()), fmt("%.4f", e.trainLoss()),
-                        fmt("%.2f", e.testTop1()), fmt("%.2f", e.testTop5()), fmt("%.1f", e.seconds()),
-                        fmt("%.1f", e.imagesPerSecond())));
+            for (ResultsDatabase.EpochRecord e : epochs) {
+                rows.add(List.of(String.valueOf(e.epoch()), ReportNumbers.significant(e.learningRate()),
+                        ReportNumbers.format("%.3f", e.trainLoss()), ReportNumbers.format("%.3f", e.testLoss()),
+                        ReportNumbers.percent(e.testTop1()), ReportNumbers.percent(e.testTop5()),
+                        ReportNumbers.format("%.0f", e.seconds()), ReportNumbers.format("%.0f", e.imagesPerSecond())));
             }
-            if (!rows.isEmpty()) {
-                page.heading(2, "Training (run status: " + RunNotes.status(db, s.name()) + ")").table(List.of("epoch",
-                        "learning rate", "train loss", "test top-1 %", "test top-5 %", "seconds", "img/s"), rows, null);
-            }
+            page.details("Per-epoch numbers").table(List.of("epoch", "learning rate", "training loss", "test loss",
+                    "test top-1 %", "test top-5 %", "seconds", "images/s"), rows, null).close();
         }
     }
 
     private static void measurement(HtmlPage page, JsonNode j) {
-        JsonNode m = j.path("msrs");
         page.heading(2, "Redundancy measurement");
-        page.paragraph(String.format("MSRS of %s on %s %s: %s +- %s over %d batch(es) of %d (beta %s, gamma %s, %d units)%s.",
-                j.path("model").asText(), j.path("dataset").asText(), j.path("split").asText(), number(m.get("mean")),
-                number(m.get("std")), j.path("batches").asInt(), j.path("batch_size").asInt(), j.path("beta").asText(),
-                j.path("gamma").asText(), j.path("units").size(), m.path("nan_batches_dropped").asInt() > 0
-                        ? "; " + m.path("nan_batches_dropped").asInt() + " NaN batch(es) dropped" : ""));
+        JsonNode m = j.path("msrs");
+        page.paragraph(String.format("MSRS of %s on %s %s: %s Score sharpness beta %s; %d units, so %d pairs.%s",
+                j.path("model").asText(), j.path("dataset").asText(), j.path("split").asText(), RunFacts.msrs(j),
+                Provenance.value(j.path("beta")), j.path("units").size(), j.path("units").size() * (j.path("units").size() - 1) / 2,
+                m.path("nan_batches_dropped").asInt() > 0 ? " " + m.path("nan_batches_dropped").asInt()
+                        + " batch(es) gave NaN (a constant layer) and were left out." : ""));
+        List<JsonNode> adjacent = new ArrayList<>();
+        j.path("adjacent").forEach(a -> {
+            if (a.path("cka").isNumber()) {
+                adjacent.add(a);
+            }
+        });
+        adjacent.sort((a, b) -> Double.compare(b.path("cka").asDouble(), a.path("cka").asDouble()));
+        if (!adjacent.isEmpty()) {
+            page.paragraph("Most alike neighbours (adjacent CKA): " + String.join(", ", adjacent.stream().limit(5)
+                    .map(a -> a.path("from").asText() + "–" + a.path("to").asText() + " "
+                            + ReportNumbers.format("%.3f", a.path("cka").asDouble())).toList()) + ".");
+        }
     }
 
-    private static void pruning(HtmlPage page, JsonNode j, String file) {
+    private static void reproduction(HtmlPage page, JsonNode j, Path dir, Set<Path> shown) {
+        page.heading(2, j.path("title").asText("Reproduction"));
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode o : j) {
-            rows.add(List.of(o.path("method").asText(), o.path("pruned").asText(), number(o.at("/top1/original")),
-                    number(o.at("/top1/pruned")), number(o.at("/top1/finetuned")), number(o.at("/params/reduction_pct")),
-                    number(o.at("/flops/reduction_pct")), number(o.at("/latency_s/reduction_pct")),
-                    number(o.at("/msrs/original")) + " -> " + number(o.at("/msrs/pruned"))));
+        List<String> classes = new ArrayList<>();
+        for (JsonNode r : j.path("rows")) {
+            rows.add(List.of(r.path("section").asText(), r.path("item").asText(), ReportNumbers.number(r.get("paper")),
+                    ReportNumbers.number(r.get("ours")) + (r.hasNonNull("spread") ? " ± " + ReportNumbers.number(r.get("spread")) : ""),
+                    ReportNumbers.number(r.get("difference")), r.path("unit").asText(), r.path("criterion").asText(),
+                    r.path("verdict").asText()));
+            classes.add(r.path("verdict").asText());
         }
-        page.heading(2, "Pruning (" + file + ")").table(List.of("method", "structure", "top-1 original", "top-1 pruned",
-                "top-1 fine-tuned", "Params PR %", "FLOPs PR %", "latency PR %", "MSRS"), rows, null);
+        page.table(List.of("section", "item", "paper", "ours", "difference", "unit", "criterion", "verdict"), rows, classes);
+        SuiteFigures.write(page, j, dir, shown);
     }
 
     private static void search(HtmlPage page, JsonNode j) {
         List<List<String>> rows = new ArrayList<>();
-        j.fields().forEachRemaining(e -> rows.add(List.of(e.getKey(), number(e.getValue().get("mean_accuracy")),
-                number(e.getValue().get("mean_msrs")), number(scaled(e.getValue().get("mean_latency_s"))),
-                number(e.getValue().get("mean_params")), String.valueOf(e.getValue().path("top").size()))));
+        j.fields().forEachRemaining(e -> rows.add(List.of(e.getKey(), ReportNumbers.percent(e.getValue().get("mean_accuracy")),
+                ReportNumbers.significant(e.getValue().get("mean_msrs")), ReportNumbers.millis(e.getValue().get("mean_latency_s")),
+                ReportNumbers.si(e.getValue().get("mean_params")), String.valueOf(e.getValue().path("top").size()))));
         page.heading(2, "Architecture search").table(List.of("reward", "mean top-1 %", "mean MSRS", "mean latency ms",
-                "mean Params", "top-k"), rows, null);
+                "mean Params", "top-k"), rows, null, "Means over each reward's top-k selection.");
     }
 
-    private static JsonNode scaled(JsonNode seconds) {
-        return seconds == null || !seconds.isNumber() ? seconds : JSON.getNodeFactory().numberNode(1000 * seconds.asDouble());
-    }
-
-    private static void figure(HtmlPage page, Path png, String caption, Set<Path> shown) {
+    static void figure(HtmlPage page, Path png, String caption, Set<Path> shown) {
         if (Files.isRegularFile(png) && shown.add(png.normalize())) {
             page.image(png, caption);
         }
-    }
-
-    /** PNGs in the directory and its subdirectories (e.g. each pruned model's heatmap), sorted. */
-    private static List<Path> pngs(Path dir) {
-        try (Stream<Path> s = Files.walk(dir, 2)) {
-            return s.filter(p -> p.toString().endsWith(".png")).map(Path::normalize).sorted().toList();
-        } catch (IOException e) {
-            throw new RedTestException("cannot list " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static List<Path> files(Path dir, String prefix, String suffix) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(suffix))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new RedTestException("cannot list " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static Optional<JsonNode> json(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(JSON.readTree(file.toFile()));
-        } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + " (corrupt JSON?): " + e.getMessage());
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static String number(JsonNode n) {
-        if (n == null || n.isMissingNode() || n.isNull()) {
-            return "—";
-        }
-        if (!n.isNumber()) {
-            return n.asText();
-        }
-        double v = n.asDouble();
-        if (v == Math.rint(v) && Math.abs(v) >= 1000) {
-            return String.format("%,d", (long) v);
-        }
-        return Math.abs(v) >= 100 ? String.format("%.1f", v) : String.format("%.2f", v);
-    }
-
-    private static String fmt(String format, double v) {
-        return Double.isFinite(v) ? String.format(format, v) : "—";
     }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +62,15 @@ class PruneCommandsTest {
         assertTrue(cka.get("params").get("reduction_pct").asDouble() > 0);
         assertTrue(cka.get("dropped").get(0).get("adjacent_cka").isNumber());
         assertEquals(json.get(0).get("dropped").size(), json.get(1).get("dropped").size(), "baselines drop as many units");
+        for (JsonNode o : json) { // the pruned model's measurement names its units after the original convs they are
+            List<String> kept = new ArrayList<>(List.of("conv1", "conv2", "conv3", "conv4"));
+            o.get("dropped").forEach(d -> kept.remove(d.get("unit").asText()));
+            JsonNode m = Console.JSON.readTree(dir.resolve("out/pruned/prune-" + o.get("method").asText()
+                    + "-keep2/measure-msrs.json").toFile());
+            List<String> units = new ArrayList<>();
+            m.get("units").forEach(u -> units.add(u.asText()));
+            assertEquals(kept, units, o.get("method").asText());
+        }
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"));
              Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(top1_finetuned) FROM prunings")) {

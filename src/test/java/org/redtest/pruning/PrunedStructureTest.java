@@ -97,4 +97,19 @@ class PrunedStructureTest {
         assertSameParams(r.original(), "cell3.a.conv", r.pruned(), "cell2.a.conv");
         assertSameParams(r.original(), "cell5.e01.conv", r.pruned(), "cell3.e01.conv");
     }
+
+    @Test
+    void prunedUnitsAreNamedAfterTheOriginalUnitsTheyAre() {
+        Architecture resnet = ModelSpec.parse("resnet20");
+        PrunedStructure r = PrunedStructure.of(resnet, List.of("s1.b2", "s3.b1", "s3.b3"));
+        List<String> prunedUnits = r.pruned().blueprint(INPUT, 5).unitNames();
+        assertEquals(List.of("stem", "s1.b1", "s1.b2", "s2.b1", "s2.b2", "s2.b3", "s3.b1"), prunedUnits);
+        assertEquals(List.of("stem", "s1.b1", "s1.b3", "s2.b1", "s2.b2", "s2.b3", "s3.b2"), r.originalUnitNames(prunedUnits),
+                "the pruned model's unit k is the original's k-th kept unit; no dropped name appears");
+
+        PrunedStructure v = PrunedStructure.of(ModelSpec.parse("vgg:8,8,M,16,16,M,32"), List.of("conv1", "conv4"));
+        List<String> vggUnits = v.pruned().blueprint(INPUT, 5).unitNames();
+        assertEquals(List.of("conv1", "conv2", "conv3"), vggUnits);
+        assertEquals(List.of("conv2", "conv3", "conv5"), v.originalUnitNames(vggUnits));
+    }
 }

@@ -1,0 +1,67 @@
+package org.redtest.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A reproduction suite's figures (paper.json "figures"): each pruned model's before and after heatmaps
+ * side by side, the after one with the units under their original names, and the others one by one.
+ */
+final class SuiteFigures {
+    private static final String BEFORE = "-cka-before.png";
+
+    private SuiteFigures() {
+    }
+
+    static void write(HtmlPage page, JsonNode paper, Path dir, Set<Path> shown) {
+        List<Path> figures = new ArrayList<>();
+        paper.path("figures").forEach(f -> figures.add(dir.resolve(f.asText()).normalize()));
+        page.open("div", "figures");
+        for (Path f : figures) {
+            String name = f.getFileName().toString();
+            if (!name.endsWith(BEFORE) && !name.endsWith("-cka-after.png")) {
+                ExperimentReport.figure(page, f, FigureCaptions.of(dir.relativize(f)), shown);
+            }
+        }
+        page.close();
+        for (Path f : figures) {
+            String name = f.getFileName().toString();
+            if (name.endsWith(BEFORE) && Files.isRegularFile(f)) {
+                String model = name.substring(0, name.length() - BEFORE.length());
+                Path after = f.resolveSibling(model + "-cka-after.png");
+                page.heading(3, model + ": CKA before and after CKA-guided pruning").open("div", "figures");
+                ExperimentReport.figure(page, f, "Before: " + model + ".", shown);
+                shown.add(after);
+                Optional<PrunedHeatmap> pruned = ckaPruned(dir.resolve(model));
+                if (pruned.isPresent()) {
+                    page.image(pruned.get().png(), "After CKA-guided pruning and fine-tuning; " + pruned.get().unitsCaption() + ".");
+                } else {
+                    ExperimentReport.figure(page, after, FigureCaptions.of(dir.relativize(after)), shown);
+                }
+                page.close();
+            }
+        }
+    }
+
+    /** The CKA method's pruned heatmap of the model run in {@code runDir}, from its pruning file. */
+    private static Optional<PrunedHeatmap> ckaPruned(Path runDir) {
+        if (!Files.isDirectory(runDir)) {
+            return Optional.empty();
+        }
+        for (Path file : ReportFiles.list(runDir, "pruning-", ".json")) {
+            for (JsonNode o : ReportFiles.json(file).orElseThrow()) {
+                if (o.path("method").asText().equals("cka")) {
+                    return PrunedHeatmap.of(ExperimentReport.prunedDirectory(runDir, o), o.path("original").asText(), "cka",
+                            PrunedHeatmap.strings(o.path("dropped")));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
