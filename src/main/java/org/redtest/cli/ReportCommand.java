@@ -12,8 +12,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write a self-contained HTML page of a run or experiment that opens offline.",
-                "It shows the configuration, training curve, MSRS, pruning and search tables, reproduction "
-                        + "table and figures, all embedded."},
+                "It opens with a summary (model, data, top-1, MSRS and what it means, the pruning outcome per "
+                        + "method), then heatmaps before and after pruning, training curves, search and reproduction "
+                        + "tables, and the configuration and provenance collapsed at the end; figures are embedded."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest report checkpoints/quickstart",
                 "  bin/redtest report configs/quickstart.yaml --out quickstart.html"})
