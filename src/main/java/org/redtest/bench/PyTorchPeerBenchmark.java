@@ -185,7 +185,7 @@ public final class PyTorchPeerBenchmark {
             Files.write(file, in.readAllBytes());
             return file;
         } catch (IOException e) {
-            throw new RedTestException("cannot write the PyTorch peer script to a temporary file: " + e.getMessage());
+            throw new RedTestException("cannot write the PyTorch peer script to a temporary file: " + e.getMessage(), e);
         }
     }
 
@@ -214,7 +214,7 @@ public final class PyTorchPeerBenchmark {
             }
             return rates;
         } catch (IOException e) {
-            throw new RedTestException("cannot run the PyTorch peer: " + e.getMessage());
+            throw new RedTestException("cannot run the PyTorch peer: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedTestException("interrupted while the PyTorch peer ran");

@@ -36,7 +36,7 @@ final class Console {
         try {
             Files.writeString(file, json(value));
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

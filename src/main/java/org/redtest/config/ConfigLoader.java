@@ -80,7 +80,7 @@ public final class ConfigLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RedTestException("cannot read config file " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
         return parse(text, file.toString());
     }
@@ -99,7 +99,7 @@ public final class ConfigLoader {
         try {
             return bind(Files.readString(file, StandardCharsets.UTF_8), file.toString(), type);
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -40,7 +40,7 @@ public final class ExpectedMsrsPlot {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage());
+            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
     }
 

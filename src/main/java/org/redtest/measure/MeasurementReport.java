@@ -111,7 +111,7 @@ public final class MeasurementReport {
             Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return List.of(png, json);
         } catch (IOException e) {
-            throw new RedTestException("cannot write measurement files to " + dir + ": " + e.getMessage());
+            throw new RedTestException("cannot write measurement files to " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -43,7 +43,7 @@ public final class TrainingRedundancyPlot {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage());
+            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
     }
 }

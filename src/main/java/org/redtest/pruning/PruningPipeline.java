@@ -282,7 +282,7 @@ public final class PruningPipeline {
                 return JSON.readValue(text, Plan.class);
             } catch (IOException e) {
                 throw new RedTestException("pruning plan " + store.directory().resolve("plan.json") + " is unreadable: "
-                        + e.getMessage().lines().findFirst().orElse(""));
+                        + e.getMessage().lines().findFirst().orElse(""), e);
             }
         });
     }

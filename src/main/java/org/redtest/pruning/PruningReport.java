@@ -105,7 +105,7 @@ public final class PruningReport {
             JSON.writeValue(file.toFile(), outcomes.stream().map(PruningReport::json).toList());
             return file;
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

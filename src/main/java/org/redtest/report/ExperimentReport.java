@@ -55,7 +55,7 @@ public final class ExperimentReport {
             Files.writeString(tmp, html, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new RedTestException("cannot write report " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write report " + file + ": " + e.getMessage(), e);
         }
         return file;
     }

@@ -144,7 +144,7 @@ final class HtmlPage {
         try {
             return image(Files.readAllBytes(png), caption);
         } catch (IOException e) {
-            throw new RedTestException("cannot read figure " + png + ": " + e.getMessage());
+            throw new RedTestException("cannot read figure " + png + ": " + e.getMessage(), e);
         }
     }
 

@@ -63,7 +63,7 @@ record PrunedHeatmap(byte[] png, List<String> units, List<String> dropped) {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new RedTestException("cannot draw the heatmap of a pruned model: " + e.getMessage());
+            throw new RedTestException("cannot draw the heatmap of a pruned model: " + e.getMessage(), e);
         }
     }
 

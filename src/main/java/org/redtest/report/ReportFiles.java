@@ -26,7 +26,7 @@ final class ReportFiles {
         try {
             return Optional.of(JSON.readTree(file.toFile()));
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + " (corrupt JSON?): " + e.getMessage());
+            throw new RedTestException("cannot read " + file + " (corrupt JSON?): " + e.getMessage(), e);
         }
     }
 
@@ -34,7 +34,7 @@ final class ReportFiles {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -42,7 +42,7 @@ final class ReportFiles {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -52,7 +52,7 @@ final class ReportFiles {
             return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(suffix))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new RedTestException("cannot list " + dir + ": " + e.getMessage());
+            throw new RedTestException("cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -61,7 +61,7 @@ final class ReportFiles {
         try (Stream<Path> s = Files.walk(dir, 2)) {
             return s.filter(p -> p.toString().endsWith(".png")).map(Path::normalize).sorted().toList();
         } catch (IOException e) {
-            throw new RedTestException("cannot list " + dir + ": " + e.getMessage());
+            throw new RedTestException("cannot list " + dir + ": " + e.getMessage(), e);
         }
     }
 }

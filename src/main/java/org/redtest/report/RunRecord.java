@@ -39,7 +39,7 @@ record RunRecord(String status, Double finalTop1, Long params, Long flops, Strin
                         measurements.trainingCurve(id.get()), depthPoints));
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read run " + runName + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read run " + runName + ": " + e.getMessage(), e);
         }
     }
 

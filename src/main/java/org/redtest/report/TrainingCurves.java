@@ -100,7 +100,7 @@ final class TrainingCurves {
         try {
             return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new RedTestException("cannot draw the training curve: " + e.getMessage());
+            throw new RedTestException("cannot draw the training curve: " + e.getMessage(), e);
         }
     }
 }

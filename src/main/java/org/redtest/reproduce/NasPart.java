@@ -61,7 +61,7 @@ final class NasPart {
             Files.copy(cfg.runDirectory().resolve("search-scatter.png"), figures.resolve("nas-scatter.png"),
                     StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new RedTestException("cannot read the search report " + json + ": " + e.getMessage());
+            throw new RedTestException("cannot read the search report " + json + ": " + e.getMessage(), e);
         }
         return new Result(cfg.name(), selections);
     }

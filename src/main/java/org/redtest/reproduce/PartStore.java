@@ -56,7 +56,7 @@ final class PartStore {
             JSON.writeValue(tmp.toFile(), node);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

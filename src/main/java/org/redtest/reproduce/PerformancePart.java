@@ -96,7 +96,7 @@ final class PerformancePart {
         try {
             json = Files.createTempFile("redtest-cpu-path", ".json");
         } catch (IOException e) {
-            throw new RedTestException("cannot create a temporary file for the throughput benchmark: " + e.getMessage());
+            throw new RedTestException("cannot create a temporary file for the throughput benchmark: " + e.getMessage(), e);
         }
         try {
             List<String> args = new ArrayList<>(List.of("bench", "cpu-path", "--model", p.model(), "--batch-size",
@@ -118,7 +118,7 @@ final class PerformancePart {
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
                     .readValue(json.toFile(), CpuPathBenchmark.Result.class);
         } catch (IOException e) {
-            throw new RedTestException("cannot read the throughput benchmark's figures: " + e.getMessage());
+            throw new RedTestException("cannot read the throughput benchmark's figures: " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(json);

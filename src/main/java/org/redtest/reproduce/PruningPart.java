@@ -140,7 +140,7 @@ final class PruningPart {
             Files.createDirectories(to.getParent());
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new RedTestException("cannot copy " + from + " to " + to + ": " + e.getMessage());
+            throw new RedTestException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
         }
     }
 }

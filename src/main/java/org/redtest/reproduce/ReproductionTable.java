@@ -73,7 +73,7 @@ public final class ReproductionTable {
             Files.createDirectories(file.toAbsolutePath().getParent());
             JSON.writeValue(file.toFile(), root);
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

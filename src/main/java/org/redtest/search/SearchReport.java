@@ -128,7 +128,7 @@ public final class SearchReport {
             }
             JSON.writeValue(file.toFile(), out);
         } catch (IOException e) {
-            throw new RedTestException("cannot write " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -164,7 +164,7 @@ public final class SearchReport {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage());
+            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
     }
 }

@@ -58,7 +58,7 @@ public final class CandidateStore {
                       definition TEXT NOT NULL,
                       created_at TEXT)""");
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot create table nas_candidates: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot create table nas_candidates: " + e.getMessage(), e);
         }
     }
 
@@ -71,7 +71,7 @@ public final class CandidateStore {
             ps.setString(3, Instant.now().toString());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot record budget " + budgetKey + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot record budget " + budgetKey + ": " + e.getMessage(), e);
         }
     }
 
@@ -127,7 +127,7 @@ public final class CandidateStore {
                 c.setAutoCommit(auto);
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot claim candidate " + index + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot claim candidate " + index + ": " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +153,7 @@ public final class CandidateStore {
                 throw new RedTestException("candidate " + index + " was never claimed under budget " + budgetKey);
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot record candidate " + index + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot record candidate " + index + ": " + e.getMessage(), e);
         }
     }
 
@@ -169,7 +169,7 @@ public final class CandidateStore {
                 }
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read claims: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read claims: " + e.getMessage(), e);
         }
         return out;
     }
@@ -189,7 +189,7 @@ public final class CandidateStore {
                         rs.getLong(5), real(rs, 6), real(rs, 7), real(rs, 8), real(rs, 9)));
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read candidate " + index + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read candidate " + index + ": " + e.getMessage(), e);
         }
     }
 
@@ -207,7 +207,7 @@ public final class CandidateStore {
                 }
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read candidates: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read candidates: " + e.getMessage(), e);
         }
         return out;
     }

@@ -28,7 +28,7 @@ public final class GenerationStore {
                       saved_at TEXT,
                       PRIMARY KEY (search, generation))""");
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot create table nas_generations: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot create table nas_generations: " + e.getMessage(), e);
         }
     }
 
@@ -44,7 +44,7 @@ public final class GenerationStore {
             ps.setString(4, Instant.now().toString());
             ps.executeUpdate();
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot save generation " + generation + ": " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot save generation " + generation + ": " + e.getMessage(), e);
         }
     }
 
@@ -59,7 +59,7 @@ public final class GenerationStore {
                 return Optional.of(new Generation(rs.getLong(1), JSON.readValue(rs.getString(2), new TypeReference<List<Integer>>() { })));
             }
         } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read generations: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read generations: " + e.getMessage(), e);
         }
     }
 }

@@ -57,7 +57,7 @@ public final class MeasurementTable {
                       origin TEXT)""");
             SchemaColumns.addIfMissing(s, "measurements", "origin", "TEXT");
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot create table measurements: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot create table measurements: " + e.getMessage(), e);
         }
     }
 
@@ -126,7 +126,7 @@ public final class MeasurementTable {
                 }
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot record measurement: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot record measurement: " + e.getMessage(), e);
         }
     }
 
@@ -148,7 +148,7 @@ public final class MeasurementTable {
                 }
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read measurements: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read measurements: " + e.getMessage(), e);
         }
         return out;
     }
@@ -192,7 +192,7 @@ public final class MeasurementTable {
                         nullableDouble(rs, 16), nullableDouble(rs, 17), rs.getString(18)));
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read measurements: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read measurements: " + e.getMessage(), e);
         }
         return out;
     }

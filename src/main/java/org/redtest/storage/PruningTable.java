@@ -53,7 +53,7 @@ public final class PruningTable {
             addColumnIfMissing(s, "latency_original_spread", "REAL");
             addColumnIfMissing(s, "latency_pruned_spread", "REAL");
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot create table prunings: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot create table prunings: " + e.getMessage(), e);
         }
     }
 
@@ -114,7 +114,7 @@ public final class PruningTable {
             SqlValues.setReal(ps, ++i, r.latencyPrunedSpread());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage(), e);
         }
     }
 }

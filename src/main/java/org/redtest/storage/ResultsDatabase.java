@@ -50,7 +50,7 @@ public final class ResultsDatabase implements AutoCloseable {
             db.createSchema();
             return db;
         } catch (SQLException | java.io.IOException e) {
-            throw new RedTestException("cannot open results database " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot open results database " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -359,7 +359,7 @@ public final class ResultsDatabase implements AutoCloseable {
     }
 
     private RedTestException failure(String what, SQLException e) {
-        return new RedTestException("results database " + file + ": cannot " + what + ": " + e.getMessage());
+        return new RedTestException("results database " + file + ": cannot " + what + ": " + e.getMessage(), e);
     }
 
     private static String now() {

@@ -65,7 +65,7 @@ public final class RunSummaries {
                 }
             }
         } catch (SQLException e) {
-            throw new RedTestException("results database " + db.file() + ": cannot read runs: " + e.getMessage());
+            throw new RedTestException("results database " + db.file() + ": cannot read runs: " + e.getMessage(), e);
         }
         return out;
     }

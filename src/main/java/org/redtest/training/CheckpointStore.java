@@ -58,7 +58,7 @@ public final class CheckpointStore {
             commit(tmp, modelFile());
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new RedTestException("cannot write checkpoint " + modelFile() + ": " + e.getMessage());
+            throw new RedTestException("cannot write checkpoint " + modelFile() + ": " + e.getMessage(), e);
         }
     }
 
@@ -77,7 +77,7 @@ public final class CheckpointStore {
         } catch (Exception | OutOfMemoryError e) {
             throw new RedTestException("checkpoint " + file + " is corrupt or truncated and cannot be loaded ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
-                    + "); it was left untouched");
+                    + "); it was left untouched", e);
         }
         return FastCpuPath.install(graph);
     }
@@ -99,7 +99,7 @@ public final class CheckpointStore {
                 return java.util.List.of(JSON.readValue(json, org.redtest.storage.ResultsDatabase.EpochRecord[].class));
             } catch (IOException e) {
                 throw new RedTestException("epoch log " + file + " is unreadable (" + firstLine(String.valueOf(e.getMessage()))
-                        + "); move it away to resume without it");
+                        + "); move it away to resume without it", e);
             }
         }).orElse(java.util.List.of());
     }
@@ -111,7 +111,7 @@ public final class CheckpointStore {
             commit(tmp, directory.resolve(fileName));
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new RedTestException("cannot write " + directory.resolve(fileName) + ": " + e.getMessage());
+            throw new RedTestException("cannot write " + directory.resolve(fileName) + ": " + e.getMessage(), e);
         }
     }
 
@@ -123,7 +123,7 @@ public final class CheckpointStore {
         try {
             return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -133,7 +133,7 @@ public final class CheckpointStore {
             // Hidden, per-process name: never read back, and two processes never share one.
             return directory.resolve("." + fileName + "." + ProcessHandle.current().pid() + ".tmp");
         } catch (IOException e) {
-            throw new RedTestException("cannot create run directory " + directory + ": " + e.getMessage());
+            throw new RedTestException("cannot create run directory " + directory + ": " + e.getMessage(), e);
         }
     }
 

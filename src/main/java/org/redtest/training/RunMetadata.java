@@ -39,7 +39,7 @@ public record RunMetadata(String name, String modelSpec, String inputShape, int 
         try {
             return JSON.readValue(json, RunMetadata.class);
         } catch (Exception e) {
-            throw new RedTestException("run metadata " + source + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new RedTestException("run metadata " + source + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 
@@ -49,7 +49,7 @@ public record RunMetadata(String name, String modelSpec, String inputShape, int 
         try {
             return Files.exists(file) ? java.util.Optional.of(fromJson(Files.readString(file), file)) : java.util.Optional.empty();
         } catch (java.io.IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage());
+            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -68,7 +68,7 @@ public final class TrainingCurvesPlot {
             Files.createDirectories(png.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
-            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage());
+            throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }
     }
 }

@@ -35,7 +35,7 @@ public final class ModelSpec {
             return parseNonBlank(spec.trim());
         } catch (NumberFormatException e) { // digits that do not fit an int: resnet99999999999, vgg:64,99999999999
             throw new RedTestException("invalid model spec '" + spec.trim() + "': a number is too large ("
-                    + e.getMessage() + ")");
+                    + e.getMessage() + ")", e);
         }
     }
 
