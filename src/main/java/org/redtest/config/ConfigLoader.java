@@ -17,9 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.stream.Collectors;
 
 /**
@@ -155,8 +152,8 @@ public final class ConfigLoader {
             com.fasterxml.jackson.databind.node.ObjectNode tree = CANONICAL_JSON.valueToTree(config);
             tree.remove(java.util.List.of("stages", "measure", "prune", "search", "output_dir", "database"));
             byte[] canonical = CANONICAL_JSON.writeValueAsBytes(tree);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return org.redtest.io.Sha256.hex(canonical);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -20,7 +20,7 @@ public final class ExpectedMsrsPlot {
     }
 
     public static void write(List<ExpectedMsrsFit.Group> groups, Path png) {
-        System.setProperty("java.awt.headless", "true");
+        org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(900).height(560).title("MSRS against depth")
                 .xAxisTitle("depth (weight layers)").yAxisTitle("MSRS (mean over batches)").build();
         for (ExpectedMsrsFit.Group g : groups) {

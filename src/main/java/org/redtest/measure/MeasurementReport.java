@@ -1,5 +1,6 @@
 package org.redtest.measure;
 
+import org.redtest.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
@@ -106,9 +107,7 @@ public final class MeasurementReport {
                     m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
             Map<String, Object> content = toJson(m, origin, units);
             CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title, png);
-            Path tmp = dir.resolve("." + json.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), content);
-            Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(json, out -> JSON.writeValue(out, content));
             return List.of(png, json);
         } catch (IOException e) {
             throw new RedTestException("cannot write measurement files to " + dir + ": " + e.getMessage(), e);

@@ -20,7 +20,7 @@ public final class TrainingRedundancyPlot {
     }
 
     public static void write(List<MeasurementTable.EpochPoint> points, String title, Path png) {
-        System.setProperty("java.awt.headless", "true");
+        org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch (completed epochs)")
                 .yAxisTitle("MSRS (mean over probe batches)").build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);

@@ -12,6 +12,7 @@ import org.redtest.data.DataSpec;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.ImageDataset;
 import org.redtest.data.LoadedData;
+import org.redtest.io.Sha256;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
@@ -202,7 +203,7 @@ public final class PruningPipeline {
         PrunedStructure structure = PrunedStructure.of(job.architecture(), dropped);
         NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
         TrainingConfig recipe = fineTuneRecipe();
-        String planHash = hash(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
+        String planHash = Sha256.hex(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
         Plan plan = readPlan(store).filter(existing -> existing.hash().equals(planHash)).orElse(null);
         ComputationGraph graph;
         if (plan != null && store.hasModel()) {
@@ -291,15 +292,6 @@ public final class PruningPipeline {
         try {
             store.writeText("plan.json", JSON.writeValueAsString(plan));
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String hash(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -72,7 +72,7 @@ final class TrainingCurves {
     }
 
     private static XYChart chart(String title, String yAxis) {
-        System.setProperty("java.awt.headless", "true");
+        org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch (pass over the training set)")
                 .yAxisTitle(yAxis).build();
         XYStyler s = chart.getStyler();

@@ -5,6 +5,8 @@ import org.redtest.config.ConfigLoader;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
+import org.redtest.io.AtomicFiles;
+import org.redtest.io.Sha256;
 import org.redtest.runtime.ChildJvm;
 import org.redtest.runtime.FaultInjection;
 import org.redtest.runtime.SoftwareVersions;
@@ -14,14 +16,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -223,8 +222,7 @@ public final class PaperSuite {
 
     private static void writeText(Path file, String text) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, text, StandardCharsets.UTF_8);
+            AtomicFiles.writeString(file, text);
         } catch (IOException e) {
             throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -253,11 +251,6 @@ public final class PaperSuite {
     }
 
     private static String fingerprint(SuiteConfig suite) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ConfigLoader.toJson(suite).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(ConfigLoader.toJson(suite)).substring(0, 16);
     }
 }

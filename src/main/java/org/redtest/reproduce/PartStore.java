@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
+import org.redtest.io.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -48,13 +48,10 @@ final class PartStore {
     void save(String part, Object result) {
         Path file = file(part);
         try {
-            Files.createDirectories(directory);
             var node = JSON.createObjectNode();
             node.put("suite", fingerprint);
             node.set("result", JSON.valueToTree(result));
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            JSON.writeValue(tmp.toFile(), node);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, out -> JSON.writeValue(out, node));
         } catch (IOException e) {
             throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -45,9 +45,7 @@ public final class CkaHeatmap {
 
     public static void write(CkaMatrix matrix, String title, Path png) {
         requireFileTarget(png);
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        org.redtest.plot.Headless.ensure();
         int m = matrix.size();
         int plotSide = Math.min(MAX_SIDE - 300, Math.max(600, 14 * m));
         // The (width, height) constructor of XChart 3.8.8 sets no theme, leaving fonts null.

@@ -40,7 +40,7 @@ public final class TrainingCurvesPlot {
 
     /** {@code curves}: run name to its epochs, in the order the lines are drawn; runs without epochs are left out. */
     public static void write(Map<String, List<EpochRecord>> curves, Metric metric, Path png) {
-        System.setProperty("java.awt.headless", "true");
+        org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(900).height(520).title(metric.title)
                 .xAxisTitle("epoch (completed epochs)").yAxisTitle(metric.axis).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
