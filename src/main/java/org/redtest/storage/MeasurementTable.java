@@ -55,7 +55,6 @@ public final class MeasurementTable {
                       measured_at TEXT,
                       versions TEXT,
                       origin TEXT)""");
-            SchemaColumns.addIfMissing(s, "measurements", "origin", "TEXT");
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table measurements: " + e.getMessage(), e);
         }

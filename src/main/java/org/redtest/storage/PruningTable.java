@@ -48,24 +48,9 @@ public final class PruningTable {
                       seed INTEGER,
                       latency_original_spread REAL,
                       latency_pruned_spread REAL)""");
-            // databases of older builds lack the later columns; their rows keep NULL there
-            addColumnIfMissing(s, "seed", "INTEGER");
-            addColumnIfMissing(s, "latency_original_spread", "REAL");
-            addColumnIfMissing(s, "latency_pruned_spread", "REAL");
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot create table prunings: " + e.getMessage(), e);
         }
-    }
-
-    private static void addColumnIfMissing(Statement s, String column, String type) throws SQLException {
-        try (var columns = s.executeQuery("PRAGMA table_info(prunings)")) {
-            while (columns.next()) {
-                if (columns.getString("name").equals(column)) {
-                    return;
-                }
-            }
-        }
-        s.execute("ALTER TABLE prunings ADD COLUMN " + column + " " + type);
     }
 
     public record Row(Long runId, String method, String criterion, long seed, String originalSpec, String prunedSpec,

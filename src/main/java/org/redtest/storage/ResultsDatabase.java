@@ -21,7 +21,6 @@ import java.util.Optional;
  * Later stages (measurement, pruning, search) add their own tables through {@link #connection()}.
  */
 public final class ResultsDatabase implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
     private final Path file;
     private final Connection connection;
 
@@ -41,14 +40,21 @@ public final class ResultsDatabase implements AutoCloseable {
             org.sqlite.SQLiteConfig config = new org.sqlite.SQLiteConfig();
             config.setTransactionMode(org.sqlite.SQLiteConfig.TransactionMode.IMMEDIATE);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 30000");
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA foreign_keys = ON");
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA busy_timeout = 30000");
+                    SchemaVersion.refuseNewer(c, file); // before WAL mode rewrites the file header
+                    s.execute("PRAGMA journal_mode = WAL");
+                    s.execute("PRAGMA foreign_keys = ON");
+                }
+                ResultsDatabase db = new ResultsDatabase(file, c);
+                SchemaVersion.migrate(c);
+                db.createSchema();
+                return db;
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
             }
-            ResultsDatabase db = new ResultsDatabase(file, c);
-            db.createSchema();
-            return db;
         } catch (SQLException | java.io.IOException e) {
             throw new RedTestException("cannot open results database " + file + ": " + e.getMessage(), e);
         }
@@ -90,10 +96,6 @@ public final class ResultsDatabase implements AutoCloseable {
                       owner_pid INTEGER,
                       owner_host TEXT,
                       owner_started TEXT)""");
-            // the process that runs it, so that a killed run is not shown as live (RunOwner)
-            SchemaColumns.addIfMissing(s, "runs", "owner_pid", "INTEGER");
-            SchemaColumns.addIfMissing(s, "runs", "owner_host", "TEXT");
-            SchemaColumns.addIfMissing(s, "runs", "owner_started", "TEXT");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS epochs (
                       run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -122,12 +124,6 @@ public final class ResultsDatabase implements AutoCloseable {
                       seconds REAL,
                       evaluated_at TEXT,
                       versions TEXT)""");
-            s.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
-            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_info")) {
-                if (rs.next() && rs.getInt(1) == 0) {
-                    s.execute("INSERT INTO schema_info(version) VALUES (" + SCHEMA_VERSION + ")");
-                }
-            }
         }
     }
 
