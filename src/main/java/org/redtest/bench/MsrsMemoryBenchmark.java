@@ -28,7 +28,12 @@ public final class MsrsMemoryBenchmark {
     private MsrsMemoryBenchmark() {
     }
 
-    public static void run(String model, int batches, int batchSize, PrintWriter out) {
+    /** What one run measured: the MSRS (to show the work was done) and the process's peak resident memory. */
+    public record Result(String model, int units, long params, double msrs, double seconds, double peakGib,
+                         double heapLimitGib) {
+    }
+
+    public static Result run(String model, int batches, int batchSize, PrintWriter out) {
         LoadedData data = DataLoader.load(new DataSpec(DataSpec.FASHION_MNIST, null, 1, null, null, null, false));
         ImageDataset test = data.test();
         NetworkBlueprint bp = ModelSpec.parse(model).blueprint(new Shape(test.channels(), test.height(), test.width()),
@@ -40,10 +45,13 @@ public final class MsrsMemoryBenchmark {
         long t0 = System.nanoTime();
         MsrsSummary s = RedundancyMeasurement.measure(graph, bp, ProbeBatches.select(test, batches, batchSize, "first", 0),
                 data.normalization(), 100, bp.family().defaultGamma());
-        out.printf("MSRS %.2f over %d batch(es) of %d in %.1f s%n", s.mean(), s.batches(), batchSize, (System.nanoTime() - t0) / 1e9);
-        out.printf("peak process memory %s (target <= 4 GiB); JVM heap limit %.1f GiB%n", memory(),
-                Runtime.getRuntime().maxMemory() / Math.pow(1024, 3));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double heapLimit = Runtime.getRuntime().maxMemory() / Math.pow(1024, 3);
+        out.printf("MSRS %.2f over %d batch(es) of %d in %.1f s%n", s.mean(), s.batches(), batchSize, seconds);
+        out.printf("peak process memory %s (target <= 4 GiB); JVM heap limit %.1f GiB%n", memory(), heapLimit);
         out.flush();
+        return new Result(bp.spec(), bp.units().size(), bp.params(), s.mean(), seconds, statusKilobytes("VmHWM:") / 1048576.0,
+                heapLimit);
     }
 
     /**
@@ -61,19 +69,23 @@ public final class MsrsMemoryBenchmark {
 
     /** VmHWM (peak resident set) and VmRSS of this process, from /proc. */
     public static String memory() {
+        long hwm = statusKilobytes("VmHWM:");
+        long rss = statusKilobytes("VmRSS:");
+        return hwm < 0 ? "unknown (no /proc/self/status)"
+                : String.format("%.2f GiB peak (VmHWM), %.2f GiB now", hwm / 1048576.0, rss / 1048576.0);
+    }
+
+    /** A kB figure of /proc/self/status, -1 where there is none. */
+    private static long statusKilobytes(String key) {
         try {
-            long hwm = 0;
-            long rss = 0;
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    hwm = kilobytes(line);
-                } else if (line.startsWith("VmRSS:")) {
-                    rss = kilobytes(line);
+                if (line.startsWith(key)) {
+                    return kilobytes(line);
                 }
             }
-            return String.format("%.2f GiB peak (VmHWM), %.2f GiB now", hwm / 1048576.0, rss / 1048576.0);
+            return -1;
         } catch (IOException e) {
-            return "unknown (no /proc/self/status)";
+            return -1;
         }
     }
 

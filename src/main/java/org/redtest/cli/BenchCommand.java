@@ -162,11 +162,16 @@ final class BenchCommand implements Callable<Integer> {
         int batches;
         @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batchSize;
+        @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to FILE as JSON.")
+        Path json;
 
         @Override
         public Integer call() {
             Console.logComputePath();
-            MsrsMemoryBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            MsrsMemoryBenchmark.Result r = MsrsMemoryBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            if (json != null) {
+                Console.writeJson(json, r);
+            }
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package org.redtest.reproduce;
 import org.redtest.RedTestException;
 import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
+import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
 import org.redtest.runtime.ChildJvm;
 
@@ -15,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The performance rows, each a ratio measured side by side in one run: training and inference throughput
@@ -33,7 +32,9 @@ final class PerformancePart {
     static final double CKA_SPEEDUP_TARGET = 50;
     static final double MSRS_OVERHEAD_TARGET = 1.3;
     static final double MEMORY_TARGET_GIB = 4;
-    private static final Pattern PEAK = Pattern.compile("peak process memory ([0-9.]+) GiB");
+    /** Reads the benchmarks' --json files; NaN (e.g. no stock path to compare with) is written as a bare token. */
+    private static final JsonMapper FIGURES = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     record Result(String model, double peakGflops, double trainImgPerS, double inferImgPerS, double trainFraction,
                   double inferFraction, Double stockTrainImgPerS, Double stockInferImgPerS, Double helpersTrainImgPerS,
@@ -92,12 +93,7 @@ final class PerformancePart {
 
     /** Runs {@code bench cpu-path} in a fresh JVM and reads its figures back from JSON. */
     private static CpuPathBenchmark.Result throughputInOwnProcess(SuiteConfig.Performance p, Path crashes, PrintWriter out) {
-        Path json;
-        try {
-            json = Files.createTempFile("redtest-cpu-path", ".json");
-        } catch (IOException e) {
-            throw new RedTestException("cannot create a temporary file for the throughput benchmark: " + e.getMessage(), e);
-        }
+        Path json = temporaryJson("redtest-cpu-path");
         try {
             List<String> args = new ArrayList<>(List.of("bench", "cpu-path", "--model", p.model(), "--batch-size",
                     String.valueOf(p.batchSize()), "--batches", String.valueOf(p.batches()), "--json", json.toString()));
@@ -113,35 +109,49 @@ final class PerformancePart {
             if (!child.succeeded() || Files.size(json) == 0) {
                 throw new RedTestException("the throughput benchmark process failed: " + child.failure());
             }
-            // NaN (no stock path to compare with) is written as a bare token
-            return JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build()
-                    .readValue(json.toFile(), CpuPathBenchmark.Result.class);
+            return FIGURES.readValue(json.toFile(), CpuPathBenchmark.Result.class);
         } catch (IOException e) {
             throw new RedTestException("cannot read the throughput benchmark's figures: " + e.getMessage(), e);
         } finally {
-            try {
-                Files.deleteIfExists(json);
-            } catch (IOException ignored) {
-                // a temporary file
-            }
+            deleteQuietly(json);
         }
     }
 
-    /** Runs {@code bench msrs-memory} in a fresh JVM with a 2 GiB heap. */
+    /** Runs {@code bench msrs-memory} in a fresh JVM with a 2 GiB heap and reads its figures back from JSON. */
     private static double memoryInOwnProcess(String model, Path crashes, PrintWriter out) {
-        double[] peak = {Double.NaN};
-        ChildJvm.Result child = ChildJvm.run(List.of("bench", "msrs-memory", "--model", model), "-Xmx2g", crashes, line -> {
-            Matcher m = PEAK.matcher(line);
-            if (m.find()) {
-                peak[0] = Double.parseDouble(m.group(1));
-                out.println(line);
-                out.flush();
+        Path json = temporaryJson("redtest-msrs-memory");
+        try {
+            ChildJvm.Result child = ChildJvm.run(List.of("bench", "msrs-memory", "--model", model, "--json", json.toString()),
+                    "-Xmx2g", crashes, line -> {
+                        if (line.startsWith("peak process memory")) {
+                            out.println(line);
+                            out.flush();
+                        }
+                    });
+            if (!child.succeeded() || Files.size(json) == 0) {
+                throw new RedTestException("the memory benchmark process for " + model + " failed: " + child.failure());
             }
-        });
-        if (!child.succeeded() || Double.isNaN(peak[0])) {
-            throw new RedTestException("the memory benchmark process for " + model + " failed: " + child.failure());
+            return FIGURES.readValue(json.toFile(), MsrsMemoryBenchmark.Result.class).peakGib();
+        } catch (IOException e) {
+            throw new RedTestException("cannot read the memory benchmark's figures: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(json);
         }
-        return peak[0];
+    }
+
+    private static Path temporaryJson(String prefix) {
+        try {
+            return Files.createTempFile(prefix, ".json");
+        } catch (IOException e) {
+            throw new RedTestException("cannot create a temporary file for a benchmark's figures: " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file
+        }
     }
 }
