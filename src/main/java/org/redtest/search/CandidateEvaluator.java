@@ -71,7 +71,7 @@ public final class CandidateEvaluator {
         NetworkBlueprint bp = arch.blueprint(input, classes);
         if (NatsSpace.isDegenerate(cell)) {
             return new CandidateOutcome(index, cell.arch(), CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
-                    Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json());
+                    Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), Double.NaN);
         }
         long start = System.nanoTime();
         ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay()));
@@ -88,7 +88,7 @@ public final class CandidateEvaluator {
                     measurement, null, null, null);
             return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
                     m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
-                    (System.nanoTime() - trained) / 1e9, host(), 1, null, SoftwareVersions.json());
+                    (System.nanoTime() - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), Double.NaN);
         } finally {
             graph.close();
             deleteRecursively(scratch);

@@ -138,9 +138,10 @@ public final class SparkCandidateEngine implements CandidateEngine {
     private CandidateOutcome evaluate(String group, int index) {
         String arch = NatsCell.fromIndex(index).arch();
         jsc.setJobGroup(group, "candidate " + index + " " + arch, false);
+        long start = System.nanoTime();
         try {
-            List<CandidateOutcome> out = jsc.parallelize(List.of(index), 1).map(task).collect();
-            return out.get(0);
+            CandidateOutcome out = jsc.parallelize(List.of(index), 1).map(task).collect().get(0);
+            return out.asSeenByEngine(out.attempts(), (System.nanoTime() - start) / 1e9);
         } catch (Exception e) { // SparkException is checked, though collect() does not declare it
             return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
         }
