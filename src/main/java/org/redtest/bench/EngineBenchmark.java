@@ -42,11 +42,11 @@ import java.util.function.Consumer;
  * (1) The same NATS candidates on the local engine (one at a time, 2 ND4J threads) and on Spark
  * local[2] (two at a time, 1 thread each): the same total threads, each engine in a JVM of its own
  * (ND4J's thread count is per process). Candidates per hour side by side, and each engine's overhead
- * per candidate: task-slot time not spent inside the candidate's own training and measurement.
+ * per candidate: the time a task slot sits idle between candidates (see idlePerCandidate).
  * (2) The driver's database write rate: 15,625 synthetic outcomes claimed and recorded as the
  * driver records real ones. (3) The CPU cost of one candidate at NATS-Bench scale (C=16, N=5,
  * 32x32x3 images, 12 epochs of 50,000 training and 10,000 test images), projected from measured
- * training and inference rates of sampled cells.
+ * training and inference rates of sampled cells on one core (a cluster runs one candidate per core).
  */
 public final class EngineBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +57,7 @@ public final class EngineBenchmark {
     record Options(int candidates, int warmup, int channels, int cells, int trainPerClass, int epochs, int writes,
                    int scaleCells, int scaleBatches) {
         static Options parse(List<String> args) {
-            int[] v = {6, 2, 8, 1, 60, 1, NatsSpace.SIZE, 3, 1};
+            int[] v = {6, 2, 8, 1, 100, 1, NatsSpace.SIZE, 3, 1};
             String[] names = {"--candidates", "--warmup", "--channels", "--cells", "--train-per-class", "--epochs",
                     "--writes", "--scale-cells", "--scale-batches"};
             for (int i = 0; i < args.size(); i++) {
@@ -75,8 +75,8 @@ public final class EngineBenchmark {
         Options o = Options.parse(a);
         if (a.contains("--child")) {
             CpuAcceleration.configure();
-            String engine = a.get(a.indexOf("--child") + 1);
-            System.out.println("RESULT " + JSON.writeValueAsString(engines(engine, o)));
+            String part = a.get(a.indexOf("--child") + 1);
+            System.out.println("RESULT " + JSON.writeValueAsString(part.equals("scale") ? scale(o) : engines(part, o)));
             return;
         }
         CpuAcceleration.configure();
@@ -96,13 +96,25 @@ public final class EngineBenchmark {
 
         System.out.printf("%n(2) driver database writes: %d synthetic outcomes, each claimed and recorded in its own transaction%n",
                 o.writes());
-        double seconds = writeRate(o.writes());
+        final double seconds = writeRate(o.writes());
         System.out.printf("%.1f s in all, %.0f outcomes/s, %.2f ms per outcome%n", seconds, o.writes() / seconds,
                 1000 * seconds / o.writes());
 
-        System.out.printf("%n(3) one candidate at NATS-Bench scale (C=16, N=5, 32x32x3, batch 128; %d sampled cells, %d timed batches each)%n",
-                o.scaleCells(), o.scaleBatches());
-        scale(o);
+        System.out.printf("%n(3) one candidate at NATS-Bench scale (C=16, N=5, 32x32x3, batch 128; %d sampled cells, %d timed "
+                + "batch(es) each), one ND4J thread: 12 epochs of 50,000 training and 10,000 test images%n", o.scaleCells(), o.scaleBatches());
+        JsonNode scale = child("scale", "1", a);
+        for (JsonNode cell : scale.get("cells")) {
+            System.out.printf("%-92s train %5.1f img/s, infer %6.1f img/s -> %6.2f core-hours%n", cell.get("arch").asText(),
+                    cell.get("train").asDouble(), cell.get("infer").asDouble(), cell.get("core_hours").asDouble());
+        }
+        double mean = scale.get("mean_core_hours").asDouble();
+        System.out.printf("mean %.2f core-hours per candidate; the 15,625-cell search (%.0f core-hours):%n", mean, NatsSpace.SIZE * mean);
+        for (int cores : new int[]{16, 160, 1600, 16000}) {
+            System.out.printf("  %6d cores (e.g. %4d executors of 16): %9.0f h = %7.1f days%n", cores, cores / 16,
+                    NatsSpace.SIZE * mean / cores, NatsSpace.SIZE * mean / cores / 24);
+        }
+        System.out.printf("driver writes at that load: %.4f outcomes/s on 16,000 cores, against %.0f/s measured in (2)%n",
+                16_000 / (mean * 3600), o.writes() / seconds);
     }
 
     private static void row(String name, JsonNode local, JsonNode spark, java.util.function.Function<JsonNode, String> f) {
@@ -171,9 +183,7 @@ public final class EngineBenchmark {
         int slots = spark ? 2 : 1;
         double wallS = wall / 1e9;
         double compute = outcomes.stream().mapToDouble(CandidateOutcome::computeSeconds).average().orElse(Double.NaN);
-        // what the engine adds to each candidate, as the driver sees it (scheduling, shipping the task and its
-        // result); the driver's own claim and record are part (2)
-        double overhead = outcomes.stream().mapToDouble(c -> c.wallSeconds() - c.computeSeconds()).average().orElse(Double.NaN);
+        double overhead = idlePerCandidate(outcomes, slots);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("engine", engine);
         m.put("slots", slots);
@@ -184,6 +194,39 @@ public final class EngineBenchmark {
         m.put("overhead_s", overhead);
         m.put("overhead_fraction", overhead / compute);
         return m;
+    }
+
+    /**
+     * The engine's overhead per candidate: how long a task slot sat idle between the end of one
+     * candidate's own work and the start of the next, while candidates remained (the first wave and
+     * the idle tail after the last start are not overhead). Each candidate is put on the slot that
+     * freed up last before it started.
+     */
+    static double idlePerCandidate(List<CandidateOutcome> outcomes, int slots) {
+        List<CandidateOutcome> byStart = outcomes.stream().sorted(java.util.Comparator.comparingLong(CandidateOutcome::startMicros)).toList();
+        List<Long> free = new ArrayList<>();
+        long idle = 0;
+        int counted = 0;
+        for (CandidateOutcome c : byStart) {
+            if (free.size() < slots) {
+                free.add(c.endMicros());
+                continue;
+            }
+            int slot = -1;
+            for (int i = 0; i < free.size(); i++) {
+                if (free.get(i) <= c.startMicros() && (slot < 0 || free.get(i) > free.get(slot))) {
+                    slot = i;
+                }
+            }
+            if (slot < 0) { // clock noise: the earliest-freed slot, no idle time
+                slot = free.indexOf(java.util.Collections.min(free));
+            } else {
+                idle += c.startMicros() - free.get(slot);
+            }
+            counted++;
+            free.set(slot, c.endMicros());
+        }
+        return counted == 0 ? Double.NaN : idle / 1e6 / counted;
     }
 
     private static CandidateEngine recording(CandidateEngine engine, List<CandidateOutcome> into) {
@@ -219,7 +262,7 @@ public final class EngineBenchmark {
                         int k = i.getAsInt();
                         sink.accept(new CandidateOutcome(k, NatsCell.fromIndex(k).arch(), CandidateStore.DONE, 50 + k % 40,
                                 100_000 + k, 10_000_000 + k, 0.01, 20 + k % 30, 1.5, 0, 600, 30, "executor-" + k % 64, 1,
-                                null, "{}", 630));
+                                null, "{}", 0, 630_000_000));
                     }
                 }
 
@@ -238,29 +281,27 @@ public final class EngineBenchmark {
         }
     }
 
-    /** Part (3): training and inference rates of sampled cells at C=16, N=5, projected to NATS-Bench's 12 epochs. */
-    private static void scale(Options o) {
+    /** Part (3), in a child with one ND4J thread: training and inference rates of sampled cells at C=16, N=5. */
+    private static Map<String, Object> scale(Options o) {
         int[] cells = Arrays.stream(NatsSpace.sample(o.scaleCells() * 4, 23))
                 .filter(i -> !NatsSpace.isDegenerate(NatsCell.fromIndex(i))).limit(o.scaleCells()).toArray();
         DataSet batch = ThroughputMeter.cifarBatch(128);
+        List<Map<String, Object>> rows = new ArrayList<>();
         double hours = 0;
         for (int index : cells) {
             NatsArchitecture arch = new NatsArchitecture(NatsCell.fromIndex(index), 16, 5);
             ComputationGraph g = Dl4jGraphFactory.create(arch.blueprint(new Shape(3, 32, 32), 10),
                     new GraphSettings(1, new org.nd4j.linalg.learning.config.Sgd(0.05), 0));
             ThroughputMeter.Rates r = ThroughputMeter.measure(g, batch, o.scaleBatches());
-            double seconds = 12 * (50_000 / r.trainImgPerS() + 10_000 / r.inferImgPerS());
-            hours += seconds / 3600;
-            System.out.printf("%-90s train %6.0f img/s, infer %6.0f img/s -> %.2f h%n", NatsCell.fromIndex(index).arch(),
-                    r.trainImgPerS(), r.inferImgPerS(), seconds / 3600);
             g.close();
+            double coreHours = 12 * (50_000 / r.trainImgPerS() + 10_000 / r.inferImgPerS()) / 3600;
+            hours += coreHours;
+            rows.add(Map.of("arch", NatsCell.fromIndex(index).arch(), "train", r.trainImgPerS(), "infer", r.inferImgPerS(),
+                    "core_hours", coreHours));
         }
-        double mean = hours / cells.length;
-        System.out.printf("mean %.2f CPU-process hours per candidate (this machine, %d ND4J threads); the 15,625-cell search:%n",
-                mean, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads());
-        for (int executors : new int[]{1, 10, 100, 1000}) {
-            System.out.printf("  %5d executor(s) like this machine: %10.0f h = %7.1f days%n", executors,
-                    NatsSpace.SIZE * mean / executors, NatsSpace.SIZE * mean / executors / 24);
-        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cells", rows);
+        m.put("mean_core_hours", hours / cells.length);
+        return m;
     }
 }

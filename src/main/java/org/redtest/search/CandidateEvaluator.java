@@ -69,9 +69,10 @@ public final class CandidateEvaluator {
         NatsCell cell = NatsCell.fromIndex(index);
         NatsArchitecture arch = new NatsArchitecture(cell, channels, cells);
         NetworkBlueprint bp = arch.blueprint(input, classes);
+        long startMicros = CandidateOutcome.nowMicros();
         if (NatsSpace.isDegenerate(cell)) {
             return new CandidateOutcome(index, cell.arch(), CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
-                    Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros);
         }
         long start = System.nanoTime();
         ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay()));
@@ -86,9 +87,10 @@ public final class CandidateEvaluator {
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
             Measurement m = RedundancyMeasurement.run(graph, arch, bp, data.test(), "test", data.normalization(),
                     measurement, null, null, null);
+            long end = System.nanoTime();
             return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
                     m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
-                    (System.nanoTime() - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), Double.NaN);
+                    (end - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros + (end - start) / 1000);
         } finally {
             graph.close();
             deleteRecursively(scratch);

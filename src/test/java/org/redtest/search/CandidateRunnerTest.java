@@ -33,7 +33,7 @@ class CandidateRunnerTest {
                     boolean fails = IntStream.of(failing).anyMatch(f -> f == k);
                     sink.accept(fails ? CandidateOutcome.failed(k, "arch", 4, "boom")
                             : new CandidateOutcome(k, "arch", CandidateStore.DONE, 50, 1000, 2000, 0.01, 20, 1, 0, 3, 1,
-                            "host-a", 1, null, "{}", 4.2));
+                            "host-a", 1, null, "{}", 0, 4_000_000));
                 }
             }
 

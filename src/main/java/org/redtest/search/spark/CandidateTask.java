@@ -22,6 +22,6 @@ final class CandidateTask implements Function<Integer, CandidateOutcome> {
         int attempt = task == null ? 0 : task.attemptNumber();
         TaskFaults.reach(index, attempt);
         GpuBinding.useAssignedGpu(task);
-        return ExecutorEvaluators.get(experimentYaml).evaluate(index).asSeenByEngine(attempt + 1, Double.NaN);
+        return ExecutorEvaluators.get(experimentYaml).evaluate(index).withAttempts(attempt + 1);
     }
 }

@@ -23,9 +23,11 @@ import java.util.function.Consumer;
 /**
  * Candidates as Spark tasks. Each candidate is a Spark job of one task, so a candidate that fails
  * every attempt fails only its own job (one job over many candidates would abort them all), and
- * Spark retries a dying task up to {@code max_failures} times. The driver keeps as many candidates
- * in flight as there are task slots, each submitted from a thread of its own; their outcomes come
- * back to the caller's thread, which records them, so only the driver writes the database.
+ * Spark retries a dying task up to {@code max_failures} times. The driver keeps a few more candidates
+ * in flight than there are task slots, each submitted from a thread of its own: a slot that frees
+ * up starts a waiting job at once instead of idling while the driver records the last outcome and
+ * claims the next candidate. Outcomes come back to the caller's thread, which records them, so only
+ * the driver writes the database.
  */
 public final class SparkCandidateEngine implements CandidateEngine {
     /** A context the caller owns (tests share one); the engine then neither creates nor stops one. */
@@ -36,6 +38,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
     private final JavaSparkContext jsc;
     private final CandidateTask task;
     private final int slots;
+    private final int inFlight;
     private final int maxFailures;
     private final String master;
 
@@ -54,6 +57,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
         master = context.master();
         maxFailures = context.isLocal() ? localMaxFailures(master, s.maxFailures()) : s.maxFailures();
         slots = s.slots() != null ? s.slots() : Math.max(1, context.defaultParallelism());
+        inFlight = slots + Math.max(1, slots / 4);
         if (context.isLocal()) {
             ExecutorEvaluators.seed(yaml, data); // executors share this JVM: reuse the data the driver loaded
         }
@@ -93,32 +97,32 @@ public final class SparkCandidateEngine implements CandidateEngine {
 
     @Override
     public void run(Source source, Consumer<CandidateOutcome> sink) {
-        ExecutorService threads = Executors.newFixedThreadPool(slots, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(inFlight, r -> {
             Thread t = new Thread(r, "redtest-candidate-submitter");
             t.setDaemon(true);
             return t;
         });
         CompletionService<CandidateOutcome> done = new ExecutorCompletionService<>(threads);
         String group = "redtest-search-" + System.nanoTime();
-        int inFlight = 0;
+        int running = 0;
         boolean more = true;
         try {
             while (true) {
-                while (more && inFlight < slots) {
+                while (more && running < inFlight) {
                     OptionalInt next = source.next();
                     if (next.isEmpty()) {
                         more = false;
                     } else {
                         int index = next.getAsInt();
                         done.submit(() -> evaluate(group, index));
-                        inFlight++;
+                        running++;
                     }
                 }
-                if (inFlight == 0) {
+                if (running == 0) {
                     return;
                 }
                 CandidateOutcome outcome = done.take().get();
-                inFlight--;
+                running--;
                 sink.accept(outcome);
             }
         } catch (InterruptedException e) {
@@ -127,7 +131,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
         } catch (ExecutionException e) {
             throw new IllegalStateException("candidate submitter failed", e.getCause());
         } finally {
-            if (inFlight > 0) {
+            if (running > 0) {
                 jsc.cancelJobGroup(group); // the driver stops recording: unrecorded work is wasted anyway
             }
             threads.shutdownNow();
@@ -138,10 +142,8 @@ public final class SparkCandidateEngine implements CandidateEngine {
     private CandidateOutcome evaluate(String group, int index) {
         String arch = NatsCell.fromIndex(index).arch();
         jsc.setJobGroup(group, "candidate " + index + " " + arch, false);
-        long start = System.nanoTime();
         try {
-            CandidateOutcome out = jsc.parallelize(List.of(index), 1).map(task).collect().get(0);
-            return out.asSeenByEngine(out.attempts(), (System.nanoTime() - start) / 1e9);
+            return jsc.parallelize(List.of(index), 1).map(task).collect().get(0);
         } catch (Exception e) { // SparkException is checked, though collect() does not declare it
             return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
         }
@@ -149,7 +151,8 @@ public final class SparkCandidateEngine implements CandidateEngine {
 
     @Override
     public String describe() {
-        return String.format("spark %s: %d candidate(s) in flight, up to %d attempt(s) each", master, slots, maxFailures);
+        return String.format("spark %s: %d task slot(s), %d candidate(s) in flight, up to %d attempt(s) each", master, slots,
+                inFlight, maxFailures);
     }
 
     @Override
