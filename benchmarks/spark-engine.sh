@@ -4,7 +4,7 @@
 #      (2 at a time x 1 thread): candidates per hour side by side, and each engine's overhead per candidate;
 #   2. the driver's database write rate for 15,625 synthetic outcomes;
 #   3. one candidate's CPU cost at NATS-Bench scale (C=16, N=5, 12 epochs of CIFAR-10-sized data), projected.
-# Options: --candidates 6 --warmup 2 --channels 8 --cells 1 --train-per-class 100 --epochs 1 --writes 15625
+# Options: --candidates 6 --warmup 2 --channels 8 --cells 1 --train-per-class 200 --epochs 3 --writes 15625
 #          --scale-cells 3 --scale-batches 1. Needs: mvn -Pcpu,spark -DskipTests package; Fashion-MNIST.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

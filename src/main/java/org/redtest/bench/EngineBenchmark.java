@@ -39,7 +39,7 @@ import java.util.function.Consumer;
 
 /**
  * benchmarks/spark-engine.sh: the figures of the cluster plan (docs/cluster.md), measured in one run.
- * (1) The same NATS candidates on the local engine (one at a time, 2 ND4J threads) and on Spark
+ * (1) The same NATS candidates (by default those of configs/nas-reduced.yaml) on the local engine (one at a time, 2 ND4J threads) and on Spark
  * local[2] (two at a time, 1 thread each): the same total threads, each engine in a JVM of its own
  * (ND4J's thread count is per process). Candidates per hour side by side, and each engine's overhead
  * per candidate: the time a task slot sits idle between candidates (see idlePerCandidate).
@@ -57,7 +57,7 @@ public final class EngineBenchmark {
     record Options(int candidates, int warmup, int channels, int cells, int trainPerClass, int epochs, int writes,
                    int scaleCells, int scaleBatches) {
         static Options parse(List<String> args) {
-            int[] v = {6, 2, 8, 1, 100, 1, NatsSpace.SIZE, 3, 1};
+            int[] v = {6, 2, 8, 1, 200, 3, NatsSpace.SIZE, 3, 1};
             String[] names = {"--candidates", "--warmup", "--channels", "--cells", "--train-per-class", "--epochs",
                     "--writes", "--scale-cells", "--scale-batches"};
             for (int i = 0; i < args.size(); i++) {
@@ -154,15 +154,15 @@ public final class EngineBenchmark {
                 name: engine-bench
                 seed: 11
                 output_dir: %s
-                data: {dataset: fashion-mnist, train_per_class: %d, test_limit: 500}
-                measure: {batches: 2, batch_size: 100}
+                data: {dataset: fashion-mnist, train_per_class: %d, test_limit: 512}
+                measure: {batches: 2, batch_size: 256}
                 search:
                   sample: 1
                   channels: %d
                   cells: %d
                   engine: %s
                   spark: {master: "local[2]", slots: 2, conf: {spark.ui.enabled: "false"}}
-                  budget: {epochs: %d, batch_size: 64, learning_rate: 0.05}
+                  budget: {epochs: %d, batch_size: 128, learning_rate: 0.05, weight_decay: 0.0005}
                 """.formatted(work, o.trainPerClass(), o.channels(), o.cells(), engine, o.epochs()), "engine benchmark").config();
         LoadedData data = DataLoader.load(cfg.data());
         int[] cells = NatsSpace.indices().filter(i -> !NatsSpace.isDegenerate(NatsCell.fromIndex(i))).toArray();
