@@ -29,7 +29,7 @@ public final class CandidateEngines {
             throw new RedTestException("cannot start the Spark engine: " + e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new RedTestException("search.engine spark needs Spark's jars, which the default build leaves out: "
-                    + "build with 'mvn -Pspark -DskipTests package' and run bin/redtest (it adds target/spark-lib), "
+                    + "build with 'mvn -Pcpu,spark -DskipTests package' and run bin/redtest (it adds target/spark-lib), "
                     + "or spark-submit target/redtest-spark.jar (docs/cluster.md) [" + e + "]");
         }
     }
