@@ -3,6 +3,7 @@ package org.redtest.search.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SparkConfig;
@@ -129,6 +130,9 @@ public final class SparkCandidateEngine implements CandidateEngine {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while candidates were training", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw new IllegalStateException("candidate submitter failed", e.getCause());
         } finally {
             if (running > 0) {
@@ -138,14 +142,18 @@ public final class SparkCandidateEngine implements CandidateEngine {
         }
     }
 
-    /** Runs one candidate as a job of one task; every attempt failing gives a failed outcome, never an exception. */
+    /** Runs one candidate as a job of one task; its task failing every attempt gives a failed outcome. */
     private CandidateOutcome evaluate(String group, int index) {
         String arch = NatsCell.fromIndex(index).arch();
         jsc.setJobGroup(group, "candidate " + index + " " + arch, false);
         try {
             return jsc.parallelize(List.of(index), 1).map(task).collect().get(0);
         } catch (Exception e) { // SparkException is checked, though collect() does not declare it
-            return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
+            if (TaskErrors.isTaskFailure(e) && !context.isStopped()) {
+                return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
+            }
+            throw new RedTestException("the Spark job of candidate " + index + " did not finish (the candidate stays "
+                    + "claimed and is evaluated again on resume): " + TaskErrors.summary(e));
         }
     }
 

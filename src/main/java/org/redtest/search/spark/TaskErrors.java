@@ -11,6 +11,15 @@ final class TaskErrors {
     private TaskErrors() {
     }
 
+    /**
+     * Whether a job failed because its task failed every attempt, which makes the candidate failed.
+     * Anything else (the context shutting down on Ctrl-C, a cancelled job, a result too large for the
+     * driver) is not the candidate's fault: it must stay claimed, to be evaluated again on resume.
+     */
+    static boolean isTaskFailure(Throwable e) {
+        return FAILED_TIMES.matcher(String.valueOf(e.getMessage())).find();
+    }
+
     static int attempts(Throwable e, int fallback) {
         Matcher m = FAILED_TIMES.matcher(String.valueOf(e.getMessage()));
         return m.find() ? Integer.parseInt(m.group(1)) : fallback;
