@@ -27,6 +27,14 @@ final class ExecutorEvaluators {
         seededData = data;
     }
 
+    /** Lets go of the data when a search in this JVM ends (local mode: the driver's JVM lives on in tests). */
+    static synchronized void clear() {
+        yaml = null;
+        evaluator = null;
+        seededYaml = null;
+        seededData = null;
+    }
+
     static synchronized CandidateEvaluator get(String experimentYaml) {
         if (!experimentYaml.equals(yaml)) {
             CpuAcceleration.configure(); // before ND4J is first touched in this JVM

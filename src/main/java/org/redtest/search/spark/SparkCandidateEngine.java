@@ -165,6 +165,9 @@ public final class SparkCandidateEngine implements CandidateEngine {
 
     @Override
     public void close() {
+        if (context.isLocal()) {
+            ExecutorEvaluators.clear();
+        }
         if (owned) {
             context.stop();
         }

@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -137,13 +136,13 @@ class SparkEngineTest {
 
     @Test
     void aKilledAttemptIsRetriedAndACandidateFailingEveryAttemptIsRecordedAsFailed() throws Exception {
-        int[] indices = Arrays.stream(NatsSpace.sample(12, SEED + 1000))
+        int[] indices = Arrays.stream(NatsSpace.sample(6, SEED + 1000))
                 .filter(i -> !NatsSpace.isDegenerate(NatsCell.fromIndex(i))).limit(3).toArray();
         assertEquals(3, indices.length);
         int retried = indices[0];
         int doomed = indices[1];
         Path cfg = dir.resolve("faults.yaml");
-        Files.writeString(cfg, Files.readString(config("faults", 1)).replace("sample: 1", "sample: 12")
+        Files.writeString(cfg, Files.readString(config("faults", 1)).replace("sample: 1", "sample: 6")
                 .replace("seed: " + SEED, "seed: " + (SEED + 1000)));
         int tasksBefore = SharedSpark.tasks();
         int failedBefore = SharedSpark.failedTasks();
@@ -157,7 +156,7 @@ class SparkEngineTest {
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("1 candidate(s) failed every attempt"), r.out());
         assertEquals(1 + SharedSpark.MAX_FAILURES, SharedSpark.failedTasks() - failedBefore, "killed attempts");
-        assertEquals(12 + 1 + (SharedSpark.MAX_FAILURES - 1), SharedSpark.tasks() - tasksBefore, "attempts in all");
+        assertEquals(6 + 1 + (SharedSpark.MAX_FAILURES - 1), SharedSpark.tasks() - tasksBefore, "attempts in all");
         Path db = dir.resolve("faults/redtest.db");
         String retriedRow = query(db, "SELECT status, attempts FROM nas_candidates WHERE arch_index = " + retried).get(0);
         assertEquals("done|2", retriedRow, "the killed attempt was retried once and succeeded");
@@ -166,8 +165,7 @@ class SparkEngineTest {
         assertTrue(doomedRow.contains("fault injection: attempt " + SharedSpark.MAX_FAILURES + " of candidate " + doomed),
                 doomedRow);
         List<String> others = query(db, "SELECT status FROM nas_candidates WHERE arch_index <> " + doomed);
-        assertEquals(11, others.size());
+        assertEquals(5, others.size());
         assertTrue(others.stream().noneMatch("failed"::equals), "the search went on: " + others);
-        assertNotNull(r.out());
     }
 }
