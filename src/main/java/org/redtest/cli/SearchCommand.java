@@ -26,6 +26,10 @@ final class SearchCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--resume", description = "Continue a killed search (the default behaviour; accepted for clarity).")
     boolean resume;
+    @Option(names = "--engine", description = "Where candidates train: local (this process) or spark (Spark tasks; docs/cluster.md). Overrides search.engine.")
+    String engine;
+    @Option(names = "--master", description = "Spark master URL for --engine spark, e.g. local[2] or spark://host:7077. Overrides search.spark.master.")
+    String master;
 
     @Override
     public Integer call() {
@@ -35,7 +39,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new RedTestException("the search needs a data section");
         }
         ExperimentConfig searchOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
-                c.measure(), c.prune(), c.search(), List.of("search"), c.outputDir(), c.database());
+                c.measure(), c.prune(), c.search().withEngine(engine, master), List.of("search"), c.outputDir(), c.database());
         Console.logComputePath();
         new ExperimentRunner(spec.commandLine().getOut())
                 .run(new ConfigLoader.LoadedConfig(searchOnly.validate(), file.text(), file.hash()));

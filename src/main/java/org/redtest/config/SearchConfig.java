@@ -12,11 +12,16 @@ import java.util.Locale;
  * section's settings). {@code sample}: evaluate a seeded random sample of K cells instead of all
  * 15,625. {@code top_k}: how many best candidates each reward selects for the comparison report.
  * {@code strategy: evolutionary} runs the Jenetics searcher of {@code evolution} instead.
+ * {@code engine}: where candidates train, {@code local} (this process) or {@code spark} (as Spark
+ * tasks, settings in {@code spark}; docs/cluster.md).
  */
 public record SearchConfig(String strategy, Integer sample, Integer topK, Integer channels, Integer cells,
-                           TrainingConfig budget, RewardSettings rewards, EvolutionConfig evolution) {
+                           TrainingConfig budget, RewardSettings rewards, EvolutionConfig evolution,
+                           String engine, SparkConfig spark) {
     public static final String EXHAUSTIVE = "exhaustive";
     public static final String EVOLUTIONARY = "evolutionary";
+    public static final String LOCAL = "local";
+    public static final String SPARK = "spark";
 
     public SearchConfig {
         strategy = strategy == null ? EXHAUSTIVE : strategy.toLowerCase(Locale.ROOT);
@@ -26,13 +31,25 @@ public record SearchConfig(String strategy, Integer sample, Integer topK, Intege
         budget = budget == null ? new TrainingConfig(12, null, null, null, null, null, null, null) : budget;
         rewards = rewards == null ? RewardSettings.defaults() : rewards;
         evolution = evolution == null ? EvolutionConfig.defaults() : evolution;
+        engine = engine == null ? LOCAL : engine.toLowerCase(Locale.ROOT);
+        spark = spark == null ? SparkConfig.defaults() : spark;
     }
 
     public static SearchConfig defaults() {
-        return new SearchConfig(null, null, null, null, null, null, null, null);
+        return new SearchConfig(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The same search on another engine (command-line --engine and --master). */
+    public SearchConfig withEngine(String name, String master) {
+        return new SearchConfig(strategy, sample, topK, channels, cells, budget, rewards, evolution,
+                name != null ? name : engine, master != null ? spark.withMaster(master) : spark);
     }
 
     public SearchConfig validate() {
+        if (!engine.equals(LOCAL) && !engine.equals(SPARK)) {
+            throw new RedTestException("search.engine must be 'local' or 'spark', got '" + engine + "'");
+        }
+        spark.validate();
         if (!strategy.equals(EXHAUSTIVE) && !strategy.equals(EVOLUTIONARY)) {
             throw new RedTestException("search.strategy must be 'exhaustive' or 'evolutionary', got '" + strategy + "'");
         }

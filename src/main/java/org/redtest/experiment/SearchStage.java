@@ -5,6 +5,8 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SearchConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.MeasurementSettings;
+import org.redtest.search.CandidateEngine;
+import org.redtest.search.CandidateEngines;
 import org.redtest.search.CandidateEvaluator;
 import org.redtest.search.EvolutionarySearch;
 import org.redtest.search.ExhaustiveSearch;
@@ -30,6 +32,7 @@ import java.util.Map;
  * Running it again resumes: evaluated candidates are reused, never retrained.
  */
 public final class SearchStage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchStage.class);
     private SearchStage() {
     }
 
@@ -40,20 +43,22 @@ public final class SearchStage {
         String budgetKey = sha256(budget).substring(0, 16);
         CandidateStore store = new CandidateStore(db);
         store.registerBudget(budgetKey, budget);
-        CandidateEvaluator evaluator = new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(), measurement,
-                s.channels(), s.cells(), cfg.seed(), store, budgetKey);
+        CandidateEvaluator evaluator = CandidateEvaluator.forSearch(cfg, data);
         List<CandidateStore.Result> results;
         SearchReport.Completeness completeness = null;
-        if (s.strategy().equals(SearchConfig.EVOLUTIONARY)) {
-            String searchName = cfg.name() + "/" + budgetKey + "/" + s.evolution().reward();
-            results = new EvolutionarySearch(store, evaluator, budgetKey, s.rewards(), s.evolution(),
-                    new GenerationStore(db), searchName, cfg.seed()).run();
-        } else {
-            int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
-            results = new ExhaustiveSearch(store, evaluator, budgetKey).run(indices);
-            java.util.Set<Integer> claimed = store.claimedIndices(budgetKey);
-            completeness = new SearchReport.Completeness(indices.length, results.size(),
-                    (int) java.util.Arrays.stream(indices).filter(claimed::contains).count());
+        try (CandidateEngine engine = CandidateEngines.open(cfg, data, evaluator)) {
+            LOG.info("candidates run on engine {}", engine.describe());
+            if (s.strategy().equals(SearchConfig.EVOLUTIONARY)) {
+                String searchName = cfg.name() + "/" + budgetKey + "/" + s.evolution().reward();
+                results = new EvolutionarySearch(store, engine, budgetKey, s.rewards(), s.evolution(),
+                        new GenerationStore(db), searchName, cfg.seed()).run();
+            } else {
+                int[] indices = s.sample() != null ? NatsSpace.sample(s.sample(), cfg.seed()) : NatsSpace.indices().toArray();
+                results = new ExhaustiveSearch(store, engine, budgetKey).run(indices);
+                java.util.Set<Integer> claimed = store.claimedIndices(budgetKey);
+                completeness = new SearchReport.Completeness(indices.length, results.size(),
+                        (int) java.util.Arrays.stream(indices).filter(claimed::contains).count());
+            }
         }
         List<SearchReport.Selection> selections = SearchReport.select(results, s.rewards(), s.topK());
         long degenerate = results.stream().filter(r -> r.status().equals(CandidateStore.DEGENERATE)).count();
@@ -62,6 +67,11 @@ public final class SearchStage {
         SearchReport.writeScatter(results, selections, dir.resolve("search-scatter.png"));
         if (completeness != null) {
             out.println(completeness.describe());
+        }
+        long failed = results.stream().filter(r -> r.status().equals(CandidateStore.FAILED)).count();
+        if (failed > 0) {
+            out.printf("%d candidate(s) failed every attempt and are left out of the ranking (errors: column error of "
+                    + "table nas_candidates)%n", failed);
         }
         out.print(SearchReport.table(selections, results.size(), (int) degenerate));
         out.println("search report: " + dir.resolve("search.json") + ", scatter: " + dir.resolve("search-scatter.png"));

@@ -1,6 +1,8 @@
 package org.redtest.search;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.config.SearchConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
@@ -12,6 +14,7 @@ import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.Family;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.LatencyMeter;
 import org.redtest.zoo.NatsArchitecture;
@@ -26,8 +29,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Trains one NATS candidate under the search budget and records accuracy, Params, FLOPs, latency
- * and MSRS in the candidate store. A degenerate cell is recorded as such without training.
+ * Trains one NATS candidate under the search budget and measures accuracy, Params, FLOPs, latency
+ * and MSRS. A degenerate cell is reported as such without training. It writes nothing: the search
+ * driver records the outcome, so the evaluator can run on a Spark executor as well as here.
  */
 public final class CandidateEvaluator {
     private final LoadedData data;
@@ -37,13 +41,11 @@ public final class CandidateEvaluator {
     private final int channels;
     private final int cells;
     private final long seed;
-    private final CandidateStore store;
-    private final String budgetKey;
     private final Shape input;
     private final int classes;
 
     public CandidateEvaluator(LoadedData data, boolean augment, TrainingConfig budget, MeasurementSettings measurement,
-                              int channels, int cells, long seed, CandidateStore store, String budgetKey) {
+                              int channels, int cells, long seed) {
         this.data = data;
         this.augment = augment;
         this.budget = budget;
@@ -51,21 +53,26 @@ public final class CandidateEvaluator {
         this.channels = channels;
         this.cells = cells;
         this.seed = seed;
-        this.store = store;
-        this.budgetKey = budgetKey;
         this.input = new Shape(data.train().channels(), data.train().height(), data.train().width());
         this.classes = data.train().numClasses();
     }
 
-    /** Evaluates a claimed candidate and stores the result. */
-    public void evaluate(int index) {
+    /** The evaluator of a search experiment's candidates (the same on the driver and on every Spark executor). */
+    public static CandidateEvaluator forSearch(ExperimentConfig cfg, LoadedData data) {
+        SearchConfig s = cfg.search();
+        return new CandidateEvaluator(data, cfg.data().augmentOrDefault(), s.budget(),
+                MeasurementSettings.from(cfg.measure(), Family.NATS, cfg.seed()), s.channels(), s.cells(), cfg.seed());
+    }
+
+    /** Evaluates a claimed candidate (thread-safe: each call builds its own graph and iterators). */
+    public CandidateOutcome evaluate(int index) {
         NatsCell cell = NatsCell.fromIndex(index);
         NatsArchitecture arch = new NatsArchitecture(cell, channels, cells);
         NetworkBlueprint bp = arch.blueprint(input, classes);
+        long startMicros = CandidateOutcome.nowMicros();
         if (NatsSpace.isDegenerate(cell)) {
-            store.complete(budgetKey, index, CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(), Double.NaN,
-                    Double.NaN, Double.NaN, 0, SoftwareVersions.json());
-            return;
+            return new CandidateOutcome(index, cell.arch(), CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
+                    Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros);
         }
         long start = System.nanoTime();
         ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay()));
@@ -76,15 +83,26 @@ public final class CandidateEvaluator {
             // candidates are cheap to retrain: checkpoints go to a scratch directory removed afterwards
             double accuracy = new Trainer(budget, new CheckpointStore(scratch), (g, r) -> { }).train(graph, train, test)
                     .evaluation().top1();
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long trained = System.nanoTime();
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
             Measurement m = RedundancyMeasurement.run(graph, arch, bp, data.test(), "test", data.normalization(),
                     measurement, null, null, null);
-            store.complete(budgetKey, index, CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
-                    m.summary().mean(), m.summary().std(), seconds, SoftwareVersions.json());
+            long end = System.nanoTime();
+            return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
+                    m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
+                    (end - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros + (end - start) / 1000);
         } finally {
             graph.close();
             deleteRecursively(scratch);
+        }
+    }
+
+    /** The machine that evaluated a candidate (a Spark executor's host, on a cluster). */
+    static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
         }
     }
 

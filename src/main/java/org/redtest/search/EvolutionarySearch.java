@@ -13,6 +13,7 @@ import io.jenetics.engine.Engine;
 import io.jenetics.engine.EvolutionResult;
 import io.jenetics.engine.EvolutionStart;
 import io.jenetics.util.ISeq;
+import io.jenetics.util.Seq;
 import io.jenetics.util.RandomRegistry;
 import org.redtest.config.EvolutionConfig;
 import org.redtest.storage.CandidateStore;
@@ -37,7 +38,7 @@ import java.util.Set;
 public final class EvolutionarySearch {
     private static final Logger LOG = LoggerFactory.getLogger(EvolutionarySearch.class);
     private final CandidateStore store;
-    private final CandidateEvaluator evaluator;
+    private final CandidateRunner runner;
     private final String budgetKey;
     private final RewardSettings rewards;
     private final EvolutionConfig config;
@@ -46,10 +47,10 @@ public final class EvolutionarySearch {
     private final long seed;
     private final Set<Integer> visited = new LinkedHashSet<>();
 
-    public EvolutionarySearch(CandidateStore store, CandidateEvaluator evaluator, String budgetKey, RewardSettings rewards,
+    public EvolutionarySearch(CandidateStore store, CandidateEngine engine, String budgetKey, RewardSettings rewards,
                               EvolutionConfig config, GenerationStore generations, String searchName, long seed) {
         this.store = store;
-        this.evaluator = evaluator;
+        this.runner = new CandidateRunner(store, budgetKey, engine);
         this.budgetKey = budgetKey;
         this.rewards = rewards;
         this.config = config;
@@ -80,12 +81,14 @@ public final class EvolutionarySearch {
     private void evolve(Reward reward, Optional<GenerationStore.Generation> saved, long start) {
         Selector<IntegerGene, Double> selector = config.selector().equals("roulette")
                 ? new RouletteWheelSelector<>() : new TournamentSelector<>(config.tournamentSize());
-        Engine<IntegerGene, Double> engine = Engine
-                .builder(this::fitness, Genotype.of(IntegerChromosome.of(0, 4, NatsCell.EDGES)))
+        // a batch evaluator: a generation's new candidates go to the candidate engine together, so
+        // an engine with several task slots (Spark) trains them at the same time
+        Engine<IntegerGene, Double> engine = new Engine.Builder<IntegerGene, Double>(
+                this::evaluate, Genotype.of(IntegerChromosome.of(0, 4, NatsCell.EDGES)))
                 .populationSize(config.population())
                 .selector(selector)
                 .alterers(new Mutator<>(config.mutation()), new SinglePointCrossover<>(config.crossover()))
-                .executor(Runnable::run) // candidates train one at a time: training already uses every core
+                .executor(Runnable::run)
                 .build();
         EvolutionStart<IntegerGene, Double> first = saved
                 .map(g -> EvolutionStart.of(ISeq.of(g.population().stream()
@@ -103,19 +106,26 @@ public final class EvolutionarySearch {
                 NatsCell.fromIndex(index(result.bestPhenotype().genotype())).arch(), String.format("%.3f", result.bestFitness()));
     }
 
-    private double fitness(Genotype<IntegerGene> genotype) {
-        int index = index(genotype);
-        visited.add(index);
-        Optional<CandidateStore.Result> result = store.result(budgetKey, index);
-        while (result.isEmpty()) {
-            if (store.claim(budgetKey, index, NatsCell.fromIndex(index).arch())) {
-                evaluator.evaluate(index);
-            } else {
-                sleep(); // another search process is training this candidate: wait for its result
-            }
-            result = store.result(budgetKey, index);
+    /** Scores the population's unevaluated phenotypes, kept after the evaluated ones as Jenetics' own evaluator does. */
+    private ISeq<Phenotype<IntegerGene, Double>> evaluate(Seq<Phenotype<IntegerGene, Double>> population) {
+        List<Phenotype<IntegerGene, Double>> fresh = population.stream().filter(Phenotype::nonEvaluated).toList();
+        if (fresh.isEmpty()) {
+            return population.asISeq();
         }
-        CandidateStore.Result r = result.get();
+        int[] indices = fresh.stream().mapToInt(p -> index(p.genotype())).toArray();
+        for (int index : indices) {
+            visited.add(index);
+        }
+        // candidates another search process is training: wait for their results
+        runner.awaitOthers(runner.run(indices, () -> { }).leftToOthers());
+        ISeq<Phenotype<IntegerGene, Double>> scored = fresh.stream()
+                .map(p -> p.withFitness(fitness(index(p.genotype())))).collect(ISeq.toISeq());
+        return fresh.size() == population.size() ? scored
+                : population.stream().filter(Phenotype::isEvaluated).collect(ISeq.toISeq()).append(scored);
+    }
+
+    private double fitness(int index) {
+        CandidateStore.Result r = store.result(budgetKey, index).orElseThrow();
         return r.status().equals(CandidateStore.DONE) ? Reward.valueOf(config.reward()).score(SearchReport.metrics(r), rewards) : 0.0;
     }
 
@@ -139,14 +149,5 @@ public final class EvolutionarySearch {
             genes.add(IntegerGene.of(d, 0, 4));
         }
         return Genotype.of(IntegerChromosome.of(genes));
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

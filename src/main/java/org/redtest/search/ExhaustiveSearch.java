@@ -3,7 +3,6 @@ package org.redtest.search;
 import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
 import org.redtest.storage.CandidateStore;
-import org.redtest.zoo.NatsCell;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,33 +17,23 @@ import java.util.List;
 public final class ExhaustiveSearch {
     private static final Logger LOG = LoggerFactory.getLogger(ExhaustiveSearch.class);
     private final CandidateStore store;
-    private final CandidateEvaluator evaluator;
+    private final CandidateRunner runner;
     private final String budgetKey;
 
-    public ExhaustiveSearch(CandidateStore store, CandidateEvaluator evaluator, String budgetKey) {
+    public ExhaustiveSearch(CandidateStore store, CandidateEngine engine, String budgetKey) {
         this.store = store;
-        this.evaluator = evaluator;
+        this.runner = new CandidateRunner(store, budgetKey, engine);
         this.budgetKey = budgetKey;
     }
 
     /** @return the finished results of the given candidates (those another process still trains are missing) */
     public List<CandidateStore.Result> run(int[] indices) {
-        int reused = 0;
-        int skipped = 0;
+        CandidateRunner.Tally tally;
         try (Progress bar = ProgressBars.create("search", indices.length, "cand")) {
-            for (int index : indices) {
-                if (store.result(budgetKey, index).isPresent()) {
-                    reused++;
-                } else if (store.claim(budgetKey, index, NatsCell.fromIndex(index).arch())) {
-                    evaluator.evaluate(index);
-                } else {
-                    skipped++;
-                }
-                bar.step();
-            }
+            tally = runner.run(indices, bar::step);
         }
-        LOG.info("{} candidates: {} reused from earlier runs, {} left to another search process", indices.length,
-                reused, skipped);
+        LOG.info("{} candidates: {} reused from earlier runs, {} evaluated ({} failed), {} left to another search process",
+                indices.length, tally.reused(), tally.evaluated(), tally.failed(), tally.leftToOthers().size());
         List<CandidateStore.Result> out = new ArrayList<>();
         for (int index : indices) {
             store.result(budgetKey, index).ifPresent(out::add);

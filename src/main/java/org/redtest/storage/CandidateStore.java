@@ -21,6 +21,8 @@ public final class CandidateStore {
     public static final String CLAIMED = "claimed";
     public static final String DONE = "done";
     public static final String DEGENERATE = "degenerate";
+    /** Every attempt of the engine failed (column error says why); kept like a result, so a resumed search does not retry it. */
+    public static final String FAILED = "failed";
 
     private final ResultsDatabase db;
     private final String worker;
@@ -51,6 +53,11 @@ public final class CandidateStore {
                       train_seconds REAL,
                       finished_at TEXT,
                       versions TEXT,
+                      msrs_dropped_batches INTEGER,
+                      measure_seconds REAL,
+                      host TEXT,
+                      attempts INTEGER,
+                      error TEXT,
                       PRIMARY KEY (budget_key, arch_index))""");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS nas_budgets (
@@ -157,6 +164,39 @@ public final class CandidateStore {
         }
     }
 
+    /** Records a claimed candidate's outcome, from whichever engine evaluated it. */
+    public void record(String budgetKey, org.redtest.search.CandidateOutcome o) {
+        try (PreparedStatement ps = db.connection().prepareStatement("""
+                UPDATE nas_candidates SET status = ?, accuracy = ?, params = ?, flops = ?, latency = ?, msrs_mean = ?,
+                  msrs_std = ?, train_seconds = ?, finished_at = ?, versions = ?, msrs_dropped_batches = ?,
+                  measure_seconds = ?, host = ?, attempts = ?, error = ? WHERE budget_key = ? AND arch_index = ?""")) {
+            boolean failed = o.status().equals(FAILED);
+            int i = 0;
+            ps.setString(++i, o.status());
+            SqlValues.setReal(ps, ++i, o.accuracy());
+            ps.setObject(++i, failed ? null : o.params());
+            ps.setObject(++i, failed ? null : o.flops());
+            SqlValues.setReal(ps, ++i, o.latency());
+            SqlValues.setReal(ps, ++i, o.msrsMean());
+            SqlValues.setReal(ps, ++i, o.msrsStd());
+            SqlValues.setReal(ps, ++i, o.trainSeconds());
+            ps.setString(++i, Instant.now().toString());
+            ps.setString(++i, o.versions());
+            ps.setObject(++i, failed ? null : o.msrsDroppedBatches());
+            SqlValues.setReal(ps, ++i, o.measureSeconds());
+            ps.setString(++i, o.host());
+            ps.setInt(++i, o.attempts());
+            ps.setString(++i, o.error());
+            ps.setString(++i, budgetKey);
+            ps.setInt(++i, o.index());
+            if (ps.executeUpdate() != 1) {
+                throw new RedTestException("candidate " + o.index() + " was never claimed under budget " + budgetKey);
+            }
+        } catch (SQLException e) {
+            throw new RedTestException("results database " + db.file() + ": cannot record candidate " + o.index() + ": " + e.getMessage());
+        }
+    }
+
     /** Candidates under a budget that are claimed but not finished (another process is training them, or died). */
     public java.util.Set<Integer> claimedIndices(String budgetKey) {
         java.util.Set<Integer> out = new java.util.HashSet<>();
@@ -174,7 +214,7 @@ public final class CandidateStore {
         return out;
     }
 
-    /** The finished result (done or degenerate) of a candidate, if any. */
+    /** The finished result (done, degenerate or failed) of a candidate, if any. */
     public Optional<Result> result(String budgetKey, int index) {
         try (PreparedStatement ps = db.connection().prepareStatement("""
                 SELECT arch, status, accuracy, params, flops, latency, msrs_mean, msrs_std, train_seconds
@@ -193,7 +233,7 @@ public final class CandidateStore {
         }
     }
 
-    /** Every finished candidate (done or degenerate) under a budget, by index. */
+    /** Every finished candidate (done, degenerate or failed) under a budget, by index. */
     public java.util.List<Result> results(String budgetKey) {
         java.util.List<Result> out = new java.util.ArrayList<>();
         try (PreparedStatement ps = db.connection().prepareStatement("""

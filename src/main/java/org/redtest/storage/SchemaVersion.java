@@ -16,7 +16,7 @@ import java.sql.Statement;
  * <p>
  * Versions: 1, the first release (runs, epochs, evaluations, measurements, prunings, candidates,
  * generations); 2, run owners (pid, host, start), measurement origin (canonical or ad hoc), pruning seeds
- * and latency spreads.
+ * and latency spreads, search candidates' executor host, attempts, error, measurement time and dropped batches.
  */
 final class SchemaVersion {
     static final int CURRENT = 2;
@@ -58,6 +58,11 @@ final class SchemaVersion {
                 addIfPresent(s, "prunings", "seed", "INTEGER");
                 addIfPresent(s, "prunings", "latency_original_spread", "REAL");
                 addIfPresent(s, "prunings", "latency_pruned_spread", "REAL");
+                addIfPresent(s, "nas_candidates", "msrs_dropped_batches", "INTEGER");
+                addIfPresent(s, "nas_candidates", "measure_seconds", "REAL");
+                addIfPresent(s, "nas_candidates", "host", "TEXT");
+                addIfPresent(s, "nas_candidates", "attempts", "INTEGER");
+                addIfPresent(s, "nas_candidates", "error", "TEXT");
             }
             s.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
             s.execute("DELETE FROM schema_info");
