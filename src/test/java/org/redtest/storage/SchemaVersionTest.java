@@ -62,6 +62,9 @@ class SchemaVersionTest {
                 assertEquals("cka", rs.getString(1));
                 assertEquals(25.0, rs.getDouble(4), 1e-9);
             }
+            try (ResultSet rs = s.executeQuery("SELECT host, attempts, error, measure_seconds, msrs_dropped_batches FROM nas_candidates")) {
+                assertTrue(!rs.next(), "the candidates table has its new columns");
+            }
             try (ResultSet rs = s.executeQuery("SELECT origin FROM measurements")) {
                 assertTrue(!rs.next() || rs.getString(1) == null, "the origin column exists");
             }
