@@ -32,17 +32,17 @@ public final class PruningReport {
                         + "the original; batch-1 latency %s ms (median ± half the interquartile range over timing rounds)%n",
                 first.originalSpec(), first.criterion(), first.finetuneEpochs(),
                 Rounding.withSpread(1000 * first.latencyOriginal(), 1000 * first.latencyOriginalSpread())));
-        String header = String.format("%-13s %-26s %7s %7s %7s %8s %8s %10s %15s  %s%n", "method", "structure", "top-1",
+        String header = String.format("%-17s %-26s %7s %7s %7s %8s %8s %10s %15s  %s%n", "method", "structure", "top-1",
                 "pruned", "tuned", "Params", "FLOPs", "Latency", "MSRS", "dropped units (adjacent CKA)");
         s.append(header);
-        s.append(String.format("%-13s %-26s %7.2f %7s %7s %8s %8s %10s %15s%n", "original", abbreviate(first.originalSpec()),
+        s.append(String.format("%-17s %-26s %7.2f %7s %7s %8s %8s %10s %15s%n", "original", abbreviate(first.originalSpec()),
                 first.top1Original(), "", "", "0.0", "0.0", "0", String.format("%.2f", first.msrsOriginal())));
         boolean repeated = outcomes.stream().map(PruningOutcome::seed).distinct().count() > 1;
         for (PruningOutcome o : outcomes) {
             StringBuilder dropped = new StringBuilder();
             o.dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
                     .append(d.unit()).append(Double.isFinite(d.adjacentCka()) ? String.format("(%.2f)", d.adjacentCka()) : ""));
-            s.append(String.format("%-13s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %10s %15s  %s%n",
+            s.append(String.format("%-17s %-26s %7.2f %7.2f %7.2f %8.1f %8.1f %10s %15s  %s%n",
                     repeated ? o.method() + " s" + o.seed() : o.method(), abbreviate(o.prunedSpec()), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsReduction(),
                     o.flopsReduction(), Rounding.withSpread(o.latencyReduction(), o.latencyReductionSpread()),
                     String.format("%.2f -> %.2f", o.msrsOriginal(), o.msrsPruned()),
@@ -52,7 +52,7 @@ public final class PruningReport {
             s.append(String.format("mean +- standard deviation over the seeds:%n"));
             outcomes.stream().map(PruningOutcome::method).distinct().forEach(method -> {
                 List<PruningOutcome> runs = outcomes.stream().filter(o -> o.method().equals(method)).toList();
-                s.append(String.format("%-13s top-1 after fine-tuning %s, change %s points, MSRS after %s (%d seeds)%n",
+                s.append(String.format("%-17s top-1 after fine-tuning %s, change %s points, MSRS after %s (%d seeds)%n",
                         method, SeedStatistics.of(runs, PruningOutcome::top1FineTuned).format(2),
                         SeedStatistics.of(runs, o -> o.top1FineTuned() - o.top1Original()).format(2),
                         SeedStatistics.of(runs, PruningOutcome::msrsPruned).format(2), runs.size()));
