@@ -1,6 +1,7 @@
 package org.redtest.reproduce;
 
 import org.redtest.RedTestException;
+import org.redtest.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -67,8 +67,7 @@ final class SuiteBuilds {
 
     private static void write(Path file, List<String> builds) {
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, builds, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            AtomicFiles.writeString(file, String.join("\n", builds) + "\n");
         } catch (IOException e) {
             throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }
