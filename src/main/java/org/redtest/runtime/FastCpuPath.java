@@ -122,13 +122,50 @@ public final class FastCpuPath {
                         ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).hasBias()));
             }
         }
-        replaceReluLayers(graph);
+        replaceReluLayers(graph, oneDnn);
+        int blockedActivations = oneDnnConv && oneDnnBn && BlockedLayouts.enabled() ? keepBlocked(graph) : 0;
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
         logOnce("fast CPU path: " + (oneDnnConv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
                 + " + " + (oneDnnBn ? "direct oneDNN batch norm" : "batch norm in Java loops")
-                + " + one-pass ReLU + cached forward outputs (-D" + PROPERTY + "=false for DL4J's own)");
+                + (oneDnn ? " + oneDNN ReLU" : " + one-pass ReLU") + " + cached forward outputs"
+                + (blockedActivations > 0 ? " + activations kept channel-blocked between layers" : "")
+                + " (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
+    }
+
+    /**
+     * Tells our convolution and BN helpers which of their inputs and outputs stay channel-blocked
+     * ({@link BlockedLayouts}); returns how many activations do.
+     */
+    private static int keepBlocked(ComputationGraph graph) {
+        int block = OneDnn.preferredChannelBlock();
+        if (block == 0) {
+            return 0;
+        }
+        Set<String> ours = new java.util.HashSet<>();
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper
+                    || layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper
+                    && BlockedLayouts.convSupported((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer())) {
+                ours.add(name);
+            }
+        }
+        Set<String> blocked = BlockedLayouts.of(graph, ours, block);
+        int tag = OneDnn.blockedTag(block);
+        var inputs = graph.getConfiguration().getVertexInputs();
+        for (String name : ours) {
+            int in = blocked.contains(inputs.get(name).get(0)) ? tag : OneDnn.PLAIN;
+            int out = blocked.contains(name) ? tag : OneDnn.PLAIN;
+            Layer layer = graph.getLayer(name);
+            if (layer instanceof BatchNormalization bn) {
+                ((OneDnnBatchNormHelper) bn.getHelper()).useLayouts(in, out);
+            } else {
+                ((OneDnnConvHelper) ((ConvolutionLayer) layer).getHelper()).useLayouts(in, out);
+            }
+        }
+        return blocked.size();
     }
 
     private static void setHelper(Field field, Layer layer, Object helper) {
@@ -154,7 +191,7 @@ public final class FastCpuPath {
     }
 
     /** Swaps every plain-ReLU activation layer for a {@link LeanReluLayer} with the same configuration. */
-    private static void replaceReluLayers(ComputationGraph graph) {
+    private static void replaceReluLayers(ComputationGraph graph, boolean oneDnn) {
         try {
             Layer[] layers = (Layer[]) GRAPH_LAYERS.get(graph);
             for (GraphVertex vertex : graph.getVertices()) {
@@ -162,7 +199,7 @@ public final class FastCpuPath {
                         && lv.getLayer().getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class
                         && LeanReluLayer.isPlainRelu((org.deeplearning4j.nn.layers.ActivationLayer) lv.getLayer())) {
                     Layer old = lv.getLayer();
-                    LeanReluLayer lean = new LeanReluLayer(old.conf(), graph.getConfiguration().getDataType());
+                    LeanReluLayer lean = new LeanReluLayer(old.conf(), graph.getConfiguration().getDataType(), oneDnn);
                     lean.setIndex(old.getIndex());
                     lean.setListeners(old.getListeners());
                     VERTEX_LAYER.set(lv, lean);
@@ -196,6 +233,13 @@ public final class FastCpuPath {
     /** How many of {@code graph}'s BN layers run on {@link FastBatchNormHelper} (or its oneDNN subclass). */
     public static long installedCount(ComputationGraph graph) {
         return count(graph, l -> l instanceof BatchNormalization bn && bn.getHelper() instanceof FastBatchNormHelper);
+    }
+
+    /** How many of {@code graph}'s convolution and BN layers read or write channel-blocked arrays. */
+    public static long blockedLayerCount(ComputationGraph graph) {
+        return count(graph, l -> l instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper h
+                && h.keepsBlocked() || l instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper b
+                && b.keepsBlocked());
     }
 
     /** How many of {@code graph}'s layers are {@link LeanReluLayer}s. */

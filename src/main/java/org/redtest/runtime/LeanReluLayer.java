@@ -19,12 +19,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * DL4J's ReLU {@link ActivationLayer} with one pass each way in training. The stock layer copies its
  * input before applying ReLU in place (forward) and copies it again before computing the derivative
  * into a third array (backward); here the forward pass writes max(x, 0) straight into the output
- * and the backward pass writes eps * (x > 0) straight into the gradient. Same configuration, same
- * results; inference and anything but a plain ReLU on dense arrays run the stock code.
+ * and the backward pass writes eps * (x > 0) straight into the gradient, both through oneDNN's
+ * kernels ({@link OneDnnRelu}) where they load. Same configuration, same results; inference and
+ * anything but a plain ReLU on dense arrays run the stock code.
  */
 final class LeanReluLayer extends ActivationLayer {
-    LeanReluLayer(NeuralNetConfiguration conf, DataType dataType) {
+    /** oneDNN's ReLU kernels, or null where oneDNN's Java bindings do not load (ND4J's ops then). */
+    private final OneDnnRelu oneDnn;
+
+    LeanReluLayer(NeuralNetConfiguration conf, DataType dataType, boolean useOneDnn) {
         super(conf, dataType);
+        this.oneDnn = useOneDnn ? new OneDnnRelu() : null;
     }
 
     /** True for a layer whose activation is a plain ReLU (no threshold, slope or cap). */
@@ -39,7 +44,11 @@ final class LeanReluLayer extends ActivationLayer {
             return super.activate(training, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
-        Nd4j.exec(new RectifiedLinear(input, out));
+        if (oneDnn != null && input.dataType() == DataType.FLOAT) {
+            oneDnn.forward(input, out);
+        } else {
+            Nd4j.exec(new RectifiedLinear(input, out));
+        }
         return out;
     }
 
@@ -49,7 +58,11 @@ final class LeanReluLayer extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx));
+        if (oneDnn != null && input.dataType() == DataType.FLOAT && epsilon.dataType() == DataType.FLOAT) {
+            oneDnn.backward(input, epsilon, dx);
+        } else {
+            Nd4j.exec(new RectifiedLinearDerivative(input, epsilon, dx));
+        }
         return new Pair<>(new DefaultGradient(), dx);
     }
 

@@ -1,6 +1,7 @@
 package org.redtest.runtime;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
+import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -21,6 +22,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * stream per thread; every call's status is checked and a failure names the call.
  */
 final class OneDnn {
+    /** The plain NCHW layout tag. */
+    static final int PLAIN = dnnl_nchw;
     private static final dnnl_engine ENGINE;
     /** oneDNN streams are not meant to be shared between threads that execute at the same time. */
     private static final ThreadLocal<dnnl_stream> STREAM = ThreadLocal.withInitial(() -> {
@@ -33,6 +36,11 @@ final class OneDnn {
         Loader.load(org.bytedeco.dnnl.global.dnnl.class);
         ENGINE = new dnnl_engine();
         check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "engine_create");
+        // this copy of oneDNN does not read DNNL_VERBOSE; profiling our primitives needs its own switch
+        String verbose = System.getenv("REDTEST_DNNL_VERBOSE");
+        if (verbose != null && verbose.matches("[0-9]")) {
+            dnnl_set_verbose(Integer.parseInt(verbose));
+        }
     }
 
     private OneDnn() {
@@ -125,6 +133,66 @@ final class OneDnn {
 
     static void reorder(dnnl_primitive reorder, dnnl_memory from, dnnl_memory to) {
         execute(reorder, DNNL_ARG_FROM, from, DNNL_ARG_TO, to);
+    }
+
+    /**
+     * The channel block (16 or 8) of the layout oneDNN's convolutions prefer on this CPU, or 0 when
+     * they prefer another layout. Found by asking for a small convolution with free layouts.
+     */
+    static int preferredChannelBlock() {
+        return PreferredBlock.BLOCK;
+    }
+
+    /** Probed on first use (lazy holder): only graphs on the fast path pay for it. */
+    private static final class PreferredBlock {
+        static final int BLOCK = probe();
+
+        private static int probe() {
+            long[] shape = {1, 16, 8, 8};
+            dnnl_memory_desc_t any = desc(shape, dnnl_format_tag_any);
+            dnnl_convolution_desc_t cd = new dnnl_convolution_desc_t();
+            check(dnnl_convolution_forward_desc_init(cd, dnnl_forward_training, dnnl_convolution_direct, any,
+                    desc(new long[]{16, 16, 3, 3}, dnnl_format_tag_any), null, any, new long[]{1, 1},
+                    new long[]{1, 1}, new long[]{1, 1}), "convolution_forward_desc_init");
+            dnnl_memory_desc_t dst = query(primitiveDesc(cd, null), dnnl_query_dst_md);
+            return same(dst, desc(shape, dnnl_aBcd16b)) ? 16 : same(dst, desc(shape, dnnl_aBcd8b)) ? 8 : 0;
+        }
+    }
+
+    /** The blocked layout tag for {@code block} channels per block (0: plain NCHW). */
+    static int blockedTag(int block) {
+        return block == 16 ? dnnl_aBcd16b : block == 8 ? dnnl_aBcd8b : dnnl_nchw;
+    }
+
+    /**
+     * {@code array}, which holds a 4-d tensor in layout {@code fromTag}, rewritten in layout
+     * {@code toTag} into a new array of the same shape (for the rare fallbacks to code that reads
+     * plain NCHW only; the reorder is built per call).
+     */
+    static INDArray relayout(INDArray array, int fromTag, int toTag, INDArray target) {
+        INDArray source = OneDnnConvHelper.isDense(array) ? array : array.dup('c');
+        dnnl_memory_desc_t from = desc(source.shape(), fromTag);
+        dnnl_memory_desc_t to = desc(source.shape(), toTag);
+        if (same(from, to)) {
+            target.assign(source);
+            return target;
+        }
+        dnnl_primitive_desc pd = new dnnl_primitive_desc();
+        check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE, to, ENGINE, null), "reorder_primitive_desc_create");
+        dnnl_primitive reorder = primitive(pd);
+        dnnl_memory in = memory(from, null);
+        dnnl_memory out = memory(to, null);
+        try {
+            bind(in, source);
+            bind(out, target);
+            reorder(reorder, in, out);
+        } finally {
+            dnnl_memory_destroy(in);
+            dnnl_memory_destroy(out);
+            dnnl_primitive_destroy(reorder);
+            dnnl_primitive_desc_destroy(pd);
+        }
+        return target;
     }
 
     /** A raw address as a JavaCPP pointer (ND4J views start inside their buffer). */

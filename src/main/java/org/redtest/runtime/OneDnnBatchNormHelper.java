@@ -22,17 +22,21 @@ import java.util.Map;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * Batch norm's training pass (batch statistics, normalisation, backward) as oneDNN primitives called
- * directly on the plain NCHW arrays, built once per shape. oneDNN's vectorised kernels do in two
- * passes what {@link FastBatchNormHelper}'s Java loops do in four, and what DL4J's helper does through
- * strided ND4J reductions and libnd4j's {@code batchnorm_bp}. Inference keeps DL4J's helper (oneDNN
- * with the running statistics); anything this class cannot handle goes to the Java loops.
+ * Batch norm (training: batch statistics, normalisation, backward; inference: normalisation with the
+ * running statistics) as oneDNN primitives called directly, built once per shape and run in a
+ * channel-blocked layout (see {@link Plan}). oneDNN's vectorised kernels do in two passes what
+ * {@link FastBatchNormHelper}'s Java loops do in four, and what DL4J's helper does through strided
+ * ND4J reductions and libnd4j's {@code batchnorm_bp}. Anything this class cannot handle goes to the
+ * Java loops (training) or DL4J's helper (inference).
  */
 final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnBatchNormHelper.class);
 
     private final String layerName;
     private final Map<String, Plan> plans = new HashMap<>();
+    /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
+    private int inputTag = OneDnn.PLAIN;
+    private int outputTag = OneDnn.PLAIN;
     /** The plan of the last training forward pass, whose statistics the backward pass reads. */
     private Plan lastForward;
 
@@ -41,19 +45,50 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         this.layerName = layerName;
     }
 
+    /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
+    void useLayouts(int inputTag, int outputTag) {
+        this.inputTag = inputTag;
+        this.outputTag = outputTag;
+        plans.clear();
+    }
+
+    /** True when this layer reads or writes channel-blocked arrays. */
+    boolean keepsBlocked() {
+        return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;
+    }
+
+    /** An array in this layer's input or output layout, rewritten as plain NCHW for the fallbacks. */
+    private static INDArray plain(INDArray a, int tag) {
+        return tag == OneDnn.PLAIN ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
+    }
+
+    /** A plain NCHW result of a fallback rewritten in {@code tag}'s layout (as a workspace array of the given kind). */
+    private static INDArray relayoutResult(INDArray a, int tag, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
+        return tag == OneDnn.PLAIN ? a
+                : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
+    }
+
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
                               INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         lastForward = null;
-        Plan plan = training && gamma != null && beta != null && isDenseFloatNchw(x, format)
-                && isContiguousVector(gamma) && isContiguousVector(beta) ? plan(x, eps) : null;
+        boolean handled = gamma != null && beta != null && isDenseFloatNchw(x, format) && isContiguousVector(gamma)
+                && isContiguousVector(beta) && (training || (isContiguousVector(mean) && isContiguousVector(var)));
+        Plan plan = handled ? plan(x, eps, training) : null;
         if (plan == null) {
-            return super.preOutput(x, training, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);
+            // the Java loops and DL4J's helper read and write plain NCHW: blocked arrays are rewritten around them
+            INDArray out = super.preOutput(plain(x, inputTag), training, shape, gamma, beta, mean, var, decay, eps,
+                    format, workspaceMgr);
+            return relayoutResult(out, outputTag, ArrayType.ACTIVATIONS, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape());
+        if (!training) {
+            plan.forward(x, gamma, beta, mean, var, out);
+            return out;
         }
         int channels = (int) x.size(1);
         INDArray batchMean = cache(MEAN_CACHE, channels);
         INDArray batchVar = cache(VAR_CACHE, channels);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape());
         plan.forward(x, gamma, beta, batchMean, batchVar, out);
         lastForward = plan;
         return out;
@@ -66,9 +101,14 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         Plan plan = lastForward;
         if (plan == null || gamma == null || beta == null || dGammaView == null || !isDenseFloatNchw(input, format)
                 || !Arrays.equals(plan.shape, input.shape()) || !isContiguousVector(gamma)
-                || !isContiguousVector(dGammaView) || !isContiguousVector(dBetaView)) {
-            return super.backpropGradient(input, epsilon, shape, gamma, beta, dGammaView, dBetaView, eps, format,
-                    workspaceMgr);
+                || !isContiguousVector(dGammaView) || !isContiguousVector(dBetaView)
+                || (outputTag != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
+            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag), plain(epsilon, outputTag),
+                    shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
+            if (result != null && inputTag != OneDnn.PLAIN) {
+                result.setSecond(relayoutResult(result.getSecond(), inputTag, ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            }
+            return result;
         }
         INDArray dy = isDenseFloatNchw(epsilon, format) ? epsilon : epsilon.dup('c');
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
@@ -77,14 +117,14 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         return result(dGammaView, dBetaView, dx);
     }
 
-    private Plan plan(INDArray x, double eps) {
-        String key = Arrays.toString(x.shape()) + eps;
+    private Plan plan(INDArray x, double eps, boolean training) {
+        String key = Arrays.toString(x.shape()) + eps + training + inputTag + "/" + outputTag;
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(x.shape(), (float) eps);
+            plan = new Plan(x.shape(), (float) eps, training, inputTag, outputTag);
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN batch norm not available for input {} ({}); using the Java loops",
                     layerName, Arrays.toString(x.shape()), e.getMessage());
@@ -93,49 +133,65 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         return plan;
     }
 
-    /** Forward-training and backward primitives for one input shape; all memories are the user's. */
+    /**
+     * Primitives for one input shape and pass (training or inference). oneDNN's batch norm on plain
+     * NCHW arrays is its slow C++ implementation ({@code ncsp_bnorm}, several times a convolution's
+     * time per layer here); on channel-blocked arrays ({@code nChw16c}, {@code nChw8c}) it runs its
+     * vectorised JIT kernels, which even with a reorder in and out of the block layout cost far less.
+     * The blocked copies live in the per-thread scratch buffers the convolutions use.
+     */
     static final class Plan {
         private final long[] shape;
+        private final boolean training;
         private final dnnl_primitive forward;
-        private final dnnl_primitive backward;
+        private final dnnl_primitive_desc forwardDesc;
+        /** The layouts of the arrays DL4J hands over: input (and its gradient), output (and its gradient). */
+        private final dnnl_memory_desc_t userIn;
+        private final dnnl_memory_desc_t userOut;
+        private final dnnl_memory_desc_t layout;
+        private final float eps;
+        private final int flags;
         private final dnnl_memory src;
         private final dnnl_memory dst;
         private final dnnl_memory scale;
         private final dnnl_memory shift;
         private final dnnl_memory mean;
         private final dnnl_memory variance;
-        private final dnnl_memory diffDst;
-        private final dnnl_memory diffSrc;
-        private final dnnl_memory diffScale;
-        private final dnnl_memory diffShift;
+        private final OneDnnConvHelper.Stage srcStage;
+        private final OneDnnConvHelper.Stage dstStage;
+        private Backward backward;
 
-        Plan(long[] shape, float eps) {
+        Plan(long[] shape, float eps, boolean training, int inputTag, int outputTag) {
             this.shape = shape.clone();
-            dnnl_memory_desc_t data = OneDnn.desc(shape, dnnl_nchw);
+            this.training = training;
+            this.eps = eps;
+            userIn = OneDnn.desc(shape, inputTag);
+            userOut = OneDnn.desc(shape, outputTag);
+            int block = OneDnn.preferredChannelBlock();
+            layout = OneDnn.desc(shape, block > 0 && shape[1] % block == 0 ? OneDnn.blockedTag(block)
+                    : shape[1] % 16 == 0 ? dnnl_aBcd16b : shape[1] % 8 == 0 ? dnnl_aBcd8b : dnnl_nchw);
             dnnl_memory_desc_t channels = OneDnn.desc(new long[]{shape[1]}, dnnl_x);
-            int flags = dnnl_use_scale | dnnl_use_shift;
+            flags = dnnl_use_scale | dnnl_use_shift | (training ? 0 : dnnl_use_global_stats);
             dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
-            OneDnn.check(dnnl_batch_normalization_forward_desc_init(fd, dnnl_forward_training, data, eps, flags),
+            OneDnn.check(dnnl_batch_normalization_forward_desc_init(fd,
+                    training ? dnnl_forward_training : dnnl_forward_inference, layout, eps, flags),
                     "batch_normalization_forward_desc_init");
-            dnnl_primitive_desc forwardDesc = OneDnn.primitiveDesc(fd, null);
-            dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
-            OneDnn.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, data, data, eps, flags),
-                    "batch_normalization_backward_desc_init");
-            dnnl_primitive_desc backwardDesc = OneDnn.primitiveDesc(bd, forwardDesc);
+            forwardDesc = OneDnn.primitiveDesc(fd, null);
             forward = OneDnn.primitive(forwardDesc);
-            backward = OneDnn.primitive(backwardDesc);
-            src = OneDnn.memory(data, null);
-            dst = OneDnn.memory(data, null);
-            diffDst = OneDnn.memory(data, null);
-            diffSrc = OneDnn.memory(data, null);
+            src = OneDnn.memory(userIn, null);
+            dst = OneDnn.memory(userOut, null);
             scale = OneDnn.memory(channels, null);
             shift = OneDnn.memory(channels, null);
             mean = OneDnn.memory(channels, null);
             variance = OneDnn.memory(channels, null);
-            diffScale = OneDnn.memory(channels, null);
-            diffShift = OneDnn.memory(channels, null);
+            srcStage = OneDnnConvHelper.Stage.input(userIn, layout, OneDnnConvHelper.Scratch.SRC);
+            dstStage = OneDnnConvHelper.Stage.output(layout, userOut, OneDnnConvHelper.Scratch.DST);
         }
 
+        /**
+         * Training: normalises with the batch statistics and writes them into {@code batchMean} and
+         * {@code batchVar}. Inference: normalises with the given running statistics.
+         */
         void forward(INDArray x, INDArray gamma, INDArray beta, INDArray batchMean, INDArray batchVar, INDArray out) {
             OneDnn.bind(src, x);
             OneDnn.bind(dst, out);
@@ -143,24 +199,67 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
             OneDnn.bind(shift, beta);
             OneDnn.bind(mean, batchMean);
             OneDnn.bind(variance, batchVar);
-            OneDnn.execute(forward, DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_SCALE, scale,
+            dnnl_memory srcM = srcStage.in(src);
+            dnnl_memory dstM = dstStage.target(dst);
+            OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_DST, dstM, DNNL_ARG_SCALE, scale,
                     DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+            dstStage.out(dst);
         }
 
         void backward(INDArray x, INDArray dy, INDArray gamma, INDArray beta, INDArray batchMean, INDArray batchVar,
                       INDArray dx, INDArray dGamma, INDArray dBeta) {
-            OneDnn.bind(src, x);
+            if (backward == null) {
+                backward = new Backward(this);
+            }
+            backward.run(x, dy, gamma, beta, batchMean, batchVar, dx, dGamma, dBeta);
+        }
+    }
+
+    /** The backward primitive of a training {@link Plan}, built on its first backward pass. */
+    static final class Backward {
+        private final Plan plan;
+        private final dnnl_primitive primitive;
+        private final dnnl_memory diffDst;
+        private final dnnl_memory diffSrc;
+        private final dnnl_memory diffScale;
+        private final dnnl_memory diffShift;
+        private final OneDnnConvHelper.Stage diffDstStage;
+        private final OneDnnConvHelper.Stage diffSrcStage;
+
+        Backward(Plan p) {
+            plan = p;
+            dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
+            OneDnn.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, p.layout, p.layout, p.eps,
+                    p.flags), "batch_normalization_backward_desc_init");
+            primitive = OneDnn.primitive(OneDnn.primitiveDesc(bd, p.forwardDesc));
+            dnnl_memory_desc_t channels = OneDnn.desc(new long[]{p.shape[1]}, dnnl_x);
+            diffDst = OneDnn.memory(p.userOut, null);
+            diffSrc = OneDnn.memory(p.userIn, null);
+            diffScale = OneDnn.memory(channels, null);
+            diffShift = OneDnn.memory(channels, null);
+            diffDstStage = OneDnnConvHelper.Stage.input(p.userOut, p.layout, OneDnnConvHelper.Scratch.DIFF_DST);
+            diffSrcStage = OneDnnConvHelper.Stage.output(p.layout, p.userIn, OneDnnConvHelper.Scratch.DIFF_SRC);
+        }
+
+        void run(INDArray x, INDArray dy, INDArray gamma, INDArray beta, INDArray batchMean, INDArray batchVar,
+                 INDArray dx, INDArray dGamma, INDArray dBeta) {
+            OneDnn.bind(plan.src, x);
             OneDnn.bind(diffDst, dy);
             OneDnn.bind(diffSrc, dx);
-            OneDnn.bind(scale, gamma);
-            OneDnn.bind(shift, beta);
-            OneDnn.bind(mean, batchMean);
-            OneDnn.bind(variance, batchVar);
+            OneDnn.bind(plan.scale, gamma);
+            OneDnn.bind(plan.shift, beta);
+            OneDnn.bind(plan.mean, batchMean);
+            OneDnn.bind(plan.variance, batchVar);
             OneDnn.bind(diffScale, dGamma);
             OneDnn.bind(diffShift, dBeta);
-            OneDnn.execute(backward, DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
-                    DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC, diffSrc,
-                    DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift);
+            dnnl_memory srcM = plan.srcStage.in(plan.src);
+            dnnl_memory diffDstM = diffDstStage.in(diffDst);
+            dnnl_memory diffSrcM = diffSrcStage.target(diffSrc);
+            OneDnn.execute(primitive, DNNL_ARG_SRC, srcM, DNNL_ARG_MEAN, plan.mean, DNNL_ARG_VARIANCE,
+                    plan.variance, DNNL_ARG_DIFF_DST, diffDstM, DNNL_ARG_SCALE, plan.scale, DNNL_ARG_SHIFT,
+                    plan.shift, DNNL_ARG_DIFF_SRC, diffSrcM, DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT,
+                    diffShift);
+            diffSrcStage.out(diffSrc);
         }
     }
 }

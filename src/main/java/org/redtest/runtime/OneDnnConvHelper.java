@@ -19,7 +19,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +36,11 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * input shape ({@link Plan}) with the direct algorithm and oneDNN's preferred (blocked) layouts, and
  * the weights are reordered once per forward pass and reused by the backward pass.
  *
- * <p>Anything else (NHWC, other types, dilation, same-mode padding, a failure to build a plan) goes
- * to DL4J's own oneDNN helper, with one log line per layer and shape.
+ * <p>Inputs and outputs are plain NCHW arrays, or channel-blocked ones where {@link BlockedLayouts}
+ * keeps an activation in oneDNN's layout between layers (then no reorder runs at all). Anything else
+ * (NHWC, other types, dilation, same-mode padding, a failure to build a plan) goes to DL4J's own
+ * oneDNN helper, with one log line per layer and shape (blocked arrays are rewritten as plain NCHW
+ * around that call).
  */
 final class OneDnnConvHelper extends MKLDNNConvHelper {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvHelper.class);
@@ -47,6 +49,9 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     /** DL4J hands a helper a zero "dummy" bias for layers without one; this helper leaves it out. */
     private final boolean hasBias;
     private final Map<String, Plan> plans = new HashMap<>();
+    /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
+    private int inputTag = OneDnn.PLAIN;
+    private int outputTag = OneDnn.PLAIN;
     /** The plan and input array of the last forward pass, whose reordered weights the backward pass may reuse. */
     private Plan lastForward;
     private INDArray lastInput;
@@ -57,6 +62,29 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         this.hasBias = hasBias;
     }
 
+    /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
+    void useLayouts(int inputTag, int outputTag) {
+        this.inputTag = inputTag;
+        this.outputTag = outputTag;
+        plans.clear();
+    }
+
+    /** True when this layer reads or writes channel-blocked arrays. */
+    boolean keepsBlocked() {
+        return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;
+    }
+
+    /** An array in this layer's input or output layout, rewritten as plain NCHW for DL4J's helper. */
+    private static INDArray plain(INDArray a, int tag) {
+        return tag == OneDnn.PLAIN ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
+    }
+
+    /** A plain NCHW result of DL4J's helper rewritten in {@code tag}'s layout (as a workspace array of the given kind). */
+    private static INDArray relayoutResult(INDArray a, int tag, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
+        return tag == OneDnn.PLAIN ? a
+                : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
+    }
+
     @Override
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               ConvolutionLayer.AlgoMode mode, ConvolutionLayer.FwdAlgo fwdAlgo,
@@ -65,8 +93,10 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         Plan plan = plan(input, weights, hasBias ? bias : null, kernel, strides, pad, convolutionMode, dilation, format);
         if (plan == null) {
             lastForward = null;
-            return super.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode,
-                    dilation, format, workspaceMgr);
+            // DL4J's helper reads and writes plain NCHW: blocked arrays are rewritten around it
+            INDArray out = super.preOutput(plain(input, inputTag), weights, bias, kernel, strides, pad, mode, fwdAlgo,
+                    convolutionMode, dilation, format, workspaceMgr);
+            return relayoutResult(out, outputTag, ArrayType.ACTIVATIONS, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.outShape);
         plan.forward(input, weights, hasBias ? bias : null, out);
@@ -88,9 +118,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                 dilation, format);
         if (plan == null || !isDense(delta) || !isDense(weightGradView)
                 || (biasGradView != null && biasGradView.elementWiseStride() != 1)) {
-            return super.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
-                    weightGradView, afn, mode, bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format,
-                    workspaceMgr);
+            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag), weights, bias,
+                    plain(delta, outputTag), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
+                    bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
+            if (result != null && inputTag != OneDnn.PLAIN) {
+                result.setSecond(relayoutResult(result.getSecond(), inputTag, ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            }
+            return result;
         }
         INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
         boolean reuse = lastForward == plan && lastInput == input;
@@ -103,8 +137,22 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         return new Pair<>(g, gradAtInput);
     }
 
-    private static boolean isDense(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a);
+    /**
+     * Row-major and contiguous. Strides of size-1 dimensions are ignored: a 1x1 kernel's weight view
+     * can carry any stride there, which once sent every 1x1 convolution to DL4J's helper.
+     */
+    static boolean isDense(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
     }
 
     /** The plan for this call's shapes, or null when this helper does not handle them. */
@@ -116,13 +164,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             return null;
         }
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
-                + Arrays.toString(pad) + (bias != null);
+                + Arrays.toString(pad) + (bias != null) + inputTag + "/" + outputTag;
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null);
+            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, inputTag, outputTag);
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN direct convolution not available for input {} ({}); using DL4J's helper",
                     layerName, Arrays.toString(input.shape()), e.getMessage());
@@ -162,7 +210,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         private final Stage dst;
         private Backward backward;
 
-        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias) {
+        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias, int inputTag, int outputTag) {
             this.hasBias = hasBias;
             long n = inShape[0];
             long oh = (inShape[2] + 2L * pad[0] - wShape[2]) / strides[0] + 1;
@@ -183,9 +231,9 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             forwardDesc = OneDnn.primitiveDesc(fd, null);
             forward = OneDnn.primitive(forwardDesc);
 
-            userSrcMd = OneDnn.desc(inShape, dnnl_nchw);
+            userSrcMd = OneDnn.desc(inShape, inputTag);
             userWeightsMd = OneDnn.desc(wShape, dnnl_oihw);
-            userDstMd = OneDnn.desc(outShape, dnnl_nchw);
+            userDstMd = OneDnn.desc(outShape, outputTag);
             userSrc = OneDnn.memory(userSrcMd, null);
             userWeights = OneDnn.memory(userWeightsMd, null);
             userBias = hasBias ? OneDnn.memory(biasMd, null) : null;

@@ -34,10 +34,12 @@ class FastCpuPathEquivalenceTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "resnet:1-1-1; 16",
-            "vgg:8,M,16,16,M; 16",
-            "nats[C=4,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|; 8"})
-    void fastPathMatchesStockDl4j(String spec, int size) {
+            "resnet:1-1-1; 16; true",
+            "vgg:8,M,16,16,M; 16; true",
+            "nats[C=4,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|; 8; true",
+            // 16 channels from the stem on: cells with zero, skip and pooling edges among blocked activations
+            "nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|skip_connect~2|; 8; true"})
+    void fastPathMatchesStockDl4j(String spec, int size, boolean blockedExpected) {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
         ComputationGraph stock = graph(bp, FastCpuPath.LayerPath.STOCK);
@@ -97,6 +99,9 @@ class FastCpuPathEquivalenceTest {
         }
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Relu)) {
             assertTrue(FastCpuPath.leanReluCount(fast) > 0, spec + ": one-pass ReLU layers installed");
+        }
+        if (blockedExpected) {
+            assertTrue(FastCpuPath.blockedLayerCount(fast) > 0, spec + ": activations kept channel-blocked");
         }
     }
 
