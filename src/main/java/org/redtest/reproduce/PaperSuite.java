@@ -37,8 +37,8 @@ import java.util.function.Function;
  * command again after a kill (or a crash) goes on from where it stopped. The suite directory records the build
  * that started it and refuses parts from another build unless told to mix them.
  * <p>
- * With {@code engine: spark} the depth models, independent trainings, go to Spark as tasks instead (all at once,
- * as many training together as there are task slots); this process records each as it comes back, and a model
+ * With {@code engine: spark} the depth models, independent trainings, go to Spark as tasks instead (as many
+ * training together as there are task slots); this process alone records each as it comes back, and a model
  * whose task failed every attempt becomes a FAIL row. The other parts run as above (docs/cluster.md says why).
  */
 public final class PaperSuite {
@@ -144,7 +144,8 @@ public final class PaperSuite {
         Path dir = suite.directory();
         Instant start = Instant.now();
         List<String> builds = SuiteBuilds.check(dir, SoftwareVersions.build(), invocation.allowMixedBuilds());
-        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite));
+        // what the suite computes, as before engines existed: where it runs changes no number
+        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite, SuiteConfig.ENGINE_KEYS));
         List<ReproductionRow> rows = new ArrayList<>(StructureRows.rows());
         List<Path> written = new ArrayList<>();
         List<DepthPart.ModelResult> depth = new ArrayList<>();

@@ -91,7 +91,8 @@ public final class RunRows implements Serializable {
 
     /**
      * Writes the rows into {@code db} in one transaction. A run of the same name already there (an earlier attempt
-     * that did not finish) is replaced with its rows: these rows are the whole of a finished run.
+     * that did not finish) keeps its id, takes these values, and its rows in the tables these rows fill are
+     * replaced (they are the whole of a finished run); rows of other tables that refer to it are left alone.
      */
     public void writeInto(ResultsDatabase db) {
         Connection c = db.connection();
@@ -107,10 +108,17 @@ public final class RunRows implements Serializable {
             try {
                 for (Run run : runs) {
                     String name = (String) run.row().get("name");
-                    for (LinkedHashMap<String, Object> old : select(c, "SELECT id FROM runs WHERE name = ?", name)) {
-                        delete(c, old.get("id"));
+                    ArrayList<LinkedHashMap<String, Object>> old = select(c, "SELECT id FROM runs WHERE name = ?", name);
+                    long id = old.isEmpty() ? insert(c, "runs", run.row(), null) : ((Number) old.get(0).get("id")).longValue();
+                    if (!old.isEmpty()) {
+                        update(c, run.row(), id);
+                        for (String table : run.children().keySet()) {
+                            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                                ps.setLong(1, id);
+                                ps.executeUpdate();
+                            }
+                        }
                     }
-                    long id = insert(c, "runs", run.row(), null);
                     for (var table : run.children().entrySet()) {
                         for (LinkedHashMap<String, Object> row : table.getValue()) {
                             insert(c, table.getKey(), row, id);
@@ -130,17 +138,15 @@ public final class RunRows implements Serializable {
         }
     }
 
-    private static void delete(Connection c, Object runId) throws SQLException {
-        for (String table : CHILD_TABLES) {
-            if (exists(c, table)) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
-                    ps.setObject(1, runId);
-                    ps.executeUpdate();
-                }
+    private static void update(Connection c, Map<String, Object> row, long id) throws SQLException {
+        List<String> columns = new ArrayList<>(row.keySet());
+        String sql = "UPDATE runs SET " + String.join(", ", columns.stream().map(k -> k + " = ?").toList()) + " WHERE id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 0;
+            for (String column : columns) {
+                ps.setObject(++i, row.get(column));
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM runs WHERE id = ?")) {
-            ps.setObject(1, runId);
+            ps.setLong(++i, id);
             ps.executeUpdate();
         }
     }

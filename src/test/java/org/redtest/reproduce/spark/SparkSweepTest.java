@@ -128,6 +128,10 @@ class SparkSweepTest {
                 + "m.cka, m.test_top1, m.origin FROM measurements m JOIN runs r ON r.id = m.run_id ORDER BY r.name, m.id";
         assertEquals(MODELS.size(), query(l, measurements).size());
         assertEquals(query(l, measurements), query(s, measurements).stream().map(r -> r.replace(sPath, lPath)).toList());
+        String suiteJson = Files.readString(s.resolve("suite.json"));
+        assertFalse(suiteJson.contains("\"engine\""), "suite.json says what the suite computes, as before: " + suiteJson);
+        assertEquals(Files.readString(l.resolve("suite.json")),
+                suiteJson.replace(dir.resolve("spark").toString(), dir.resolve("local").toString()));
         JsonNode table = JSON.readTree(s.resolve("paper.json").toFile()).get("rows");
         assertEquals(JSON.readTree(l.resolve("paper.json").toFile()).get("rows"), table, "the same reproduction rows");
 
