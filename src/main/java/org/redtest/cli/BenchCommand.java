@@ -226,7 +226,9 @@ final class BenchCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  bin/redtest bench paper --tier cpu",
                     "  bin/redtest bench paper --tier gpu --data-dir DIR",
-                    "      DIR holds the CIFAR-10 binary files"})
+                    "      DIR holds the CIFAR-10 binary files",
+                    "  bin/redtest bench paper --tier cpu --engine spark --master 'local[2]'",
+                    "      the depth models as Spark tasks (build with -Pcpu,spark; docs/cluster.md)"})
     static final class Paper implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -239,6 +241,12 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--allow-mixed-builds", description = "Go on with a suite directory started by another build "
                 + "(commit) of RedTest; the table then names every build. Without it such a run is refused.")
         boolean allowMixedBuilds;
+        @Option(names = "--engine", description = "Where the depth models train: local (each in a JVM of its own here) or "
+                + "spark (as Spark tasks, several at once; docs/cluster.md). Overrides the suite's engine.")
+        String engine;
+        @Option(names = "--master", description = "Spark master URL for --engine spark, e.g. local[2] or spark://host:7077. "
+                + "Overrides the suite's spark.master.")
+        String master;
         @Option(names = "--part", hidden = true, description = "Compute and save one part in this process (what the "
                 + "suite runs in a JVM of its own for each part).")
         String part;
@@ -248,6 +256,9 @@ final class BenchCommand implements Callable<Integer> {
             SuiteConfig.checkTier(tier);
             Path file = suite != null ? suite : Path.of("benchmarks", "paper-" + tier.toLowerCase(java.util.Locale.ROOT) + ".yaml");
             SuiteConfig config = SuiteConfig.load(file);
+            if (engine != null || master != null) {
+                config = config.withEngine(engine, master);
+            }
             if (!config.tier().equalsIgnoreCase(tier)) {
                 throw new RedTestException("suite " + file + " is for the " + config.tier() + " tier, not " + tier);
             }

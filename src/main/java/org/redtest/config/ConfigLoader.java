@@ -176,6 +176,22 @@ public final class ConfigLoader {
         }
     }
 
+    /** As {@link #toJson(Object)}, without the top-level keys {@code leftOut} (a record's snake_case names). */
+    public static String toJson(Object value, java.util.Collection<String> leftOut) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode tree = CANONICAL_JSON.valueToTree(value);
+            tree.remove(leftOut);
+            return CANONICAL_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads {@code text} (YAML or JSON) strictly into {@code type}, as {@link #read} does a file; {@code source} names it in messages. */
+    public static <T> T readText(String text, String source, Class<T> type) {
+        return bind(text, source, type);
+    }
+
     /** SnakeYAML's syntax errors can arrive wrapped in a mapping exception; find them to report them as such. */
     private static MarkedYAMLException yamlSyntaxError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -5,12 +5,13 @@ import org.redtest.RedTestException;
 import java.util.Map;
 
 /**
- * The {@code search.spark} section, used when {@code search.engine} is {@code spark} (docs/cluster.md).
+ * The {@code search.spark} section, used when {@code search.engine} is {@code spark}, and the {@code spark} section of a
+ * reproduction suite, used when its {@code engine} is {@code spark} (docs/cluster.md).
  * {@code master}: a Spark master URL ({@code local[2]}, {@code spark://host:7077}, {@code yarn},
  * {@code k8s://...}); unset, the one {@code spark-submit} set, else {@code local[*]}.
- * {@code max_failures}: attempts of a candidate's task before the candidate is recorded as failed
+ * {@code max_failures}: attempts of a task (a candidate, a suite's training) before it is recorded as failed
  * (Spark's {@code spark.task.maxFailures}; a {@code local[N]} master becomes {@code local[N,F]}, since
- * local mode otherwise never retries). {@code slots}: candidates in flight at once; unset, Spark's
+ * local mode otherwise never retries). {@code slots}: tasks in flight at once; unset, Spark's
  * default parallelism (executor cores over {@code spark.task.cpus}). {@code conf}: further Spark
  * settings, passed as they are (e.g. {@code spark.executor.memory}, {@code spark.task.resource.gpu.amount}).
  */
@@ -29,11 +30,16 @@ public record SparkConfig(String master, Integer maxFailures, Integer slots, Map
     }
 
     public SparkConfig validate() {
+        return validate("search.spark");
+    }
+
+    /** As above, naming the section as the file spells it ({@code search.spark} or a suite's {@code spark}). */
+    public SparkConfig validate(String section) {
         if (maxFailures < 1 || (slots != null && slots < 1)) {
-            throw new RedTestException("search.spark.max_failures and search.spark.slots must be >= 1");
+            throw new RedTestException(section + ".max_failures and " + section + ".slots must be >= 1");
         }
         if (master != null && master.isBlank()) {
-            throw new RedTestException("search.spark.master is empty: give a Spark master URL such as local[2] or spark://host:7077");
+            throw new RedTestException(section + ".master is empty: give a Spark master URL such as local[2] or spark://host:7077");
         }
         return this;
     }

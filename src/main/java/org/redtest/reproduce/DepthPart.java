@@ -33,7 +33,7 @@ final class DepthPart {
 
     /** One trained and measured model. */
     record ModelResult(String model, String family, int depth, String dataset, double top1, double msrsMean,
-                       double msrsStd, double gamma, long params, long flops) {
+                       double msrsStd, double gamma, long params, long flops) implements java.io.Serializable {
     }
 
     private DepthPart() {

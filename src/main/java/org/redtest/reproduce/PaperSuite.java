@@ -21,7 +21,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -34,6 +36,10 @@ import java.util.function.Function;
  * becomes a FAIL row naming the crash, and the suite goes on. Each finished part is saved, so running the same
  * command again after a kill (or a crash) goes on from where it stopped. The suite directory records the build
  * that started it and refuses parts from another build unless told to mix them.
+ * <p>
+ * With {@code engine: spark} the depth models, independent trainings, go to Spark as tasks instead (as many
+ * training together as there are task slots); this process alone records each as it comes back, and a model
+ * whose task failed every attempt becomes a FAIL row. The other parts run as above (docs/cluster.md says why).
  */
 public final class PaperSuite {
     private static final Logger LOG = LoggerFactory.getLogger(PaperSuite.class);
@@ -115,7 +121,7 @@ public final class PaperSuite {
     }
 
     private Part<DepthPart.ModelResult> depthPart(String model) {
-        return new Part<>("depth-" + model, "train, evaluate and measure " + model, DepthPart.SECTION,
+        return new Part<>(TrainedDepthModel.partName(model), "train, evaluate and measure " + model, DepthPart.SECTION,
                 DepthPart.ModelResult.class, c -> DepthPart.run(suite, model, c.data(), c.db, c.out));
     }
 
@@ -138,12 +144,14 @@ public final class PaperSuite {
         Path dir = suite.directory();
         Instant start = Instant.now();
         List<String> builds = SuiteBuilds.check(dir, SoftwareVersions.build(), invocation.allowMixedBuilds());
-        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite));
+        // what the suite computes, as before engines existed: where it runs changes no number
+        writeText(dir.resolve("suite.json"), ConfigLoader.toJson(suite, SuiteConfig.ENGINE_KEYS));
         List<ReproductionRow> rows = new ArrayList<>(StructureRows.rows());
         List<Path> written = new ArrayList<>();
         List<DepthPart.ModelResult> depth = new ArrayList<>();
+        Map<String, String> failedOnSpark = suite.engine().equals(SuiteConfig.SPARK) ? trainDepthOnSpark(out) : Map.of();
         for (String model : suite.depth()) {
-            obtain(depthPart(model), rows, out).ifPresent(depth::add);
+            obtain(depthPart(model), rows, out, failedOnSpark.get(model)).ifPresent(depth::add);
         }
         rows.addAll(DepthPart.rows(depth, suite.accuracyTolerance()));
         if (!depth.isEmpty()) {
@@ -152,17 +160,17 @@ public final class PaperSuite {
             written.add(png);
         }
         for (SuiteConfig.PruneTarget target : suite.pruning()) {
-            obtain(prunePart(target), rows, out).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
+            obtain(prunePart(target), rows, out, null).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
             for (String stage : List.of("before", "after")) {
                 addIfPresent(figures.resolve(target.model() + "-cka-" + stage + ".png"), written);
             }
         }
         if (suite.nas() != null) {
-            obtain(nasPart(), rows, out).ifPresent(r -> rows.addAll(NasPart.rows(r)));
+            obtain(nasPart(), rows, out, null).ifPresent(r -> rows.addAll(NasPart.rows(r)));
             addIfPresent(figures.resolve("nas-scatter.png"), written);
         }
         if (suite.performance() != null) {
-            obtain(performancePart(), rows, out).ifPresent(r -> rows.addAll(PerformancePart.rows(r)));
+            obtain(performancePart(), rows, out, null).ifPresent(r -> rows.addAll(PerformancePart.rows(r)));
         }
         List<String> relative = written.stream().map(p -> dir.relativize(p).toString()).toList();
         String title = "RedTest reproduction, " + suite.tier().toUpperCase() + " tier";
@@ -185,14 +193,73 @@ public final class PaperSuite {
         }
     }
 
-    /** A saved part, or runs it in a JVM of its own and reads what it saved; a part that did not finish adds a FAIL row. */
-    private <T> Optional<T> obtain(Part<T> part, List<ReproductionRow> rows, PrintWriter out) {
+    /**
+     * Trains the depth models no earlier run saved as Spark tasks, recording each as it arrives; returns why each
+     * model that did not finish failed. Those become FAIL rows ({@link #obtain}) and are retried on the next run.
+     */
+    private Map<String, String> trainDepthOnSpark(PrintWriter out) {
+        List<String> todo = suite.depth().stream()
+                .filter(m -> parts.load(TrainedDepthModel.partName(m), DepthPart.ModelResult.class).isEmpty()).toList();
+        Map<String, String> failed = new LinkedHashMap<>();
+        if (todo.isEmpty()) {
+            return failed;
+        }
+        String suiteJson = ConfigLoader.toJson(suite.forDepthTask(suite.outputDir()));
+        List<String> recorded = new ArrayList<>();
+        SweepEngine engine = SweepEngines.open(suite); // a build without Spark stops here, before any work
+        try {
+            out.printf("%d depth model(s) as Spark tasks (%s): %s%n", todo.size(), engine.describe(), String.join(", ", todo));
+            out.flush();
+            engine.trainDepthModels(suiteJson, todo, o -> {
+                if (o.succeeded()) {
+                    TrainedDepthModel t = o.trained();
+                    try {
+                        DepthRecorder.record(t, suite, parts);
+                    } catch (RuntimeException e) {
+                        failed.put(o.model(), "it trained on " + t.host() + " but could not be recorded: " + e.getMessage());
+                        out.printf("%s: %s%n", o.model(), failed.get(o.model()));
+                        out.flush();
+                        return;
+                    }
+                    recorded.add(o.model());
+                    out.print(t.log());
+                    out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.model(), t.host(),
+                            t.seconds(), t.attempts(), recorded.size() + failed.size(), todo.size());
+                } else {
+                    failed.put(o.model(), "its Spark task failed " + o.attempts() + " attempt(s): " + o.error());
+                    out.printf("%s: its Spark task failed every attempt (%d): %s%n", o.model(), o.attempts(), o.error());
+                }
+                out.flush();
+            });
+        } catch (RuntimeException e) {
+            // the engine itself stopped (the context shut down, a result too large): what came back is recorded
+            String why = "the Spark engine stopped before it came back: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            todo.stream().filter(m -> !recorded.contains(m) && !failed.containsKey(m)).forEach(m -> failed.put(m, why));
+            out.println(why);
+            out.flush();
+        } finally {
+            engine.close();
+        }
+        return failed;
+    }
+
+    /**
+     * A saved part, or runs it in a JVM of its own and reads what it saved; a part that did not finish adds a FAIL
+     * row. {@code failedElsewhere}: why another engine could not compute it (no local run is tried then).
+     */
+    private <T> Optional<T> obtain(Part<T> part, List<ReproductionRow> rows, PrintWriter out, String failedElsewhere) {
         Optional<T> saved = parts.load(part.name(), part.type());
         partsDone++;
         if (saved.isPresent()) {
             partsReused++;
             LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
             return saved;
+        }
+        if (failedElsewhere != null) {
+            unfinished.add(part.name());
+            rows.add(ReproductionRow.unfinished(part.section(), "part " + part.name() + " (" + part.what()
+                    + ") did not finish: " + failedElsewhere + "; running the suite again retries it"));
+            return Optional.empty();
         }
         out.printf("[%d/%d] %s (suite running %.1f min)%n", partsDone, allParts.size(), part.what(),
                 (System.nanoTime() - started) / 6e10);
@@ -250,7 +317,8 @@ public final class PaperSuite {
         return String.format("%d epochs, batch %d, learning rate %s", t.epochs(), t.batchSize(), t.learningRate());
     }
 
-    private static String fingerprint(SuiteConfig suite) {
-        return Sha256.hex(ConfigLoader.toJson(suite)).substring(0, 16);
+    /** What the suite computes: the engine it runs on is left out, so either engine can finish what the other started. */
+    static String fingerprint(SuiteConfig suite) {
+        return Sha256.hex(ConfigLoader.toJson(suite, SuiteConfig.ENGINE_KEYS)).substring(0, 16);
     }
 }

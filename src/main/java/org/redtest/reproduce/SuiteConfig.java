@@ -4,6 +4,7 @@ import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
+import org.redtest.config.SparkConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
 import org.redtest.zoo.ModelSpec;
@@ -20,10 +21,18 @@ import java.util.Map;
  * the performance benchmarks, all on one data set and training recipe. Every section but {@code data} is optional;
  * a missing {@code depth}, {@code pruning}, {@code nas} or {@code performance} skips that part.
  * {@code training_by_family} gives a family (resnet, vgg) a recipe of its own in place of {@code training}.
+ * {@code engine}: where the independent trainings of the depth part run, {@code local} (each in a JVM of its own
+ * on this machine) or {@code spark} (as Spark tasks, settings in {@code spark} as in a search; docs/cluster.md).
+ * Neither is part of the suite's identity: a suite started on one engine can be finished on the other.
  */
 public record SuiteConfig(String tier, String name, String outputDir, Long seed, DataSpec data, TrainingConfig training,
                           Map<String, TrainingConfig> trainingByFamily, MeasureConfig measure, List<String> depth, Double accuracyTolerance,
-                          List<PruneTarget> pruning, PruneConfig prune, String nas, Performance performance) {
+                          List<PruneTarget> pruning, PruneConfig prune, String nas, Performance performance,
+                          String engine, SparkConfig spark) {
+    public static final String LOCAL = "local";
+    public static final String SPARK = "spark";
+    /** The keys that say where the suite runs, not what it computes: left out of its fingerprint. */
+    static final List<String> ENGINE_KEYS = List.of("engine", "spark");
 
     /** A model of the depth list to prune, keeping {@code keep} units (the paper's kept count by default). */
     public record PruneTarget(String model, Integer keep) {
@@ -65,6 +74,8 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         depth = depth == null ? List.of() : List.copyOf(depth);
         pruning = pruning == null ? List.of() : List.copyOf(pruning);
         prune = prune == null ? PruneConfig.defaults() : prune;
+        engine = engine == null ? LOCAL : engine.toLowerCase(Locale.ROOT);
+        spark = spark == null ? SparkConfig.defaults() : spark;
     }
 
     public static SuiteConfig load(Path file) {
@@ -74,7 +85,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         String nas = c.nas() == null ? null : relativeToWorkingDirectory(base.resolve(c.nas()).normalize());
         return new SuiteConfig(c.tier(), c.name(), c.outputDir(), c.seed(), c.data(), c.training(), c.trainingByFamily(),
                 c.measure(), c.depth(),
-                c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.performance()).validate();
+                c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.performance(), c.engine(), c.spark()).validate();
     }
 
     private static String relativeToWorkingDirectory(Path p) {
@@ -84,6 +95,10 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
 
     public SuiteConfig validate() {
         checkTier(tier);
+        if (!engine.equals(LOCAL) && !engine.equals(SPARK)) {
+            throw new RedTestException("engine must be 'local' or 'spark', got '" + engine + "'");
+        }
+        spark.validate("spark");
         org.redtest.config.ExperimentConfig.requireSafeName("suite name", name);
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
@@ -144,6 +159,19 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         DataSpec d = new DataSpec(data.dataset(), dir, data.trainLimit(), data.trainPerClass(), data.testLimit(),
                 data.testPerClass(), data.augment());
         return new SuiteConfig(tier, name, outputDir, seed, d, training, trainingByFamily, measure, depth, accuracyTolerance, pruning, prune,
-                nas, performance);
+                nas, performance, engine, spark);
+    }
+
+    /** The same suite on another engine (command-line --engine and --master); null keeps the file's setting. */
+    public SuiteConfig withEngine(String engineName, String master) {
+        return new SuiteConfig(tier, name, outputDir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance,
+                pruning, prune, nas, performance, engineName != null ? engineName : engine, master != null ? spark.withMaster(master) : spark)
+                .validate();
+    }
+
+    /** Only what a Spark task needs for the depth part, written to {@code dir}: no NAS file, no performance part. */
+    SuiteConfig forDepthTask(String dir) {
+        return new SuiteConfig(tier, name, dir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance, pruning,
+                prune, null, null, LOCAL, null);
     }
 }

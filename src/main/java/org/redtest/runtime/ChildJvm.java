@@ -70,7 +70,7 @@ public final class ChildJvm {
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         Path crashes = crashDirectory.toAbsolutePath();
         cmd.add("-XX:ErrorFile=" + crashes.resolve("hs_err_pid%p.log"));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.redtest.cli.RedTestCli"));
+        cmd.addAll(List.of("-cp", classPath(System.getProperty("java.class.path"), ownCode()), "org.redtest.cli.RedTestCli"));
         cmd.addAll(args);
         try {
             Files.createDirectories(crashes);
@@ -117,5 +117,32 @@ public final class ChildJvm {
     private static Optional<Path> crashLogOf(Path directory, long pid) {
         Path log = directory.resolve("hs_err_pid" + pid + ".log");
         return Files.isRegularFile(log) ? Optional.of(log) : Optional.empty();
+    }
+
+    /**
+     * The child's class path: this JVM's, plus the jar or directory RedTest's own classes came from when that is not
+     * on it. Under spark-submit the job jar is loaded by Spark's class loader and missing from java.class.path, so
+     * a suite's parts would otherwise start a JVM that cannot find RedTest.
+     */
+    static String classPath(String javaClassPath, Path ownCode) {
+        if (ownCode == null) {
+            return javaClassPath;
+        }
+        String own = ownCode.toAbsolutePath().normalize().toString();
+        for (String entry : javaClassPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().normalize().toString().equals(own)) {
+                return javaClassPath;
+            }
+        }
+        return javaClassPath.isEmpty() ? own : javaClassPath + java.io.File.pathSeparator + own;
+    }
+
+    private static Path ownCode() {
+        try {
+            var source = ChildJvm.class.getProtectionDomain().getCodeSource();
+            return source == null ? null : Path.of(source.getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null; // an unusual class loader: the class path as it is
+        }
     }
 }

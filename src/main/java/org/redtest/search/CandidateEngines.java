@@ -1,11 +1,9 @@
 package org.redtest.search;
 
-import org.redtest.RedTestException;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SearchConfig;
 import org.redtest.data.LoadedData;
-
-import java.lang.reflect.InvocationTargetException;
+import org.redtest.runtime.SparkClasses;
 
 /** Opens the engine that {@code search.engine} names. */
 public final class CandidateEngines {
@@ -19,18 +17,7 @@ public final class CandidateEngines {
         if (!cfg.search().engine().equals(SearchConfig.SPARK)) {
             return new LocalEngine(evaluator);
         }
-        try {
-            return (CandidateEngine) Class.forName(SPARK_ENGINE)
-                    .getConstructor(ExperimentConfig.class, LoadedData.class).newInstance(cfg, data);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new RedTestException("cannot start the Spark engine: " + e.getCause());
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new RedTestException("search.engine spark needs Spark's jars, which the default build leaves out: "
-                    + "build with 'mvn -Pcpu,spark -DskipTests package' and run bin/redtest (it adds target/spark-lib), "
-                    + "or spark-submit target/redtest-spark.jar (docs/cluster.md) [" + e + "]");
-        }
+        return SparkClasses.instantiate(CandidateEngine.class, SPARK_ENGINE, "search.engine spark",
+                new Class<?>[] {ExperimentConfig.class, LoadedData.class}, cfg, data);
     }
 }

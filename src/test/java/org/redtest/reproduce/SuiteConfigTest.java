@@ -75,4 +75,62 @@ class SuiteConfigTest {
         e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
         assertTrue(e.getMessage().contains("pruning model 'resnet8': keep must be between 1 and the 3 prunable units"), e.getMessage());
     }
+
+    @Test
+    void theEngineIsReadCheckedAndOverriddenButLeftOutOfTheSuitesFingerprint() throws Exception {
+        Path f = dir.resolve("e.yaml");
+        Files.writeString(f, """
+                tier: cpu
+                data: {dataset: fashion-mnist}
+                depth: [resnet8]
+                engine: spark
+                spark: {master: "local[2]", max_failures: 2, conf: {spark.ui.enabled: "false"}}
+                """);
+        SuiteConfig s = SuiteConfig.load(f);
+        assertEquals(SuiteConfig.SPARK, s.engine());
+        assertEquals("local[2]", s.spark().master());
+        assertEquals(2, s.spark().maxFailures());
+        assertEquals("false", s.spark().conf().get("spark.ui.enabled"));
+        SuiteConfig local = s.withEngine("local", null);
+        assertEquals(SuiteConfig.LOCAL, local.engine());
+        assertEquals("spark://head:7077", s.withEngine(null, "spark://head:7077").spark().master());
+        assertEquals(SuiteConfig.LOCAL, SuiteConfig.load(Path.of("benchmarks/paper-cpu.yaml")).engine(), "local by default");
+
+        // a suite started on one engine is finished on the other: the parts it saved are its own either way
+        assertEquals(PaperSuite.fingerprint(s), PaperSuite.fingerprint(local));
+        assertEquals(PaperSuite.fingerprint(s), PaperSuite.fingerprint(local.withEngine(null, "local[4]")));
+        // ... and suites saved before the engine existed keep theirs: the JSON hashed is the old one, key for key
+        String json = org.redtest.config.ConfigLoader.toJson(s, SuiteConfig.ENGINE_KEYS);
+        assertEquals(org.redtest.config.ConfigLoader.toJson(s), org.redtest.config.ConfigLoader.toJson(s, java.util.List.of()));
+        assertTrue(!json.contains("\"engine\"") && !json.contains("\"spark\"") && json.contains("\"performance\""), json);
+
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\nengine: yarn\n");
+        RedTestException e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("engine must be 'local' or 'spark', got 'yarn'"), e.getMessage());
+        Files.writeString(f, "tier: cpu\ndata: {dataset: fashion-mnist}\nspark: {max_failures: 0}\n");
+        e = assertThrows(RedTestException.class, () -> SuiteConfig.load(f));
+        assertTrue(e.getMessage().contains("spark.max_failures and spark.slots must be >= 1")
+                && !e.getMessage().contains("search.spark"), e.getMessage());
+    }
+
+    @Test
+    void aSparkTaskGetsTheSuiteBackFromItsJson() {
+        SuiteConfig s = SuiteConfig.load(Path.of("benchmarks/paper-cpu.yaml")).withEngine("spark", "local[2]");
+        SuiteConfig task = s.forDepthTask(s.outputDir());
+        SuiteConfig back = org.redtest.config.ConfigLoader.readText(org.redtest.config.ConfigLoader.toJson(task), "test",
+                SuiteConfig.class).validate();
+        assertEquals(task, back);
+        assertEquals(s.directory(), back.directory());
+        assertEquals(null, back.nas(), "executors have no NAS file to find");
+        assertEquals(PaperSuite.fingerprint(s.withEngine("local", null).forDepthTask(s.outputDir())), PaperSuite.fingerprint(back));
+    }
+
+    @Test
+    void aBuildWithoutSparkSaysHowToGetOne() {
+        RedTestException e = assertThrows(RedTestException.class, () -> org.redtest.runtime.SparkClasses.instantiate(
+                SweepEngine.class, "org.redtest.reproduce.spark.NoSuchEngine", "engine spark (the suite's trainings on Spark)",
+                new Class<?>[] {}));
+        assertTrue(e.getMessage().startsWith("engine spark (the suite's trainings on Spark) needs Spark's jars"), e.getMessage());
+        assertTrue(e.getMessage().contains("mvn -Pcpu,spark -DskipTests package"), e.getMessage());
+    }
 }

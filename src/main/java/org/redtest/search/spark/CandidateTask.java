@@ -3,6 +3,8 @@ package org.redtest.search.spark;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.redtest.search.CandidateOutcome;
+import org.redtest.spark.GpuBinding;
+import org.redtest.spark.TaskFaults;
 
 /**
  * What a Spark task runs for one candidate on an executor: build, train and measure the cell, and

@@ -1,15 +1,15 @@
 package org.redtest.search.spark;
 
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
-import org.redtest.config.SparkConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.search.CandidateEngine;
 import org.redtest.search.CandidateOutcome;
+import org.redtest.spark.SparkRuntime;
+import org.redtest.spark.TaskErrors;
 import org.redtest.zoo.NatsCell;
 
 import java.util.List;
@@ -31,35 +31,21 @@ import java.util.function.Consumer;
  * the driver writes the database.
  */
 public final class SparkCandidateEngine implements CandidateEngine {
-    /** A context the caller owns (tests share one); the engine then neither creates nor stops one. */
-    private static volatile SparkContext provided;
-
-    private final SparkContext context;
-    private final boolean owned;
+    private final SparkRuntime spark;
     private final JavaSparkContext jsc;
     private final CandidateTask task;
     private final int slots;
     private final int inFlight;
     private final int maxFailures;
-    private final String master;
 
     public SparkCandidateEngine(ExperimentConfig cfg, LoadedData data) {
-        SparkConfig s = cfg.search().spark();
         String yaml = ConfigLoader.toYaml(cfg);
-        SparkContext shared = provided;
-        if (shared != null) {
-            context = shared;
-            owned = false;
-        } else {
-            context = new SparkContext(sparkConf(s, cfg.name()));
-            owned = true;
-        }
-        jsc = JavaSparkContext.fromSparkContext(context);
-        master = context.master();
-        maxFailures = context.isLocal() ? localMaxFailures(master, s.maxFailures()) : s.maxFailures();
-        slots = s.slots() != null ? s.slots() : Math.max(1, context.defaultParallelism());
+        spark = SparkRuntime.open(cfg.search().spark(), "redtest search " + cfg.name());
+        jsc = spark.jsc();
+        maxFailures = spark.maxFailures();
+        slots = spark.slots();
         inFlight = slots + Math.max(1, slots / 4);
-        if (context.isLocal()) {
+        if (spark.isLocal()) {
             ExecutorEvaluators.seed(yaml, data); // executors share this JVM: reuse the data the driver loaded
         }
         task = new CandidateTask(yaml);
@@ -67,33 +53,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
 
     /** Hands the engine a context to use instead of its own (the caller stops it); null takes it back. */
     public static void provideContext(SparkContext context) {
-        provided = context;
-    }
-
-    static SparkConf sparkConf(SparkConfig s, String runName) {
-        SparkConf conf = new SparkConf(); // with the spark.* settings spark-submit passes as system properties
-        s.conf().forEach(conf::set);
-        String master = s.master() != null ? s.master() : conf.get("spark.master", "local[*]");
-        conf.setMaster(withLocalRetries(master, s.maxFailures()));
-        conf.set("spark.task.maxFailures", String.valueOf(s.maxFailures()));
-        conf.setIfMissing("spark.app.name", "redtest search " + runName);
-        return conf;
-    }
-
-    /** Local mode retries a task only when the master says so: local[N] becomes local[N,F]. */
-    static String withLocalRetries(String master, int maxFailures) {
-        if (master.equals("local")) {
-            return "local[1," + maxFailures + "]";
-        }
-        if (master.matches("local\\[(\\d+|\\*)]")) {
-            return master.substring(0, master.length() - 1) + "," + maxFailures + "]";
-        }
-        return master;
-    }
-
-    private static int localMaxFailures(String master, int fallback) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[[^,]+,(\\d+)]").matcher(master);
-        return m.matches() ? Integer.parseInt(m.group(1)) : master.startsWith("local") ? 1 : fallback;
+        SparkRuntime.provideContext(context);
     }
 
     @Override
@@ -149,7 +109,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
         try {
             return jsc.parallelize(List.of(index), 1).map(task).collect().get(0);
         } catch (Exception e) { // SparkException is checked, though collect() does not declare it
-            if (TaskErrors.isTaskFailure(e) && !context.isStopped()) {
+            if (TaskErrors.isTaskFailure(e) && !spark.isStopped()) {
                 return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
             }
             throw new RedTestException("the Spark job of candidate " + index + " did not finish (the candidate stays "
@@ -159,17 +119,15 @@ public final class SparkCandidateEngine implements CandidateEngine {
 
     @Override
     public String describe() {
-        return String.format("spark %s: %d task slot(s), %d candidate(s) in flight, up to %d attempt(s) each", master, slots,
+        return String.format("spark %s: %d task slot(s), %d candidate(s) in flight, up to %d attempt(s) each", spark.master(), slots,
                 inFlight, maxFailures);
     }
 
     @Override
     public void close() {
-        if (context.isLocal()) {
+        if (spark.isLocal()) {
             ExecutorEvaluators.clear();
         }
-        if (owned) {
-            context.stop();
-        }
+        spark.close();
     }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.redtest.cli.RedTestCli;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.search.NatsSpace;
+import org.redtest.spark.TaskFaults;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.SharedSpark;
 import org.redtest.testing.TinyData;

@@ -1,10 +1,10 @@
-package org.redtest.search.spark;
+package org.redtest.spark;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What a failed candidate's job left: how many attempts Spark made and why the last one failed. */
-final class TaskErrors {
+public final class TaskErrors {
     private static final Pattern FAILED_TIMES = Pattern.compile("failed (\\d+) times");
     private static final int MAX_LENGTH = 2000;
 
@@ -16,17 +16,17 @@ final class TaskErrors {
      * Anything else (the context shutting down on Ctrl-C, a cancelled job, a result too large for the
      * driver) is not the candidate's fault: it must stay claimed, to be evaluated again on resume.
      */
-    static boolean isTaskFailure(Throwable e) {
+    public static boolean isTaskFailure(Throwable e) {
         return FAILED_TIMES.matcher(String.valueOf(e.getMessage())).find();
     }
 
-    static int attempts(Throwable e, int fallback) {
+    public static int attempts(Throwable e, int fallback) {
         Matcher m = FAILED_TIMES.matcher(String.valueOf(e.getMessage()));
         return m.find() ? Integer.parseInt(m.group(1)) : fallback;
     }
 
     /** The message without Spark's stack-trace lines, short enough for a database column. */
-    static String summary(Throwable e) {
+    public static String summary(Throwable e) {
         StringBuilder s = new StringBuilder(e.getClass().getSimpleName()).append(": ");
         for (String line : String.valueOf(e.getMessage()).split("\n")) {
             if (!line.stripLeading().startsWith("at ") && !line.isBlank() && !line.stripLeading().startsWith("Driver stacktrace")) {

@@ -1,4 +1,4 @@
-package org.redtest.search.spark;
+package org.redtest.spark;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.redtest.search.spark;
+package org.redtest.spark;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
@@ -10,11 +10,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * uses that device, not device 0 shared by every task of the executor. Without a GPU resource it
  * does nothing.
  */
-final class GpuBinding {
+public final class GpuBinding {
     private GpuBinding() {
     }
 
-    static void useAssignedGpu(TaskContext task) {
+    public static void useAssignedGpu(TaskContext task) {
         if (task == null) {
             return;
         }
