@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
+import org.redtest.config.PruneMethod;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
@@ -80,9 +81,9 @@ final class PruneCommand implements Callable<Integer> {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
-        PruneConfig prune = new PruneConfig(method, criterion.tau, criterion.keep, extra, finetuneEpochs, learningRate,
-                null, repeats).validate(true);
-        MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
+        PruneConfig prune = new PruneConfig(PruneMethod.parse(method), criterion.tau, criterion.keep,
+                extra.stream().map(PruneMethod::parse).toList(), finetuneEpochs, learningRate, null, repeats).validate(true);
+        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();

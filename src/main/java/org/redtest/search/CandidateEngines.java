@@ -2,7 +2,7 @@ package org.redtest.search;
 
 import org.redtest.RedTestException;
 import org.redtest.config.ExperimentConfig;
-import org.redtest.config.SearchConfig;
+import org.redtest.config.EngineKind;
 import org.redtest.data.LoadedData;
 
 import java.lang.reflect.InvocationTargetException;
@@ -16,7 +16,7 @@ public final class CandidateEngines {
     }
 
     public static CandidateEngine open(ExperimentConfig cfg, LoadedData data, CandidateEvaluator evaluator) {
-        if (!cfg.search().engine().equals(SearchConfig.SPARK)) {
+        if (cfg.search().engine() != EngineKind.SPARK) {
             return new LocalEngine(evaluator);
         }
         try {

@@ -1,0 +1,31 @@
+package org.redtest.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import org.redtest.Choice;
+
+/** A stage an experiment runs, as listed in {@code stages:} (docs/method.md); run in the order given. */
+public enum StageName implements Choice {
+    TRAIN("train"), EVALUATE("evaluate"), MEASURE("measure"), PRUNE("prune"), SEARCH("search");
+
+    private final String word;
+
+    StageName(String word) {
+        this.word = word;
+    }
+
+    /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
+    @JsonCreator
+    public static StageName parse(String word) {
+        return Choice.parse(StageName.class, word, "stage");
+    }
+
+    @Override
+    public String word() {
+        return word;
+    }
+
+    @Override
+    public String toString() {
+        return word;
+    }
+}
