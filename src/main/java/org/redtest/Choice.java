@@ -3,6 +3,7 @@ package org.redtest;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -11,9 +12,14 @@ import java.util.stream.Collectors;
  * once, where it is read, with the words that are allowed.
  */
 public interface Choice {
-    /** How YAML files and flags spell this value, e.g. {@code linear-probe}; also what it prints as. */
+    /**
+     * How YAML files and flags spell this value, e.g. {@code linear-probe} for {@code LINEAR_PROBE}; also
+     * what it serialises and prints as (each enum's toString returns it).
+     */
     @JsonValue
-    String word();
+    default String word() {
+        return ((Enum<?>) this).name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     /**
      * The constant of {@code type} spelt {@code text} (case ignored, as the YAML has always accepted);

@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** What the S2 and S3 rewards penalise: latency (the paper), or Params / FLOPs (its appendix A). */
 public enum CostMetric implements Choice {
-    LATENCY("latency"), PARAMS("params"), FLOPS("flops");
-
-    private final String word;
-
-    CostMetric(String word) {
-        this.word = word;
-    }
+    LATENCY, PARAMS, FLOPS;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum CostMetric implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** Where search candidates train: in this process, or as Spark tasks (docs/cluster.md). */
 public enum EngineKind implements Choice {
-    LOCAL("local"), SPARK("spark");
-
-    private final String word;
-
-    EngineKind(String word) {
-        this.word = word;
-    }
+    LOCAL, SPARK;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum EngineKind implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

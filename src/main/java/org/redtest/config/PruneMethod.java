@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** How units are chosen for removal: by CKA redundancy (the method), or the random and linear-probe baselines. */
 public enum PruneMethod implements Choice {
-    CKA("cka"), RANDOM("random"), LINEAR_PROBE("linear-probe");
-
-    private final String word;
-
-    PruneMethod(String word) {
-        this.word = word;
-    }
+    CKA, RANDOM, LINEAR_PROBE;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum PruneMethod implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

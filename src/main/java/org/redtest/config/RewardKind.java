@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** The three NAS rewards (paper AS1; docs/method.md): S1 accuracy, S2 with a cost term, S3 with cost and MSRS terms. */
 public enum RewardKind implements Choice {
-    S1("S1"), S2("S2"), S3("S3");
-
-    private final String word;
-
-    RewardKind(String word) {
-        this.word = word;
-    }
+    S1, S2, S3;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -19,13 +13,14 @@ public enum RewardKind implements Choice {
         return Choice.parse(RewardKind.class, word, "reward");
     }
 
+    /** Written as in the paper, upper case. */
     @Override
     public String word() {
-        return word;
+        return name();
     }
 
     @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

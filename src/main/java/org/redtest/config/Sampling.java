@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** Which images MSRS is measured on: the first batches of the split, or batches drawn with a seed. */
 public enum Sampling implements Choice {
-    FIRST("first"), RANDOM("random");
-
-    private final String word;
-
-    Sampling(String word) {
-        this.word = word;
-    }
+    FIRST, RANDOM;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum Sampling implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** How candidates are chosen: every cell (or a seeded sample of them), or the Jenetics genetic algorithm. */
 public enum SearchStrategy implements Choice {
-    EXHAUSTIVE("exhaustive"), EVOLUTIONARY("evolutionary");
-
-    private final String word;
-
-    SearchStrategy(String word) {
-        this.word = word;
-    }
+    EXHAUSTIVE, EVOLUTIONARY;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum SearchStrategy implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** Survivor selection of the genetic algorithm: a tournament of {@code tournament_size}, or roulette wheel. */
 public enum SelectorKind implements Choice {
-    TOURNAMENT("tournament"), ROULETTE("roulette");
-
-    private final String word;
-
-    SelectorKind(String word) {
-        this.word = word;
-    }
+    TOURNAMENT, ROULETTE;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum SelectorKind implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

@@ -5,13 +5,7 @@ import org.redtest.Choice;
 
 /** A stage an experiment runs, as listed in {@code stages:} (docs/method.md); run in the order given. */
 public enum StageName implements Choice {
-    TRAIN("train"), EVALUATE("evaluate"), MEASURE("measure"), PRUNE("prune"), SEARCH("search");
-
-    private final String word;
-
-    StageName(String word) {
-        this.word = word;
-    }
+    TRAIN, EVALUATE, MEASURE, PRUNE, SEARCH;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -20,12 +14,7 @@ public enum StageName implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }

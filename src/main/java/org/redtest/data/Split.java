@@ -5,14 +5,8 @@ import org.redtest.Choice;
 
 /** Which half of a dataset to read. */
 public enum Split implements Choice {
-    TRAIN("train"),
-    TEST("test");
-
-    private final String word;
-
-    Split(String word) {
-        this.word = word;
-    }
+    TRAIN,
+    TEST;
 
     /** Reads {@code word} (case ignored); a word not listed here is refused with the ones that are. */
     @JsonCreator
@@ -26,12 +20,7 @@ public enum Split implements Choice {
     }
 
     @Override
-    public String word() {
-        return word;
-    }
-
-    @Override
     public String toString() {
-        return word;
+        return word();
     }
 }
