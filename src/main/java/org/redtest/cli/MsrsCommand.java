@@ -24,6 +24,7 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -75,10 +76,10 @@ final class MsrsCommand implements Callable<Integer> {
     Double gamma;
     @Option(names = "--out", description = "Directory for the heatmap and JSON (default: the checkpoint's directory).")
     Path out;
-    @Option(names = "--db", description = "Results database (default checkpoints/redtest.db).")
-    Path database;
-    @Option(names = "--json", description = "Print the measurement as JSON.")
-    boolean json;
+    @Mixin
+    DatabaseOption databaseOption;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -114,7 +115,7 @@ final class MsrsCommand implements Callable<Integer> {
                 ? CheckpointStore.load(checkpoint)
                 : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
+        Path dbPath = databaseOption.path();
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
@@ -123,7 +124,7 @@ final class MsrsCommand implements Callable<Integer> {
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
             MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
             List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
-            if (json) {
+            if (json.requested) {
                 spec.commandLine().getOut().println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
             } else {
                 spec.commandLine().getOut().println(m.describe());
