@@ -103,10 +103,6 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
 
     // withers, for settings that come from flags or a suite rather than the file
 
-    public ExperimentConfig withName(String n) {
-        return new ExperimentConfig(n, model, seed, data, training, measure, prune, search, stages, outputDir, database);
-    }
-
     public ExperimentConfig withModel(String m) {
         return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database);
     }

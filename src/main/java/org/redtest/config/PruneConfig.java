@@ -97,29 +97,9 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
         return List.copyOf(all);
     }
 
-    // withers: a null argument means "the default", as an absent YAML key does
-
     /** The same settings keeping {@code keep} units (budget mode). */
     public PruneConfig withKeep(int keep) {
-        return withCriterion(null, keep);
-    }
-
-    /** The same settings with this criterion: {@code tau} (threshold mode) or {@code keep} (budget mode). */
-    public PruneConfig withCriterion(Double tau, Integer keep) {
-        return new PruneConfig(method, tau, keep, baselines, finetuneEpochs, learningRate, probeTrainImages, repeats);
-    }
-
-    public PruneConfig withMethods(PruneMethod m, List<PruneMethod> b) {
-        return new PruneConfig(m, tau, keep, b, finetuneEpochs, learningRate, probeTrainImages, repeats);
-    }
-
-    /** The same settings fine-tuning {@code epochs} epochs at {@code lr} (null: the training recipe's). */
-    public PruneConfig withFineTuning(Integer epochs, Double lr) {
-        return new PruneConfig(method, tau, keep, baselines, epochs, lr, probeTrainImages, repeats);
-    }
-
-    public PruneConfig withProbeTrainImages(Integer n) {
-        return new PruneConfig(method, tau, keep, baselines, finetuneEpochs, learningRate, n, repeats);
+        return new PruneConfig(method, null, keep, baselines, finetuneEpochs, learningRate, probeTrainImages, repeats);
     }
 
     /** A short name of the criterion for directory and report names, e.g. "tau0.9" or "keep8". */
