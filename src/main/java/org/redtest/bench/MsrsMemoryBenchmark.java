@@ -1,6 +1,7 @@
 package org.redtest.bench;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.config.Sampling;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.ImageDataset;
@@ -43,7 +44,7 @@ public final class MsrsMemoryBenchmark {
         ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(1));
         tameResidualBranches(graph);
         long t0 = System.nanoTime();
-        MsrsSummary s = RedundancyMeasurement.measure(graph, bp, ProbeBatches.select(test, batches, batchSize, "first", 0),
+        MsrsSummary s = RedundancyMeasurement.measure(graph, bp, ProbeBatches.select(test, batches, batchSize, Sampling.FIRST, 0),
                 data.normalization(), 100, bp.family().defaultGamma());
         double seconds = (System.nanoTime() - t0) / 1e9;
         double heapLimit = Runtime.getRuntime().maxMemory() / Math.pow(1024, 3);

@@ -2,6 +2,7 @@ package org.redtest.bench;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.redtest.config.Sampling;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
@@ -38,7 +39,7 @@ public final class MsrsOverheadBenchmark {
         NetworkBlueprint bp = ModelSpec.parse(model).blueprint(new Shape(test.channels(), test.height(), test.width()),
                 test.numClasses());
         ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(1));
-        List<ImageDataset> probe = ProbeBatches.select(test, batches, batchSize, "first", 0);
+        List<ImageDataset> probe = ProbeBatches.select(test, batches, batchSize, Sampling.FIRST, 0);
         List<INDArray> features = new ArrayList<>();
         for (ImageDataset b : probe) {
             features.add(new ImageBatchIterator(b, b.size(), false, false, norm, 0).next().getFeatures());

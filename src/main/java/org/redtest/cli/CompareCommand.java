@@ -8,6 +8,7 @@ import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
 import org.redtest.training.TrainingCurvesPlot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,13 +40,14 @@ final class CompareCommand implements Callable<Integer> {
     CommandSpec spec;
     @Parameters(arity = "2..*", paramLabel = "RUN", description = "Run names (as 'runs' lists them).")
     List<String> names;
-    @Option(names = "--db", defaultValue = "checkpoints/redtest.db", description = "Results database (default ${DEFAULT-VALUE}).")
-    Path database;
+    @Mixin
+    DatabaseOption databaseOption;
     @Option(names = "--out", description = "Directory for the plots (default: compare/ beside the database).")
     Path out;
 
     @Override
     public Integer call() {
+        Path database = databaseOption.path();
         if (!Files.isRegularFile(database)) {
             throw new RedTestException("results database not found: " + database);
         }

@@ -2,6 +2,7 @@ package org.redtest.cli;
 
 import org.redtest.runtime.Doctor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,14 +22,14 @@ import java.util.concurrent.Callable;
 final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--json", description = "Print the report as JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         Doctor.Report report = Doctor.examine();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested) {
             java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
             json.put("healthy", report.healthy());
             json.put("versions", report.versions());

@@ -12,6 +12,7 @@ import org.redtest.training.CheckpointStore;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -47,10 +48,10 @@ final class EvaluateCommand implements Callable<Integer> {
     Integer testLimit;
     @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--db", description = "Results database (default: checkpoints/redtest.db).")
-    Path database;
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    DatabaseOption databaseOption;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -69,13 +70,13 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
                     + data.test().name() + " has " + data.test().numClasses());
         }
-        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
+        Path dbPath = databaseOption.path();
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             String model = run.map(RunMetadata::modelSpec).orElse(null);
             EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize, db, runId,
                     checkpoint.toString(), model);
-            if (json) {
+            if (json.requested) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("checkpoint", checkpoint.toString());
                 out.put("model", model);

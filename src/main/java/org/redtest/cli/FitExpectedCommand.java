@@ -8,6 +8,7 @@ import org.redtest.storage.JsonNumbers;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,19 +31,20 @@ import java.util.concurrent.Callable;
 final class FitExpectedCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--db", defaultValue = "checkpoints/redtest.db", description = "Results database (default ${DEFAULT-VALUE}).")
-    Path database;
+    @Mixin
+    DatabaseOption databaseOption;
     @Option(names = "--plot", defaultValue = "checkpoints/expected-msrs.png", description = "PNG to write (default ${DEFAULT-VALUE}).")
     Path plot;
     @Option(names = "--include-untrained", description = "Also use models measured without a checkpoint (untrained weights).")
     boolean includeUntrained;
     @Option(names = "--ad-hoc", description = "Also use ad-hoc measurements (made by msrs) of trained models that have no canonical one.")
     boolean adHoc;
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
+        Path database = databaseOption.path();
         if (!Files.isRegularFile(database)) {
             throw new RedTestException("results database not found: " + database + " (run an experiment with a measure stage first, see configs/)");
         }
@@ -63,7 +65,7 @@ final class FitExpectedCommand implements Callable<Integer> {
                 .map(CanonicalMeasurements.FitPoint::source).toList();
         ExpectedMsrsPlot.write(groups, plot);
         var out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (ExpectedMsrsFit.Group g : groups) {
                 Map<String, Object> row = new LinkedHashMap<>();

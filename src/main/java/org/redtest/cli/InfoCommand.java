@@ -8,6 +8,7 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -42,8 +43,8 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--latency", description = "Also measure the median batch-1 forward time (ms; seconds in --json).")
     boolean latency;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -65,7 +66,7 @@ final class InfoCommand implements Callable<Integer> {
             ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(0));
             info.put("latency_s", LatencyMeter.medianSeconds(graph, shape, 10, 31));
         }
-        if (json) {
+        if (json.requested) {
             out().println(Console.json(info));
         } else {
             out().printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",

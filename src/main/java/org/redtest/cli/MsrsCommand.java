@@ -3,10 +3,12 @@ package org.redtest.cli;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
+import org.redtest.config.Sampling;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.LoadedData;
+import org.redtest.data.Split;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
@@ -22,6 +24,7 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,10 +76,10 @@ final class MsrsCommand implements Callable<Integer> {
     Double gamma;
     @Option(names = "--out", description = "Directory for the heatmap and JSON (default: the checkpoint's directory).")
     Path out;
-    @Option(names = "--db", description = "Results database (default checkpoints/redtest.db).")
-    Path database;
-    @Option(names = "--json", description = "Print the measurement as JSON.")
-    boolean json;
+    @Mixin
+    DatabaseOption databaseOption;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -85,6 +88,9 @@ final class MsrsCommand implements Callable<Integer> {
                     + "(an untrained one) or both (a checkpoint without run.json)");
         }
         MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
+        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize)
+                .withSampling(Sampling.parse(sampling)).withSplit(Split.parse(split)).withMsrs(beta, gamma).withSeed(seed)
+                .validate();
         Optional<RunMetadata> run = Optional.empty();
         if (checkpoint != null) {
             if (!Files.isRegularFile(checkpoint)) {
@@ -97,7 +103,6 @@ final class MsrsCommand implements Callable<Integer> {
         }
         String modelSpec = model != null ? model : run.get().modelSpec();
         Architecture architecture = ModelSpec.parse(modelSpec);
-        MeasureConfig measure = new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, seed, null, null).validate();
         DataSpec dataSpec = DataChoice.resolve(run, dataset, dataDir, null,
                 "which data? give --dataset (fashion-mnist, cifar10, cifar100)");
         Console.logComputePath();
@@ -110,16 +115,16 @@ final class MsrsCommand implements Callable<Integer> {
                 ? CheckpointStore.load(checkpoint)
                 : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
+        Path dbPath = databaseOption.path();
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
-                    split.equals("train") ? data.train() : data.test(), split, normalization, settings,
+                    measure.split().of(data), measure.split().word(), normalization, settings,
                     checkpoint == null ? null : checkpoint.toString(), runId, null);
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
             MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
             List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
-            if (json) {
+            if (json.requested) {
                 spec.commandLine().getOut().println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
             } else {
                 spec.commandLine().getOut().println(m.describe());

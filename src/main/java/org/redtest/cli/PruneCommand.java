@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
+import org.redtest.config.PruneMethod;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
@@ -18,6 +19,7 @@ import org.redtest.zoo.Architecture;
 import org.redtest.zoo.ModelSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -66,10 +68,10 @@ final class PruneCommand implements Callable<Integer> {
     int batches;
     @Option(names = "--batch-size", defaultValue = "256", description = "Measurement batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
-    @Option(names = "--db", description = "Results database (default checkpoints/redtest.db).")
-    Path database;
-    @Option(names = "--json", description = "Print the results as JSON.")
-    boolean json;
+    @Mixin
+    DatabaseOption databaseOption;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -80,9 +82,9 @@ final class PruneCommand implements Callable<Integer> {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
-        PruneConfig prune = new PruneConfig(method, criterion.tau, criterion.keep, extra, finetuneEpochs, learningRate,
-                null, repeats).validate(true);
-        MeasureConfig measure = new MeasureConfig(batches, batchSize, null, null, null, null, null, null, null).validate();
+        PruneConfig prune = new PruneConfig(PruneMethod.parse(method), criterion.tau, criterion.keep,
+                extra.stream().map(PruneMethod::parse).toList(), finetuneEpochs, learningRate, null, repeats).validate(true);
+        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
@@ -94,13 +96,13 @@ final class PruneCommand implements Callable<Integer> {
         PruningPipeline.Job job = new PruningPipeline.Job(run.name(), runDir, trained, architecture, data, run.data(),
                 recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune, run.seed(),
                 run.configHash());
-        Path dbPath = database != null ? database : Console.DEFAULT_DATABASE;
+        Path dbPath = databaseOption.path();
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
             PruningReport.record(db, db.runId(run.name()).orElse(null), outcomes);
             Path file = PruningReport.writeJson(outcomes, runDir.resolve("pruning-" + prune.criterion() + ".json"));
             var out = spec.commandLine().getOut();
-            if (json) {
+            if (json.requested) {
                 out.println(Console.json(outcomes.stream().map(PruningReport::json).toList()));
             } else {
                 out.print(PruningReport.table(outcomes));

@@ -6,6 +6,7 @@ import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,13 +31,14 @@ import java.util.concurrent.Callable;
 final class RunsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--db", defaultValue = "checkpoints/redtest.db", description = "Results database (default ${DEFAULT-VALUE}).")
-    Path database;
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    DatabaseOption databaseOption;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
+        Path database = databaseOption.path();
         if (!Files.isRegularFile(database)) {
             throw new RedTestException("results database not found: " + database);
         }
@@ -44,7 +46,7 @@ final class RunsCommand implements Callable<Integer> {
         try (ResultsDatabase db = ResultsDatabase.open(database)) {
             List<RunSummary> runs = new RunSummaries(db).all();
             CanonicalMeasurements measurements = CanonicalMeasurements.read(db);
-            if (json) {
+            if (json.requested) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 runs.forEach(r -> rows.add(RunCells.runJson(r, measurements.of(r.id()), measurements.adHocOf(r.id()))));
                 Map<String, Object> root = new LinkedHashMap<>();

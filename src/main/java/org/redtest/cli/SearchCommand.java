@@ -2,7 +2,9 @@ package org.redtest.cli;
 
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
+import org.redtest.config.EngineKind;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.experiment.ExperimentRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,16 +35,16 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConfigLoader.LoadedConfig file = ConfigLoader.load(config).requireSectionsFor(List.of("search"), config.toString());
+        EngineKind engineKind = EngineKind.parse(engine);
+        ConfigLoader.LoadedConfig file = ConfigLoader.load(config).requireSectionsFor(List.of(StageName.SEARCH), config.toString());
         ExperimentConfig c = file.config();
         if (c.data() == null) {
             throw new RedTestException("the search needs a data section");
         }
-        ExperimentConfig searchOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
-                c.measure(), c.prune(), c.search().withEngine(engine, master), List.of("search"), c.outputDir(), c.database());
+        ConfigLoader.LoadedConfig searchOnly = file.with(c.withStages(StageName.SEARCH)
+                .withSearch(c.search().withEngine(engineKind, master)));
         Console.logComputePath();
-        new ExperimentRunner(spec.commandLine().getOut())
-                .run(new ConfigLoader.LoadedConfig(searchOnly.validate(), file.text(), file.hash()));
+        new ExperimentRunner(spec.commandLine().getOut()).run(searchOnly);
         return 0;
     }
 }

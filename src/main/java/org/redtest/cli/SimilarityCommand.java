@@ -8,6 +8,7 @@ import org.redtest.similarity.Msrs;
 import org.redtest.similarity.UnbiasedCka;
 import org.redtest.storage.JsonNumbers;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,8 +38,8 @@ final class SimilarityCommand implements Callable<Integer> {
     double gamma;
     @Option(names = "--plot", description = "Also write the CKA heatmap to this PNG file.")
     Path plot;
-    @Option(names = "--json", description = "Print JSON (the default output is a short summary).")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -53,7 +54,7 @@ final class SimilarityCommand implements Callable<Integer> {
             CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma), plot);
         }
         var out = spec.commandLine().getOut();
-        if (json) {
+        if (json.requested) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("layers", cka.names());
             result.put("n", cka.n());

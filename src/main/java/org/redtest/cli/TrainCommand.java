@@ -2,6 +2,7 @@ package org.redtest.cli;
 
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
 import org.redtest.experiment.ExperimentRunner;
@@ -55,6 +56,18 @@ final class TrainCommand implements Callable<Integer> {
         String model;
         @Option(names = "--dataset", paramLabel = "NAME", required = true, description = "fashion-mnist, cifar10 or cifar100.")
         String dataset;
+
+        /** The train-only experiment these flags describe: what an experiment file with the same values yields. */
+        ExperimentConfig experiment(Flags f) {
+            String name = f.name != null ? f.name : (model + "-" + dataset).replaceAll("[^A-Za-z0-9._-]", "_");
+            DataSpec data = DataSpec.of(dataset, f.dataDir).withLimits(f.trainLimit, f.trainPerClass, f.testLimit)
+                    .withAugment(f.noAugment ? false : null);
+            TrainingConfig training = TrainingConfig.defaults().withEpochs(f.epochs).withBatchSize(f.batchSize)
+                    .withLearningRate(f.learningRate).withMomentum(f.momentum).withWeightDecay(f.weightDecay)
+                    .withLrMilestones(f.milestones);
+            return ExperimentConfig.of(name, model, data).withSeed(f.seed).withTraining(training)
+                    .withStages(StageName.TRAIN).withOutput(f.outputDir, f.database);
+        }
     }
 
     // kept out of the synopsis's one-of group so that it reads (--config | --model --dataset); only with --model
@@ -106,19 +119,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (source.config != null) {
             ConfigLoader.LoadedConfig file = ConfigLoader.load(source.config);
-            ExperimentConfig c = file.config();
-            ExperimentConfig trainOnly = new ExperimentConfig(c.name(), c.model(), c.seed(), c.data(), c.training(),
-                    c.measure(), c.prune(), c.search(), List.of("train"), c.outputDir(), c.database());
-            loaded = new ConfigLoader.LoadedConfig(trainOnly, file.text(), file.hash());
+            loaded = file.with(file.config().withStages(StageName.TRAIN));
         } else {
-            ModelAndData md = source.modelAndData;
-            Flags f = flags != null ? flags : new Flags();
-            String name = f.name != null ? f.name : (md.model + "-" + md.dataset).replaceAll("[^A-Za-z0-9._-]", "_");
-            ExperimentConfig c = new ExperimentConfig(name, md.model, f.seed,
-                    new DataSpec(md.dataset, f.dataDir, f.trainLimit, f.trainPerClass, f.testLimit, null, f.noAugment ? false : null),
-                    new TrainingConfig(f.epochs, f.batchSize, f.learningRate, f.momentum, f.weightDecay, f.milestones, null, null),
-                    null, null, null, List.of("train"), f.outputDir, f.database);
-            loaded = ConfigLoader.parse(ConfigLoader.toYaml(c), "command line");
+            loaded = ConfigLoader.of(source.modelAndData.experiment(flags != null ? flags : new Flags()), "command line");
         }
         Console.logComputePath();
         String howToShorten = source.config != null ? "lower training.epochs in " + source.config

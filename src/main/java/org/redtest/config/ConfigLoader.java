@@ -46,6 +46,14 @@ public final class ConfigLoader {
 
     /** A loaded experiment with its source text and a hash of its canonical (parsed) form. */
     public record LoadedConfig(ExperimentConfig config, String text, String hash) {
+        /**
+         * The same file's text and hash with {@code narrowed} settings, e.g. only its train stage, or another
+         * engine: neither changes the hash (see {@link ConfigLoader#hash}), so the run keeps its name and identity.
+         */
+        public LoadedConfig with(ExperimentConfig narrowed) {
+            return new LoadedConfig(narrowed.validate(), text, hash);
+        }
+
         /** Whether the file itself has this top-level section (defaults filled in later do not count). */
         public boolean hasSection(String key) {
             try {
@@ -60,8 +68,8 @@ public final class ConfigLoader {
          * Refuses a config whose stages need a section the file lacks. The search stage needs
          * {@code search:}: with only defaults it would train all 15,625 NATS cells into the database.
          */
-        public LoadedConfig requireSectionsFor(java.util.List<String> stages, String source) {
-            if (stages.contains("search") && !hasSection("search")) {
+        public LoadedConfig requireSectionsFor(java.util.List<StageName> stages, String source) {
+            if (stages.contains(StageName.SEARCH) && !hasSection("search")) {
                 throw new RedTestException("the search stage needs a 'search' section in " + source
                         + " (at least search.sample or search.strategy); without one it would train all 15,625 cells");
             }
@@ -86,6 +94,15 @@ public final class ConfigLoader {
         ExperimentConfig config = bind(text, source, ExperimentConfig.class);
         config.validate();
         return new LoadedConfig(config, text, hash(config)).requireSectionsFor(config.stages(), source);
+    }
+
+    /**
+     * A config built in code (from flags, or a suite) as if it had been read: validated, with its YAML
+     * text (what the run records) and hash. No round trip through the text: the values are already typed.
+     */
+    public static LoadedConfig of(ExperimentConfig config, String source) {
+        config.validate();
+        return new LoadedConfig(config, toYaml(config), hash(config)).requireSectionsFor(config.stages(), source);
     }
 
     /** Reads {@code file} strictly into {@code type} (any snake_case YAML record), with the same messages as configs. */
@@ -113,6 +130,11 @@ public final class ConfigLoader {
                     .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
             throw new RedTestException("unknown key '" + path(e) + "' in " + source + location(e) + known);
         } catch (JsonMappingException e) {
+            RedTestException wrongWord = userError(e);
+            if (wrongWord != null) { // e.g. an unknown stage or pruning method: the word's own message lists the known ones
+                throw new RedTestException("invalid value for '" + path(e) + "' in " + source + location(e) + ": "
+                        + wrongWord.getMessage(), e);
+            }
             MarkedYAMLException syntax = yamlSyntaxError(e);
             if (syntax != null) {
                 throw new RedTestException("malformed YAML in " + source + " (line " + (syntax.getProblemMark().getLine() + 1)
@@ -190,6 +212,16 @@ public final class ConfigLoader {
     /** Reads {@code text} (YAML or JSON) strictly into {@code type}, as {@link #read} does a file; {@code source} names it in messages. */
     public static <T> T readText(String text, String source, Class<T> type) {
         return bind(text, source, type);
+    }
+
+    /** The user error a value's own parser raised (a {@link org.redtest.Choice}'s unknown word), or null. */
+    private static RedTestException userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedTestException r) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** SnakeYAML's syntax errors can arrive wrapped in a mapping exception; find them to report them as such. */

@@ -1,5 +1,6 @@
 package org.redtest.config;
 
+import org.redtest.Choice;
 import org.redtest.RedTestException;
 import org.redtest.data.DataSpec;
 import org.redtest.zoo.ModelSpec;
@@ -22,22 +23,27 @@ import java.util.List;
  * </pre>
  */
 public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
-                               MeasureConfig measure, PruneConfig prune, SearchConfig search, List<String> stages,
+                               MeasureConfig measure, PruneConfig prune, SearchConfig search, List<StageName> stages,
                                String outputDir, String database) {
-    public static final List<String> KNOWN_STAGES = List.of("train", "evaluate", "measure", "prune", "search");
-
     public ExperimentConfig {
         seed = seed == null ? 42L : seed;
         // a file with a search section and no model is a search experiment
         if (stages == null && search != null && model == null) {
-            stages = List.of("search");
+            stages = List.of(StageName.SEARCH);
         }
         training = training == null ? TrainingConfig.defaults() : training;
         measure = measure == null ? MeasureConfig.defaults() : measure;
         prune = prune == null ? PruneConfig.defaults() : prune;
         search = search == null ? SearchConfig.defaults() : search;
-        stages = stages == null ? List.of("train", "evaluate") : List.copyOf(stages);
+        // a blank entry (`stages: [train, ~]`) binds as null: kept so that validate() can name it
+        stages = stages == null ? List.of(StageName.TRAIN, StageName.EVALUATE)
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(stages));
         outputDir = outputDir == null ? "checkpoints" : outputDir;
+    }
+
+    /** {@code model} on {@code data}, every other setting at its default; the withers set the rest. */
+    public static ExperimentConfig of(String name, String model, DataSpec data) {
+        return new ExperimentConfig(name, model, null, data, null, null, null, null, null, null, null);
     }
 
     public ExperimentConfig validate() {
@@ -45,7 +51,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
             throw new RedTestException("missing key 'name' (the run name)");
         }
         requireSafeRunName(name);
-        boolean searchOnly = stages.stream().allMatch("search"::equals);
+        boolean searchOnly = stages.stream().allMatch(StageName.SEARCH::equals);
         if ((model == null || model.isBlank()) && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
         }
@@ -56,18 +62,16 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         data.validate();
         training.validate();
         measure.validate();
-        prune.validate(stages.contains("prune"));
-        if (stages.contains("prune") && architecture != null) {
+        prune.validate(stages.contains(StageName.PRUNE));
+        if (stages.contains(StageName.PRUNE) && architecture != null) {
             prune.checkAgainst(architecture); // before train, evaluate and measure spend hours
         }
         search.validate();
         if (stages.isEmpty()) {
-            throw new RedTestException("'stages' is empty; known stages: " + String.join(", ", KNOWN_STAGES));
+            throw new RedTestException("'stages' is empty; known stages: " + Choice.words(StageName.class));
         }
-        for (String stage : stages) {
-            if (!KNOWN_STAGES.contains(stage)) {
-                throw new RedTestException("unknown stage '" + stage + "'; known stages: " + String.join(", ", KNOWN_STAGES));
-            }
+        if (stages.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new RedTestException("'stages' has an empty entry; known stages: " + Choice.words(StageName.class));
         }
         return this;
     }
@@ -95,6 +99,50 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
                     + " (it names one directory below output_dir; '.' and '..' would write outside it)");
         }
         return name;
+    }
+
+    // withers, for settings that come from flags or a suite rather than the file
+
+    public ExperimentConfig withModel(String m) {
+        return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withSeed(Long s) {
+        return new ExperimentConfig(name, model, s, data, training, measure, prune, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withData(DataSpec d) {
+        return new ExperimentConfig(name, model, seed, d, training, measure, prune, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withTraining(TrainingConfig t) {
+        return new ExperimentConfig(name, model, seed, data, t, measure, prune, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withMeasure(MeasureConfig m) {
+        return new ExperimentConfig(name, model, seed, data, training, m, prune, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withPrune(PruneConfig p) {
+        return new ExperimentConfig(name, model, seed, data, training, measure, p, search, stages, outputDir, database);
+    }
+
+    public ExperimentConfig withSearch(SearchConfig s) {
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, s, stages, outputDir, database);
+    }
+
+    /** The same experiment running only {@code only} (e.g. {@code train --config F} runs F's train stage). */
+    public ExperimentConfig withStages(StageName... only) {
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, List.of(only), outputDir, database);
+    }
+
+    /** The same experiment writing below {@code dir} (null: checkpoints) into {@code db} (null: dir/redtest.db). */
+    public ExperimentConfig withOutput(String dir, String db) {
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, stages, dir, db);
+    }
+
+    public boolean runs(StageName stage) {
+        return stages.contains(stage);
     }
 
     public Path runDirectory() {

@@ -1,8 +1,7 @@
 package org.redtest.config;
 
 import org.redtest.RedTestException;
-
-import java.util.Locale;
+import org.redtest.data.Split;
 
 /**
  * The {@code measure} section: which images the redundancy measurement uses and the MSRS
@@ -10,16 +9,13 @@ import java.util.Locale;
  * by family (0.8 block-structured, 0.7 VGG). {@code every_epochs > 0} also measures MSRS on a fixed
  * probe set (the first {@code probe_batches} batches) every that many epochs during training.
  */
-public record MeasureConfig(Integer batches, Integer batchSize, String sampling, String split, Double beta,
+public record MeasureConfig(Integer batches, Integer batchSize, Sampling sampling, Split split, Double beta,
                             Double gamma, Long seed, Integer everyEpochs, Integer probeBatches) {
-    public static final String FIRST = "first";
-    public static final String RANDOM = "random";
-
     public MeasureConfig {
         batches = batches == null ? 10 : batches;
         batchSize = batchSize == null ? 256 : batchSize;
-        sampling = sampling == null ? FIRST : sampling.toLowerCase(Locale.ROOT);
-        split = split == null ? "test" : split.toLowerCase(Locale.ROOT);
+        sampling = sampling == null ? Sampling.FIRST : sampling;
+        split = split == null ? Split.TEST : split;
         everyEpochs = everyEpochs == null ? 0 : everyEpochs;
         probeBatches = probeBatches == null ? 2 : probeBatches;
     }
@@ -50,16 +46,36 @@ public record MeasureConfig(Integer batches, Integer batchSize, String sampling,
         if (batchSize < 4) {
             throw new RedTestException("measure.batch_size must be >= 4 (unbiased CKA needs 4 samples), got " + batchSize);
         }
-        if (!sampling.equals(FIRST) && !sampling.equals(RANDOM)) {
-            throw new RedTestException("measure.sampling must be 'first' or 'random', got '" + sampling + "'");
-        }
-        if (!split.equals("test") && !split.equals("train")) {
-            throw new RedTestException("measure.split must be 'test' or 'train', got '" + split + "'");
-        }
         checkMsrsParameters("measure.beta", beta, "measure.gamma", gamma);
         if (everyEpochs < 0 || probeBatches < 1) {
             throw new RedTestException("measure.every_epochs must be >= 0 and measure.probe_batches >= 1");
         }
         return this;
+    }
+
+    // withers: a null argument means "the default", as an absent YAML key does
+
+    public MeasureConfig withBatches(Integer n) {
+        return new MeasureConfig(n, batchSize, sampling, split, beta, gamma, seed, everyEpochs, probeBatches);
+    }
+
+    public MeasureConfig withBatchSize(Integer n) {
+        return new MeasureConfig(batches, n, sampling, split, beta, gamma, seed, everyEpochs, probeBatches);
+    }
+
+    public MeasureConfig withSampling(Sampling s) {
+        return new MeasureConfig(batches, batchSize, s, split, beta, gamma, seed, everyEpochs, probeBatches);
+    }
+
+    public MeasureConfig withSplit(Split s) {
+        return new MeasureConfig(batches, batchSize, sampling, s, beta, gamma, seed, everyEpochs, probeBatches);
+    }
+
+    public MeasureConfig withMsrs(Double b, Double g) {
+        return new MeasureConfig(batches, batchSize, sampling, split, b, g, seed, everyEpochs, probeBatches);
+    }
+
+    public MeasureConfig withSeed(Long s) {
+        return new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, s, everyEpochs, probeBatches);
     }
 }

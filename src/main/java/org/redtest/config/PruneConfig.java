@@ -1,11 +1,12 @@
 package org.redtest.config;
 
+import org.redtest.Choice;
 import org.redtest.RedTestException;
 import org.redtest.pruning.PrunableUnits;
 import org.redtest.zoo.Architecture;
 
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code prune} section (docs/method.md, "Pruning"). Exactly one of {@code tau} (threshold mode: drop unit
@@ -15,17 +16,13 @@ import java.util.Locale;
  * every method that many times with seeds seed, seed + 1, ... (the random baseline also draws a new selection
  * per seed), so a comparison of methods can be told apart from the noise of one run.
  */
-public record PruneConfig(String method, Double tau, Integer keep, List<String> baselines, Integer finetuneEpochs,
+public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<PruneMethod> baselines, Integer finetuneEpochs,
                           Double learningRate, Integer probeTrainImages, Integer repeats) {
-    public static final String CKA = "cka";
-    public static final String RANDOM = "random";
-    public static final String LINEAR_PROBE = "linear-probe";
-    public static final List<String> METHODS = List.of(CKA, RANDOM, LINEAR_PROBE);
-
     public PruneConfig {
-        method = method == null ? CKA : method.toLowerCase(Locale.ROOT);
-        baselines = baselines == null ? List.of(RANDOM, LINEAR_PROBE)
-                : baselines.stream().map(b -> b.toLowerCase(Locale.ROOT)).toList();
+        method = method == null ? PruneMethod.CKA : method;
+        // a blank entry (`baselines: [random, ~]`) binds as null: kept so that validate() can name it
+        baselines = baselines == null ? List.of(PruneMethod.RANDOM, PruneMethod.LINEAR_PROBE)
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(baselines));
         finetuneEpochs = finetuneEpochs == null ? 10 : finetuneEpochs;
         probeTrainImages = probeTrainImages == null ? 2560 : probeTrainImages;
         repeats = repeats == null ? 1 : repeats;
@@ -37,10 +34,8 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
 
     /** Checks the section; {@code required} when a prune stage will run. */
     public PruneConfig validate(boolean required) {
-        for (String m : concat(method, baselines)) {
-            if (!METHODS.contains(m)) {
-                throw new RedTestException("unknown pruning method '" + m + "'; known: " + String.join(", ", METHODS));
-            }
+        if (baselines.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new RedTestException("prune.baselines has an empty entry; known methods: " + Choice.words(PruneMethod.class));
         }
         if (tau != null && keep != null) {
             throw new RedTestException("prune.tau and prune.keep are mutually exclusive; set one");
@@ -94,6 +89,14 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
         }
     }
 
+    /** The method, then the baselines, each once, in the order they run. */
+    public List<PruneMethod> methods() {
+        LinkedHashSet<PruneMethod> all = new LinkedHashSet<>();
+        all.add(method);
+        all.addAll(baselines);
+        return List.copyOf(all);
+    }
+
     /** The same settings keeping {@code keep} units (budget mode). */
     public PruneConfig withKeep(int keep) {
         return new PruneConfig(method, null, keep, baselines, finetuneEpochs, learningRate, probeTrainImages, repeats);
@@ -102,11 +105,5 @@ public record PruneConfig(String method, Double tau, Integer keep, List<String> 
     /** A short name of the criterion for directory and report names, e.g. "tau0.9" or "keep8". */
     public String criterion() {
         return tau != null ? "tau" + tau : "keep" + keep;
-    }
-
-    private static List<String> concat(String first, List<String> rest) {
-        java.util.ArrayList<String> all = new java.util.ArrayList<>(rest);
-        all.add(0, first);
-        return all;
     }
 }

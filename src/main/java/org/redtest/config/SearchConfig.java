@@ -1,9 +1,6 @@
 package org.redtest.config;
 
 import org.redtest.RedTestException;
-import org.redtest.search.RewardSettings;
-
-import java.util.Locale;
 
 /**
  * The {@code search} section (docs/method.md, "Architecture search"): redundancy-aware NAS over the NATS topology space.
@@ -15,23 +12,21 @@ import java.util.Locale;
  * {@code engine}: where candidates train, {@code local} (this process) or {@code spark} (as Spark
  * tasks, settings in {@code spark}; docs/cluster.md).
  */
-public record SearchConfig(String strategy, Integer sample, Integer topK, Integer channels, Integer cells,
-                           TrainingConfig budget, RewardSettings rewards, EvolutionConfig evolution,
-                           String engine, SparkConfig spark) {
-    public static final String EXHAUSTIVE = "exhaustive";
-    public static final String EVOLUTIONARY = "evolutionary";
-    public static final String LOCAL = "local";
-    public static final String SPARK = "spark";
+public record SearchConfig(SearchStrategy strategy, Integer sample, Integer topK, Integer channels, Integer cells,
+                           TrainingConfig budget, RewardsConfig rewards, EvolutionConfig evolution,
+                           EngineKind engine, SparkConfig spark) {
+    /** A candidate's default training budget: the default recipe for 12 epochs (the NATS-Bench short budget). */
+    private static final TrainingConfig DEFAULT_BUDGET = TrainingConfig.defaults().withEpochs(12);
 
     public SearchConfig {
-        strategy = strategy == null ? EXHAUSTIVE : strategy.toLowerCase(Locale.ROOT);
+        strategy = strategy == null ? SearchStrategy.EXHAUSTIVE : strategy;
         topK = topK == null ? 10 : topK;
         channels = channels == null ? 16 : channels;
         cells = cells == null ? 5 : cells;
-        budget = budget == null ? new TrainingConfig(12, null, null, null, null, null, null, null) : budget;
-        rewards = rewards == null ? RewardSettings.defaults() : rewards;
+        budget = budget == null ? DEFAULT_BUDGET : budget;
+        rewards = rewards == null ? RewardsConfig.defaults() : rewards;
         evolution = evolution == null ? EvolutionConfig.defaults() : evolution;
-        engine = engine == null ? LOCAL : engine.toLowerCase(Locale.ROOT);
+        engine = engine == null ? EngineKind.LOCAL : engine;
         spark = spark == null ? SparkConfig.defaults() : spark;
     }
 
@@ -40,19 +35,13 @@ public record SearchConfig(String strategy, Integer sample, Integer topK, Intege
     }
 
     /** The same search on another engine (command-line --engine and --master). */
-    public SearchConfig withEngine(String name, String master) {
+    public SearchConfig withEngine(EngineKind name, String master) {
         return new SearchConfig(strategy, sample, topK, channels, cells, budget, rewards, evolution,
                 name != null ? name : engine, master != null ? spark.withMaster(master) : spark);
     }
 
     public SearchConfig validate() {
-        if (!engine.equals(LOCAL) && !engine.equals(SPARK)) {
-            throw new RedTestException("search.engine must be 'local' or 'spark', got '" + engine + "'");
-        }
         spark.validate();
-        if (!strategy.equals(EXHAUSTIVE) && !strategy.equals(EVOLUTIONARY)) {
-            throw new RedTestException("search.strategy must be 'exhaustive' or 'evolutionary', got '" + strategy + "'");
-        }
         if (sample != null && (sample < 1 || sample > 15625)) {
             throw new RedTestException("search.sample must be between 1 and 15625, got " + sample);
         }

@@ -52,6 +52,32 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Double learningR
         return this;
     }
 
+    // withers: a null argument means "the default", as an absent YAML key does
+
+    public TrainingConfig withEpochs(Integer n) {
+        return new TrainingConfig(n, batchSize, learningRate, momentum, weightDecay, lrMilestones, lrGamma, evalBatchSize);
+    }
+
+    public TrainingConfig withBatchSize(Integer n) {
+        return new TrainingConfig(epochs, n, learningRate, momentum, weightDecay, lrMilestones, lrGamma, evalBatchSize);
+    }
+
+    public TrainingConfig withLearningRate(Double lr) {
+        return new TrainingConfig(epochs, batchSize, lr, momentum, weightDecay, lrMilestones, lrGamma, evalBatchSize);
+    }
+
+    public TrainingConfig withMomentum(Double m) {
+        return new TrainingConfig(epochs, batchSize, learningRate, m, weightDecay, lrMilestones, lrGamma, evalBatchSize);
+    }
+
+    public TrainingConfig withWeightDecay(Double wd) {
+        return new TrainingConfig(epochs, batchSize, learningRate, momentum, wd, lrMilestones, lrGamma, evalBatchSize);
+    }
+
+    public TrainingConfig withLrMilestones(List<Integer> epochs) {
+        return new TrainingConfig(this.epochs, batchSize, learningRate, momentum, weightDecay, epochs, lrGamma, evalBatchSize);
+    }
+
     /** The learning rate in force during (0-based) {@code epoch}. */
     public double learningRateAt(int epoch) {
         double lr = learningRate;

@@ -27,6 +27,21 @@ public record DataSpec(String dataset, String dir, Integer trainLimit, Integer t
         return new DataSpec(dataset, dir, null, null, null, null, null);
     }
 
+    /** The same spec reading from {@code directory} (null: the dataset's default location). */
+    public DataSpec withDir(String directory) {
+        return new DataSpec(dataset, directory, trainLimit, trainPerClass, testLimit, testPerClass, augment);
+    }
+
+    /** The same spec with these image limits (null: all images; a limit and a per-class count exclude each other). */
+    public DataSpec withLimits(Integer trainLimit, Integer trainPerClass, Integer testLimit) {
+        return new DataSpec(dataset, dir, trainLimit, trainPerClass, testLimit, testPerClass, augment);
+    }
+
+    /** The same spec with augmentation on or off (null: the default, on). */
+    public DataSpec withAugment(Boolean on) {
+        return new DataSpec(dataset, dir, trainLimit, trainPerClass, testLimit, testPerClass, on);
+    }
+
     /** Checks the spec; returns it for chaining. */
     public DataSpec validate() {
         datasetName();

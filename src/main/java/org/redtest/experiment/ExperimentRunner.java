@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
@@ -37,7 +38,7 @@ public final class ExperimentRunner {
         this.longRunGuard = longRunGuard;
     }
 
-    private static ComputationGraph trainedModel(CheckpointStore store, String stage) {
+    private static ComputationGraph trainedModel(CheckpointStore store, StageName stage) {
         if (!store.hasModel()) {
             throw new RedTestException("stage '" + stage + "' needs a trained model: no checkpoint " + store.modelFile()
                     + " (run the train stage first)");
@@ -48,7 +49,7 @@ public final class ExperimentRunner {
     public void run(ConfigLoader.LoadedConfig loaded) {
         ExperimentConfig cfg = loaded.config();
         LoadedData data = DataLoader.load(cfg.data());
-        if (cfg.stages().contains("train")) {
+        if (cfg.runs(StageName.TRAIN)) {
             TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
         }
         try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
@@ -56,15 +57,15 @@ public final class ExperimentRunner {
             Long runId = db.runId(cfg.name()).orElse(null);
             Double testTop1 = null;
             CheckpointStore store = new CheckpointStore(cfg.runDirectory());
-            for (String stage : cfg.stages()) {
+            for (StageName stage : cfg.stages()) {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
                 switch (stage) {
-                    case "train" -> {
+                    case TRAIN -> {
                         TrainStage.Result r = TrainStage.run(loaded, data, db, stop);
                         graph = r.graph();
                         runId = r.runId();
                     }
-                    case "evaluate" -> {
+                    case EVALUATE -> {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         EvaluationResult e = EvaluateStage.run(graph, data.test(), data.normalization(),
                                 cfg.training().evalBatchSize(), db, runId, store.modelFile().toString(), cfg.model());
@@ -72,16 +73,15 @@ public final class ExperimentRunner {
                         out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
                                 cfg.model(), e.samples(), data.test().name(), e.top1(), e.top5(), e.loss());
                     }
-                    case "prune" -> {
+                    case PRUNE -> {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         PruneStage.run(loaded, graph, data, db, runId, out);
                     }
-                    case "search" -> SearchStage.run(cfg, data, db, out);
-                    case "measure" -> {
+                    case SEARCH -> SearchStage.run(cfg, data, db, out);
+                    case MEASURE -> {
                         graph = graph != null ? graph : trainedModel(store, stage);
                         MeasureStage.run(cfg, graph, data, db, runId, store.modelFile().toString(), testTop1, out);
                     }
-                    default -> throw new RedTestException("unknown stage '" + stage + "'");
                 }
             }
             out.printf("results: %s (run '%s')%s%n", db.file(), cfg.name(),

@@ -31,8 +31,7 @@ public final class MeasureStage {
         NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
                 train.numClasses());
         MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed());
-        var split = m.split().equals("train") ? data.train() : data.test();
-        Measurement measurement = RedundancyMeasurement.run(graph, architecture, blueprint, split, m.split(),
+        Measurement measurement = RedundancyMeasurement.run(graph, architecture, blueprint, m.split().of(data), m.split().word(),
                 data.normalization(), settings, checkpoint, runId, null);
         MeasurementReport.record(db, measurement, MeasurementOrigin.MEASURE_STAGE, testTop1);
         Path dir = cfg.runDirectory();

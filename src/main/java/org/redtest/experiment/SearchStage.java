@@ -3,6 +3,7 @@ package org.redtest.experiment;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SearchConfig;
+import org.redtest.config.SearchStrategy;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.search.CandidateEngine;
@@ -48,7 +49,7 @@ public final class SearchStage {
         SearchReport.Completeness completeness = null;
         try (CandidateEngine engine = CandidateEngines.open(cfg, data, evaluator)) {
             LOG.info("candidates run on engine {}", engine.describe());
-            if (s.strategy().equals(SearchConfig.EVOLUTIONARY)) {
+            if (s.strategy() == SearchStrategy.EVOLUTIONARY) {
                 String searchName = cfg.name() + "/" + budgetKey + "/" + s.evolution().reward();
                 results = new EvolutionarySearch(store, engine, budgetKey, s.rewards(), s.evolution(),
                         new GenerationStore(db), searchName, cfg.seed()).run();

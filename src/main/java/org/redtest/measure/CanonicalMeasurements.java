@@ -3,7 +3,8 @@ package org.redtest.measure;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
-import org.redtest.config.MeasureConfig;
+import org.redtest.config.Sampling;
+import org.redtest.data.Split;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.MeasurementTable.Stored;
@@ -100,7 +101,7 @@ public final class CanonicalMeasurements {
     }
 
     /** The measure stage's settings and split as a run's configuration gives them. */
-    private record Configured(MeasurementSettings settings, String split) {
+    private record Configured(MeasurementSettings settings, Split split) {
     }
 
     /** From the run's stored configuration; empty when it has none or it no longer parses. */
@@ -118,8 +119,8 @@ public final class CanonicalMeasurements {
 
     private static boolean sameSettings(Stored r, Configured c) {
         MeasurementSettings s = c.settings();
-        return r.batches() == s.batches() && r.batchSize() == s.batchSize() && s.sampling().equals(r.sampling())
-                && c.split().equals(r.split()) && r.beta() == s.beta() && r.gamma() == s.gamma()
-                && (!MeasureConfig.RANDOM.equals(s.sampling()) || r.seed() == s.seed());
+        return r.batches() == s.batches() && r.batchSize() == s.batchSize() && s.sampling().word().equals(r.sampling())
+                && c.split().word().equals(r.split()) && r.beta() == s.beta() && r.gamma() == s.gamma()
+                && (s.sampling() != Sampling.RANDOM || r.seed() == s.seed());
     }
 }

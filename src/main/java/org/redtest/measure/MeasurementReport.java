@@ -53,7 +53,7 @@ public final class MeasurementReport {
         out.put("epoch", m.epoch());
         out.put("batches", s.batches());
         out.put("batch_size", m.settings().batchSize());
-        out.put("sampling", m.settings().sampling());
+        out.put("sampling", m.settings().sampling().word());
         out.put("beta", s.beta());
         out.put("gamma", s.gamma());
         Map<String, Object> msrs = new LinkedHashMap<>();
@@ -118,7 +118,7 @@ public final class MeasurementReport {
         MsrsSummary s = m.summary();
         return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), origin, m.epoch(),
                 m.architecture().spec(), m.architecture().family().name().toLowerCase(), m.architecture().depth(),
-                m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling(),
+                m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling().word(),
                 m.settings().seed(), s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch(),
                 s.units(), s.meanCka(), s.adjacent(), testTop1, m.seconds(), SoftwareVersions.json()));
     }

@@ -1,11 +1,12 @@
 package org.redtest.measure;
 
 import org.redtest.config.MeasureConfig;
+import org.redtest.config.Sampling;
 import org.redtest.similarity.Msrs;
 import org.redtest.zoo.Family;
 
 /** Resolved measurement options: the YAML/CLI values with the family defaults filled in (docs/method.md, "MSRS"). */
-public record MeasurementSettings(int batches, int batchSize, String sampling, long seed, double beta, double gamma) {
+public record MeasurementSettings(int batches, int batchSize, Sampling sampling, long seed, double beta, double gamma) {
     public static MeasurementSettings from(MeasureConfig c, Family family, long experimentSeed) {
         return new MeasurementSettings(c.batches(), c.batchSize(), c.sampling(),
                 c.seed() != null ? c.seed() : experimentSeed,
@@ -14,6 +15,6 @@ public record MeasurementSettings(int batches, int batchSize, String sampling, l
     }
 
     public MeasurementSettings withBatches(int probeBatches) {
-        return new MeasurementSettings(probeBatches, batchSize, MeasureConfig.FIRST, seed, beta, gamma);
+        return new MeasurementSettings(probeBatches, batchSize, Sampling.FIRST, seed, beta, gamma);
     }
 }

@@ -1,7 +1,7 @@
 package org.redtest.measure;
 
 import org.redtest.RedTestException;
-import org.redtest.config.MeasureConfig;
+import org.redtest.config.Sampling;
 import org.redtest.data.ImageDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ public final class ProbeBatches {
     private ProbeBatches() {
     }
 
-    public static List<ImageDataset> select(ImageDataset data, int batches, int batchSize, String sampling, long seed) {
+    public static List<ImageDataset> select(ImageDataset data, int batches, int batchSize, Sampling sampling, long seed) {
         if (data.size() < 4) {
             throw new RedTestException("too few samples: " + data.name() + " has " + data.size()
                     + " images, unbiased CKA needs at least 4");
@@ -36,7 +36,7 @@ public final class ProbeBatches {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        if (MeasureConfig.RANDOM.equals(sampling)) {
+        if (sampling == Sampling.RANDOM) {
             Random r = new Random(seed);
             for (int i = order.length - 1; i > 0; i--) {
                 int j = r.nextInt(i + 1);

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.redtest.RedTestException;
 import org.redtest.config.PruneConfig;
+import org.redtest.config.PruneMethod;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.DataSpec;
@@ -42,7 +43,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -93,13 +93,13 @@ public final class PruningPipeline {
             return List.of();
         }
         List<PruningOutcome> outcomes = new ArrayList<>();
-        for (String method : new LinkedHashSet<>(concat(p.method(), p.baselines()))) {
+        for (PruneMethod method : p.methods()) {
             for (int repeat = 0; repeat < p.repeats(); repeat++) {
                 long seed = job.seed() + repeat;
                 List<String> dropped = UnitSelection.drop(units, preference(method, seed, units, before.summary().units()), count);
                 LOG.info("{} ({}, seed {}): dropping {} of {} prunable units: {}", method, p.criterion(), seed, dropped.size(),
                         units.size(), String.join(", ", dropped));
-                outcomes.add(pruneAndFineTune(method, seed, dropped, units, top1, before.summary().mean()));
+                outcomes.add(pruneAndFineTune(method.word(), seed, dropped, units, top1, before.summary().mean()));
             }
         }
         return withLatencies(outcomes);
@@ -126,17 +126,17 @@ public final class PruningPipeline {
         }
     }
 
-    private Comparator<PrunableUnit> preference(String method, long seed, List<PrunableUnit> units, List<String> allUnits) {
+    private Comparator<PrunableUnit> preference(PruneMethod method, long seed, List<PrunableUnit> units, List<String> allUnits) {
         switch (method) {
-            case PruneConfig.CKA:
+            case CKA:
                 return UnitSelection.byAdjacentCka();
-            case PruneConfig.RANDOM: {
+            case RANDOM: {
                 Random r = new Random(seed);
                 Map<String, Double> key = new HashMap<>();
                 units.forEach(u -> key.put(u.name(), r.nextDouble()));
                 return Comparator.comparingDouble(u -> key.get(u.name()));
             }
-            case PruneConfig.LINEAR_PROBE: {
+            case LINEAR_PROBE: {
                 double[] acc = probeAccuracies();
                 Map<String, Double> gain = new HashMap<>();
                 for (int k = 0; k < allUnits.size(); k++) {
@@ -147,7 +147,7 @@ public final class PruningPipeline {
                 return Comparator.comparingDouble(u -> gain.get(u.name()));
             }
             default:
-                throw new RedTestException("unknown pruning method '" + method + "'");
+                throw new IllegalStateException("no preference for pruning method " + method);
         }
     }
 
@@ -302,11 +302,5 @@ public final class PruningPipeline {
             s.append(i == 0 ? "" : ", ").append(units.get(i)).append(String.format(" %.3f", acc[i]));
         }
         return s.toString();
-    }
-
-    private static List<String> concat(String first, List<String> rest) {
-        List<String> all = new ArrayList<>(rest);
-        all.add(0, first);
-        return all;
     }
 }

@@ -3,6 +3,7 @@ package org.redtest.reproduce;
 import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.config.PruneConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.MeasureStage;
@@ -40,15 +41,17 @@ final class DepthPart {
     }
 
     /** The experiment that trains and measures {@code model}; pruning reuses its run directory. */
-    static ConfigLoader.LoadedConfig experiment(SuiteConfig suite, String model, List<String> stages, PruneConfig prune) {
+    static ConfigLoader.LoadedConfig experiment(SuiteConfig suite, String model, PruneConfig prune, StageName... stages) {
         Path dir = suite.directory();
-        ExperimentConfig cfg = new ExperimentConfig(model, model, suite.seed(), suite.data(), suite.trainingFor(model),
-                suite.measure(), prune, null, stages, dir.toString(), dir.resolve("redtest.db").toString()).validate();
-        return new ConfigLoader.LoadedConfig(cfg, ConfigLoader.toYaml(cfg), ConfigLoader.hash(cfg));
+        ExperimentConfig cfg = ExperimentConfig.of(model, model, suite.data()).withSeed(suite.seed())
+                .withTraining(suite.trainingFor(model)).withMeasure(suite.measure()).withPrune(prune).withStages(stages)
+                .withOutput(dir.toString(), dir.resolve("redtest.db").toString());
+        return ConfigLoader.of(cfg, "suite " + suite.name());
     }
 
     static ModelResult run(SuiteConfig suite, String model, LoadedData data, ResultsDatabase db, PrintWriter out) {
-        ConfigLoader.LoadedConfig loaded = experiment(suite, model, List.of("train", "evaluate", "measure"), suite.prune());
+        ConfigLoader.LoadedConfig loaded = experiment(suite, model, suite.prune(), StageName.TRAIN, StageName.EVALUATE,
+                StageName.MEASURE);
         ExperimentConfig cfg = loaded.config();
         TrainStage.Result trained = TrainStage.run(loaded, data, db);
         out.printf("%s: top-1 %.2f%% on %d test images%n", model, trained.evaluation().top1(), trained.evaluation().samples());

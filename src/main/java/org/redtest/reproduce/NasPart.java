@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.experiment.SearchStage;
@@ -39,13 +40,9 @@ final class NasPart {
 
     static Result run(SuiteConfig suite, String dataDirOverride, ResultsDatabase db, Path figures, PrintWriter out) {
         ExperimentConfig c = ConfigLoader.load(Path.of(suite.nas())).config();
-        DataSpec data = c.data();
-        if (dataDirOverride != null) {
-            data = new DataSpec(data.dataset(), dataDirOverride, data.trainLimit(), data.trainPerClass(), data.testLimit(),
-                    data.testPerClass(), data.augment());
-        }
-        ExperimentConfig cfg = new ExperimentConfig(c.name(), null, c.seed(), data, c.training(), c.measure(), c.prune(),
-                c.search(), List.of("search"), suite.directory().toString(), db.file().toString()).validate();
+        DataSpec data = dataDirOverride != null ? c.data().withDir(dataDirOverride) : c.data();
+        ExperimentConfig cfg = c.withModel(null).withData(data).withStages(StageName.SEARCH)
+                .withOutput(suite.directory().toString(), db.file().toString()).validate();
         SearchStage.run(cfg, DataLoader.load(cfg.data()), db, out);
         Path json = cfg.runDirectory().resolve("search.json");
         Map<String, Selection> selections = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package org.redtest.reproduce;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.PruneConfig;
+import org.redtest.config.PruneMethod;
+import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.PruneStage;
 import org.redtest.pruning.PruningOutcome;
@@ -55,7 +57,7 @@ final class PruningPart {
         int keep = SuiteConfig.keepFor(target);
         PruneConfig p = suite.prune();
         PruneConfig withKeep = p.withKeep(keep);
-        ConfigLoader.LoadedConfig loaded = DepthPart.experiment(suite, target.model(), List.of("prune"), withKeep);
+        ConfigLoader.LoadedConfig loaded = DepthPart.experiment(suite, target.model(), withKeep, StageName.PRUNE);
         var cfg = loaded.config();
         CheckpointStore store = new CheckpointStore(cfg.runDirectory());
         if (!store.hasModel()) {
@@ -70,7 +72,7 @@ final class PruningPart {
         }
         copy(cfg.runDirectory().resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-before.png"));
         // the first seed's map stands for the method (CKA-guided selects the same units for every seed)
-        methods.stream().filter(m -> m.method().equals(PruneConfig.CKA)).findFirst().ifPresent(m ->
+        methods.stream().filter(m -> m.method().equals(PruneMethod.CKA.word())).findFirst().ifPresent(m ->
                 copy(Path.of(m.directory()).resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-after.png")));
         return new ModelResult(target.model(), keep, methods);
     }
@@ -82,7 +84,7 @@ final class PruningPart {
     static List<ReproductionRow> rows(ModelResult r) {
         List<ReproductionRow> rows = new ArrayList<>();
         PaperNumbers.PrunedStructure paper = PaperNumbers.PRUNED.get(r.model());
-        List<MethodResult> cka = r.of(PruneConfig.CKA);
+        List<MethodResult> cka = r.of(PruneMethod.CKA.word());
         if (cka.isEmpty()) {
             return rows;
         }
@@ -110,12 +112,12 @@ final class PruningPart {
                 msrsAfter.mean() < cka.get(0).msrsOriginal()).withSpread(msrsAfter.standardDeviation(), n));
         SeedStatistics ckaTop1 = SeedStatistics.of(cka, MethodResult::top1FineTuned);
         for (String method : r.methodNames()) {
-            if (method.equals(PruneConfig.CKA)) {
+            if (method.equals(PruneMethod.CKA.word())) {
                 continue;
             }
             List<MethodResult> baseline = r.of(method);
             SeedStatistics b = SeedStatistics.of(baseline, MethodResult::top1FineTuned);
-            String structures = method.equals(PruneConfig.RANDOM) ? "; drew " + specs(baseline) : "";
+            String structures = method.equals(PruneMethod.RANDOM.word()) ? "; drew " + specs(baseline) : "";
             // the spread of a difference of two independent means
             double spread = Math.sqrt(ckaTop1.standardDeviation() * ckaTop1.standardDeviation() / n
                     + b.standardDeviation() * b.standardDeviation() / baseline.size());

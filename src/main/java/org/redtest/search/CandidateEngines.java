@@ -1,7 +1,7 @@
 package org.redtest.search;
 
 import org.redtest.config.ExperimentConfig;
-import org.redtest.config.SearchConfig;
+import org.redtest.config.EngineKind;
 import org.redtest.data.LoadedData;
 import org.redtest.runtime.SparkClasses;
 
@@ -14,7 +14,7 @@ public final class CandidateEngines {
     }
 
     public static CandidateEngine open(ExperimentConfig cfg, LoadedData data, CandidateEvaluator evaluator) {
-        if (!cfg.search().engine().equals(SearchConfig.SPARK)) {
+        if (cfg.search().engine() != EngineKind.SPARK) {
             return new LocalEngine(evaluator);
         }
         return SparkClasses.instantiate(CandidateEngine.class, SPARK_ENGINE, "search.engine spark",

@@ -1,12 +1,14 @@
 package org.redtest.search;
 
+import org.redtest.config.CostMetric;
+
 /** What a trained candidate is scored on: accuracy (%), its costs and its MSRS. */
 public record CandidateMetrics(double accuracy, long params, long flops, double latency, double msrs) {
-    public double cost(String metric) {
+    public double cost(CostMetric metric) {
         return switch (metric) {
-            case RewardSettings.PARAMS -> params;
-            case RewardSettings.FLOPS -> flops;
-            default -> latency;
+            case PARAMS -> params;
+            case FLOPS -> flops;
+            case LATENCY -> latency;
         };
     }
 }

@@ -16,6 +16,8 @@ import io.jenetics.util.ISeq;
 import io.jenetics.util.Seq;
 import io.jenetics.util.RandomRegistry;
 import org.redtest.config.EvolutionConfig;
+import org.redtest.config.RewardsConfig;
+import org.redtest.config.SelectorKind;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.GenerationStore;
 import org.redtest.zoo.NatsCell;
@@ -40,19 +42,19 @@ public final class EvolutionarySearch {
     private final CandidateStore store;
     private final CandidateRunner runner;
     private final String budgetKey;
-    private final RewardSettings rewards;
+    private final Reward reward;
     private final EvolutionConfig config;
     private final GenerationStore generations;
     private final String searchName;
     private final long seed;
     private final Set<Integer> visited = new LinkedHashSet<>();
 
-    public EvolutionarySearch(CandidateStore store, CandidateEngine engine, String budgetKey, RewardSettings rewards,
+    public EvolutionarySearch(CandidateStore store, CandidateEngine engine, String budgetKey, RewardsConfig rewards,
                               EvolutionConfig config, GenerationStore generations, String searchName, long seed) {
         this.store = store;
         this.runner = new CandidateRunner(store, budgetKey, engine);
         this.budgetKey = budgetKey;
-        this.rewards = rewards;
+        this.reward = Reward.of(config.reward(), rewards);
         this.config = config;
         this.generations = generations;
         this.searchName = searchName;
@@ -61,14 +63,13 @@ public final class EvolutionarySearch {
 
     /** @return every candidate the search evaluated or reused */
     public List<CandidateStore.Result> run() {
-        Reward reward = Reward.valueOf(config.reward());
         Optional<GenerationStore.Generation> saved = generations.latest(searchName);
         long start = saved.map(g -> g.number() + 1).orElse(1L);
         if (start > config.generations()) {
             LOG.info("evolutionary search '{}' already ran its {} generations", searchName, config.generations());
         } else {
             saved.ifPresent(g -> LOG.info("resuming evolutionary search '{}' after generation {}", searchName, g.number()));
-            RandomRegistry.using(new Random(seed + start), r -> evolve(reward, saved, start));
+            RandomRegistry.using(new Random(seed + start), r -> evolve(saved, start));
         }
         List<CandidateStore.Result> out = new ArrayList<>();
         generations.latest(searchName).ifPresent(g -> visited.addAll(g.population()));
@@ -78,8 +79,8 @@ public final class EvolutionarySearch {
         return out;
     }
 
-    private void evolve(Reward reward, Optional<GenerationStore.Generation> saved, long start) {
-        Selector<IntegerGene, Double> selector = config.selector().equals("roulette")
+    private void evolve(Optional<GenerationStore.Generation> saved, long start) {
+        Selector<IntegerGene, Double> selector = config.selector() == SelectorKind.ROULETTE
                 ? new RouletteWheelSelector<>() : new TournamentSelector<>(config.tournamentSize());
         // a batch evaluator: a generation's new candidates go to the candidate engine together, so
         // an engine with several task slots (Spark) trains them at the same time
@@ -96,10 +97,10 @@ public final class EvolutionarySearch {
                 .orElse(EvolutionStart.empty());
         engine.stream(() -> first)
                 .limit(config.generations() - start + 1)
-                .forEach(result -> saveGeneration(result, reward));
+                .forEach(this::saveGeneration);
     }
 
-    private void saveGeneration(EvolutionResult<IntegerGene, Double> result, Reward reward) {
+    private void saveGeneration(EvolutionResult<IntegerGene, Double> result) {
         List<Integer> population = result.population().stream().map(p -> index(p.genotype())).toList();
         generations.save(searchName, result.generation(), population);
         LOG.info("generation {}/{}: best {} {} = {}", result.generation(), config.generations(), reward,
@@ -126,7 +127,7 @@ public final class EvolutionarySearch {
 
     private double fitness(int index) {
         CandidateStore.Result r = store.result(budgetKey, index).orElseThrow();
-        return r.status().equals(CandidateStore.DONE) ? Reward.valueOf(config.reward()).score(SearchReport.metrics(r), rewards) : 0.0;
+        return r.status().equals(CandidateStore.DONE) ? reward.score(SearchReport.metrics(r)) : 0.0;
     }
 
     static int index(Genotype<IntegerGene> genotype) {

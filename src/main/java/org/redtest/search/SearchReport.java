@@ -8,6 +8,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
+import org.redtest.config.RewardsConfig;
 import org.redtest.storage.CandidateStore;
 
 import java.awt.Color;
@@ -34,12 +35,12 @@ public final class SearchReport {
     private SearchReport() {
     }
 
-    public static List<Selection> select(List<CandidateStore.Result> results, RewardSettings settings, int k) {
+    public static List<Selection> select(List<CandidateStore.Result> results, RewardsConfig settings, int k) {
         List<CandidateStore.Result> done = results.stream()
                 .filter(r -> r.status().equals(CandidateStore.DONE) && Double.isFinite(r.accuracy())).toList();
-        return java.util.Arrays.stream(Reward.values()).map(reward -> {
+        return Reward.all(settings).stream().map(reward -> {
             List<CandidateStore.Result> top = done.stream()
-                    .sorted(Comparator.comparingDouble((CandidateStore.Result r) -> reward.score(metrics(r), settings)).reversed())
+                    .sorted(Comparator.comparingDouble((CandidateStore.Result r) -> reward.score(metrics(r))).reversed())
                     .limit(k).toList();
             return new Selection(reward, top, mean(top, CandidateStore.Result::accuracy), mean(top, CandidateStore.Result::latency),
                     mean(top, r -> r.params()), mean(top, CandidateStore.Result::msrsMean));
@@ -124,7 +125,7 @@ public final class SearchReport {
                 m.put("mean_msrs", sel.msrs());
                 m.put("top", sel.top().stream().map(r -> Map.of("index", r.index(), "arch", r.arch(),
                         "accuracy", r.accuracy(), "msrs", r.msrsMean(), "latency_s", r.latency(), "params", r.params())).toList());
-                out.put(sel.reward().name(), m);
+                out.put(sel.reward().kind().word(), m);
             }
             JSON.writeValue(file.toFile(), out);
         } catch (IOException e) {

@@ -32,7 +32,7 @@ class ConfigLoaderTest {
         assertEquals(0.01, c.training().learningRate());
         assertEquals(0.9, c.training().momentum());
         assertEquals(0.005, c.training().weightDecay());
-        assertEquals(List.of("train", "evaluate"), c.stages());
+        assertEquals(List.of(StageName.TRAIN, StageName.EVALUATE), c.stages());
         assertEquals(42L, c.seed());
         assertEquals(Path.of("checkpoints", "demo"), c.runDirectory());
         assertEquals(Path.of("checkpoints", "redtest.db"), c.databasePath());

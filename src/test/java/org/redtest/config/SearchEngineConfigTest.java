@@ -17,7 +17,7 @@ class SearchEngineConfigTest {
     @Test
     void localByDefaultAndSparkSettingsRead() {
         SearchConfig plain = ConfigLoader.parse(BASE + "search: {sample: 3}\n", "t").config().search();
-        assertEquals(SearchConfig.LOCAL, plain.engine());
+        assertEquals(EngineKind.LOCAL, plain.engine());
         assertNull(plain.spark().master());
         assertEquals(4, plain.spark().maxFailures());
 
@@ -27,14 +27,14 @@ class SearchEngineConfigTest {
                   engine: Spark
                   spark: {master: "local[2]", max_failures: 2, slots: 8, conf: {spark.executor.memory: 4g, spark.task.cpus: 1}}
                 """, "t").config().search();
-        assertEquals(SearchConfig.SPARK, s.engine());
+        assertEquals(EngineKind.SPARK, s.engine());
         assertEquals("local[2]", s.spark().master());
         assertEquals(2, s.spark().maxFailures());
         assertEquals(8, s.spark().slots());
         assertEquals(Map.of("spark.executor.memory", "4g", "spark.task.cpus", "1"), s.spark().conf());
 
-        SearchConfig flags = plain.withEngine("spark", "spark://head:7077");
-        assertEquals(SearchConfig.SPARK, flags.engine());
+        SearchConfig flags = plain.withEngine(EngineKind.SPARK, "spark://head:7077");
+        assertEquals(EngineKind.SPARK, flags.engine());
         assertEquals("spark://head:7077", flags.spark().master());
         assertEquals(plain.sample(), flags.sample());
         assertEquals(s, s.withEngine(null, null), "no flags, no change");
@@ -44,7 +44,8 @@ class SearchEngineConfigTest {
     void badEngineSettingsAreRefusedWithTheKey() {
         RedTestException e = assertThrows(RedTestException.class,
                 () -> ConfigLoader.parse(BASE + "search: {sample: 3, engine: yarn}\n", "t"));
-        assertTrue(e.getMessage().contains("search.engine must be 'local' or 'spark'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'search.engine'") && e.getMessage().contains("unknown search engine 'yarn'; known: local, spark"),
+                e.getMessage());
         e = assertThrows(RedTestException.class,
                 () -> ConfigLoader.parse(BASE + "search: {sample: 3, spark: {max_failures: 0}}\n", "t"));
         assertTrue(e.getMessage().contains("search.spark.max_failures"), e.getMessage());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.config.Sampling;
 import org.redtest.similarity.MsrsSummary;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.zoo.ModelSpec;
@@ -25,7 +26,7 @@ class MeasurementReportTest {
         MsrsSummary s = new MsrsSummary(List.of("conv1", "conv2", "conv3"), 100, 0.8, 1.5, 0.1, new double[] {1.5}, 1, 0,
                 List.of(), cka, new double[] {0.9, 0.7});
         return new Measurement(ModelSpec.parse("vgg:8,8,M,16"), "cifar10", "test",
-                new MeasurementSettings(1, 16, "first", 1, 100, 0.8), s, 0.1, null, null, null);
+                new MeasurementSettings(1, 16, Sampling.FIRST, 1, 100, 0.8), s, 0.1, null, null, null);
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.config.Sampling;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
@@ -93,7 +94,7 @@ class ExperimentReportTest {
         var architecture = ModelSpec.parse(spec);
         List<String> names = architecture.blueprint(new org.redtest.zoo.Shape(1, 32, 32), 10).unitNames();
         MsrsSummary s = new MsrsSummary(names, 100, 0.8, msrs, 1.2345678, new double[] {msrs}, 1, 0, List.of(), cka, adjacent);
-        return new Measurement(architecture, "fashion-mnist", "test", new MeasurementSettings(1, 256, "first", 42, 100, 0.8),
+        return new Measurement(architecture, "fashion-mnist", "test", new MeasurementSettings(1, 256, Sampling.FIRST, 42, 100, 0.8),
                 s, 1.0, null, null, null);
     }
 
