@@ -35,12 +35,6 @@ public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsP
         this(cell, channels, List.of(cells, cells, cells));
     }
 
-    /** 1-based positions of the two reduction blocks in the cell numbering ("cell{k}"). */
-    public List<Integer> reductionCells() {
-        int first = cellsPerStage.get(0) + 1;
-        return List.of(first, first + cellsPerStage.get(1) + 1);
-    }
-
     /** Cells and reduction blocks: all NATS networks of one skeleton share a depth. */
     @Override
     public int depth() {
