@@ -3,6 +3,7 @@ package org.redtest.storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.RedTestException;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -66,12 +67,12 @@ class ResultsDatabaseTest {
         long id;
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             id = db.startRun(run("a", "h1"));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 10, 100));
+            db.recordEpoch(id, new EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
+            db.recordEpoch(id, new EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 10, 100));
         }
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             assertEquals(id, db.startRun(run("a", "h1")));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.4, 42, 86, 1.5, 10, 100));
+            db.recordEpoch(id, new EpochRecord(2, 0.1, 1.4, 42, 86, 1.5, 10, 100));
             assertEquals(2, db.epochs(id).size());
             assertEquals(42, db.epochs(id).get(1).testTop1());
             assertEquals("running", db.runStatus(id));
