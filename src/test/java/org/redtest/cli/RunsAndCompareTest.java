@@ -58,9 +58,11 @@ class RunsAndCompareTest {
     }
 
     private static void measure(ResultsDatabase d, long run, MeasurementOrigin origin, int batches, double msrs) {
-        new MeasurementTable(d).insert(new MeasurementTable.Row(run, origin, null, "resnet8", "resnet", 8, "cifar10", "test",
-                "model.zip", batches, 256, "first", 42, 100, 0.8, msrs, 0.1, 0, new double[batches], List.of("a", "b"),
-                new double[][]{{1, 0}, {0, 1}}, new double[]{0}, null, 1, "{}"));
+        new MeasurementTable(d).insert(new MeasurementTable.Row(
+                new MeasurementTable.Source(run, origin, null, "model.zip"), new MeasurementTable.Model("resnet8", "resnet", 8),
+                new MeasurementTable.Probe("cifar10", "test", batches, 256, "first", 42),
+                new MeasurementTable.MsrsValues(100, 0.8, msrs, 0.1, 0, new double[batches]),
+                new MeasurementTable.CkaValues(List.of("a", "b"), new double[][]{{1, 0}, {0, 1}}, new double[]{0}), null, 1, "{}"));
     }
 
     @Test
