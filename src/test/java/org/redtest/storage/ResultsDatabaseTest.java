@@ -37,8 +37,10 @@ class ResultsDatabaseTest {
         }
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             PruningTable table = new PruningTable(db);
-            table.insert(new PruningTable.Row(null, "random", "keep8", 43, "vgg19", "vgg:64,M", "[]", "[]", 1, 90, 80, 88, 10,
-                    5, 50, 100, 60, 40, 0.010, 0.008, 20, 0.001, 0.0005, 3, 2, "d", "{}"));
+            table.insert(new PruningTable.Row(null, new PruningTable.Method("random", "keep8", 43),
+                    new PruningTable.Structures("vgg19", "vgg:64,M", "[]", "[]", 1), new PruningTable.Top1(90, 80, 88),
+                    new PruningTable.Count(10, 5, 50), new PruningTable.Count(100, 60, 40),
+                    new PruningTable.Latency(0.010, 0.008, 20, 0.001, 0.0005), new PruningTable.Msrs(3, 2), "d", "{}"));
             try (Statement s = db.connection().createStatement();
                  ResultSet rs = s.executeQuery("SELECT method, seed, latency_pruned_spread FROM prunings ORDER BY id")) {
                 rs.next();
