@@ -26,11 +26,11 @@ public final class CandidateEngines {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
-            throw new RedTestException("cannot start the Spark engine: " + e.getCause());
+            throw new RedTestException("cannot start the Spark engine: " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new RedTestException("search.engine spark needs Spark's jars, which the default build leaves out: "
                     + "build with 'mvn -Pcpu,spark -DskipTests package' and run bin/redtest (it adds target/spark-lib), "
-                    + "or spark-submit target/redtest-spark.jar (docs/cluster.md) [" + e + "]");
+                    + "or spark-submit target/redtest-spark.jar (docs/cluster.md) [" + e + "]", e);
         }
     }
 }
