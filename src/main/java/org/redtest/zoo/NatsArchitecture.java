@@ -93,7 +93,7 @@ public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsP
         for (int stage = 0; stage < 3; stage++) {
             k += stage > 0 ? 1 : 0; // the reduction block opening the stage
             for (int i = 0; i < cellsPerStage.get(stage); i++) {
-                units.add(new DroppableUnit(cellName(++k), "network"));
+                units.add(new DroppableUnit(cellName(++k), DroppableUnit.WHOLE_NETWORK));
             }
         }
         return units;

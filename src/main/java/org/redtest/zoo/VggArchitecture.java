@@ -87,7 +87,7 @@ public record VggArchitecture(List<String> layers) implements Architecture {
     public List<DroppableUnit> prunableUnits() {
         List<DroppableUnit> units = new ArrayList<>();
         for (int i = 1; i <= convCount(); i++) {
-            units.add(new DroppableUnit(convName(i), "network"));
+            units.add(new DroppableUnit(convName(i), DroppableUnit.WHOLE_NETWORK));
         }
         return units;
     }

@@ -40,7 +40,7 @@ class PrunableStructureTest {
     void everyVggConvIsPrunableInOneGroup() {
         Architecture a = ModelSpec.parse("vgg:8,M,16,16,M,32");
         assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), names(a.prunableUnits()));
-        assertEquals(Set.of("network"), Set.copyOf(a.prunableUnits().stream().map(DroppableUnit::group).toList()));
+        assertEquals(Set.of(DroppableUnit.WHOLE_NETWORK), Set.copyOf(a.prunableUnits().stream().map(DroppableUnit::group).toList()));
     }
 
     @Test
