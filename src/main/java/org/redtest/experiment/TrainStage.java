@@ -78,7 +78,8 @@ public final class TrainStage {
         Path file = db.file();
         stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
 
-        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r)); // a kill after model.zip's rename left its epoch's row unwritten
+        // a kill after model.zip's rename left its epoch's row unwritten
+        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,

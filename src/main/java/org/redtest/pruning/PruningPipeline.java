@@ -233,7 +233,8 @@ public final class PruningPipeline {
                 recipe.epochs(), SoftwareVersions.json()));
         ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
                 job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
-        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r)); // rows a kill left unwritten after a fine-tuning checkpoint
+        // rows a kill left unwritten after a fine-tuning checkpoint
+        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
         Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
         EvaluationResult after = tuned.evaluation();
         db.finishRun(runId, after.top1(), after.top5(), after.loss(),

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * here asks the trainer to stop at its next batch (the current epoch is abandoned: the checkpoint keeps
  * the last completed one), then waits until the command has marked the run 'interrupted' and said how to
  * resume ({@link #close()}). Should training not stop in time (a batch or evaluation that takes longer),
- * the hook marks the run itself through the marker the command gave {@link #guard} (a connection of its
- * own to the results database, whose update only touches a 'running' row of this process), and lets the JVM halt: the
- * epoch save sequence is crash-consistent, so a halt at any instant loses at most the current epoch.
+ * the hook marks the run itself with what the command gave {@link #guard} (a connection of its own to the
+ * results database, whose update only touches a 'running' row of this process), and lets the JVM halt:
+ * the epoch save sequence is crash-consistent, so a halt at any instant loses at most the current epoch.
  */
 public final class StopOnSignal implements AutoCloseable {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
