@@ -6,6 +6,7 @@ import org.redtest.storage.MeasurementTable.Stored;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
+import org.redtest.training.EpochRecord;
 import org.redtest.training.TrainingCurvesPlot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +66,7 @@ final class CompareCommand implements Callable<Integer> {
             print.flush();
             settingsNote(runs, measurements).ifPresent(print::println);
 
-            Map<String, List<ResultsDatabase.EpochRecord>> curves = new LinkedHashMap<>();
+            Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
             runs.forEach(r -> curves.put(r.name(), db.epochs(r.id())));
             Path top1 = dir.resolve("compare-top1.png");
             Path loss = dir.resolve("compare-loss.png");

@@ -5,6 +5,7 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SearchConfig;
 import org.redtest.config.SearchStrategy;
 import org.redtest.data.LoadedData;
+import org.redtest.io.Sha256;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.search.CandidateEngine;
 import org.redtest.search.CandidateEngines;
@@ -19,10 +20,7 @@ import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Family;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,7 @@ public final class SearchStage {
         SearchConfig s = cfg.search();
         MeasurementSettings measurement = MeasurementSettings.from(cfg.measure(), Family.NATS, cfg.seed());
         String budget = budgetDefinition(cfg, measurement);
-        String budgetKey = sha256(budget).substring(0, 16);
+        String budgetKey = Sha256.hex(budget).substring(0, 16);
         CandidateStore store = new CandidateStore(db);
         store.registerBudget(budgetKey, budget);
         CandidateEvaluator evaluator = CandidateEvaluator.forSearch(cfg, data);
@@ -89,13 +87,5 @@ public final class SearchStage {
         key.put("budget", cfg.search().budget());
         key.put("measure", m);
         return ConfigLoader.toJson(key);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

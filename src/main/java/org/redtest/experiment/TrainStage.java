@@ -14,6 +14,7 @@ import org.redtest.data.LoadedData;
 import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
@@ -26,6 +27,8 @@ import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
 
 /**
  * The {@code train} stage: builds the model (or resumes it from the run's checkpoint), trains it
@@ -72,9 +75,11 @@ public final class TrainStage {
         long runId = db.startRun(new ResultsDatabase.RunStart(cfg.name(), "train", loaded.text(), loaded.hash(),
                 cfg.seed(), data.train().name(), blueprint.spec(), blueprint.params(), blueprint.flops(), t.epochs(),
                 SoftwareVersions.json()));
-        stop.guard(db.file(), runId);
+        Path file = db.file();
+        stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
 
-        Trainer.reconcile(store, graph, db, runId); // a kill after model.zip's rename left its epoch's row unwritten
+        // a kill after model.zip's rename left its epoch's row unwritten
+        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
@@ -92,7 +97,7 @@ public final class TrainStage {
             db.markInterrupted(runId);
             throw e.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());
         }
-        double totalSeconds = db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum();
+        double totalSeconds = db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum();
         EvaluationResult e = outcome.evaluation();
         db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
         stop.release();

@@ -116,11 +116,15 @@ public final class MeasurementReport {
 
     public static long record(ResultsDatabase db, Measurement m, MeasurementOrigin origin, Double testTop1) {
         MsrsSummary s = m.summary();
-        return new MeasurementTable(db).insert(new MeasurementTable.Row(m.runId(), origin, m.epoch(),
-                m.architecture().spec(), m.architecture().family().name().toLowerCase(), m.architecture().depth(),
-                m.dataset(), m.split(), m.checkpoint(), s.batches(), m.settings().batchSize(), m.settings().sampling().word(),
-                m.settings().seed(), s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch(),
-                s.units(), s.meanCka(), s.adjacent(), testTop1, m.seconds(), SoftwareVersions.json()));
+        return new MeasurementTable(db).insert(new MeasurementTable.Row(
+                new MeasurementTable.Source(m.runId(), origin, m.epoch(), m.checkpoint()),
+                new MeasurementTable.Model(m.architecture().spec(), m.architecture().family().name().toLowerCase(),
+                        m.architecture().depth()),
+                new MeasurementTable.Probe(m.dataset(), m.split(), s.batches(), m.settings().batchSize(),
+                        m.settings().sampling().word(), m.settings().seed()),
+                new MeasurementTable.MsrsValues(s.beta(), s.gamma(), s.mean(), s.std(), s.nanBatchesDropped(), s.perBatch()),
+                new MeasurementTable.CkaValues(s.units(), s.meanCka(), s.adjacent()),
+                testTop1, m.seconds(), SoftwareVersions.json()));
     }
 
     public static String json(Measurement m, MeasurementOrigin origin) {

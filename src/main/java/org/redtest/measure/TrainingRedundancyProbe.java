@@ -6,6 +6,7 @@ import org.redtest.data.ImageDataset;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.EpochRecord;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.NetworkBlueprint;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class TrainingRedundancyProbe {
         this.plot = plot;
     }
 
-    public void onEpoch(ComputationGraph graph, ResultsDatabase.EpochRecord record) {
+    public void onEpoch(ComputationGraph graph, EpochRecord record) {
         if (everyEpochs < 1 || record.epoch() % everyEpochs != 0) {
             return;
         }

@@ -1,9 +1,9 @@
 package org.redtest.pruning;
 
 /**
- * A unit that pruning may drop: its name, its group (a ResNet stage, which must keep one block;
- * empty for families without that rule), whether it is the last measured unit (always kept: it has
- * no successor to be compared with), and c = CKA with the next measured unit.
+ * A unit that pruning may drop: its name, its group (which must keep one unit: a ResNet stage, or the
+ * whole network; see {@link org.redtest.zoo.DroppableUnit}), whether it is the last measured unit (always
+ * kept: it has no successor to be compared with), and c = CKA with the next measured unit.
  */
 public record PrunableUnit(String name, String group, boolean last, double adjacentCka) {
 }

@@ -1,25 +1,24 @@
 package org.redtest.pruning;
 
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.NatsArchitecture;
-import org.redtest.zoo.ResNetArchitecture;
+import org.redtest.zoo.DroppableUnit;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Which measured units are prunable (docs/method.md, "Units"): ResNet BasicBlocks (not the stem), VGG
- * conv units, NATS normal cells (not the stem, not the two reduction blocks).
+ * The measured units pruning may drop, with what selection needs to know about each. Which units those
+ * are is the family's answer ({@link Architecture#prunableUnits()}; docs/method.md, "Units").
  */
 public final class PrunableUnits {
     private PrunableUnits() {
     }
 
-    /** How many units of {@code architecture} pruning may drop; from the unit list alone, no graph or data needed. */
+    /** How many units of {@code architecture} pruning may drop; from the spec alone, no graph or data needed. */
     public static int count(Architecture architecture) {
-        // the unit list does not depend on the input shape or class count
-        List<String> units = architecture.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
-        return of(architecture, units, new double[Math.max(0, units.size() - 1)]).size();
+        return architecture.prunableUnits().size();
     }
 
     /**
@@ -27,16 +26,18 @@ public final class PrunableUnits {
      * @param adjacent adjacent[k] = CKA(unit k, unit k+1), averaged over the measurement batches
      */
     public static List<PrunableUnit> of(Architecture architecture, List<String> units, double[] adjacent) {
-        List<Integer> reductions = architecture instanceof NatsArchitecture n ? n.reductionCells() : List.of();
+        Map<String, String> groups = new HashMap<>();
+        for (DroppableUnit u : architecture.prunableUnits()) {
+            groups.put(u.name(), u.group());
+        }
         List<PrunableUnit> out = new ArrayList<>();
         for (int k = 0; k < units.size(); k++) {
-            String name = units.get(k);
-            if (name.equals("stem") || reductions.stream().anyMatch(r -> name.equals("cell" + r))) {
+            String group = groups.get(units.get(k));
+            if (group == null) {
                 continue;
             }
-            String group = architecture instanceof ResNetArchitecture ? name.substring(0, name.indexOf('.')) : "";
             boolean last = k == units.size() - 1;
-            out.add(new PrunableUnit(name, group, last, last ? Double.NaN : adjacent[k]));
+            out.add(new PrunableUnit(units.get(k), group, last, last ? Double.NaN : adjacent[k]));
         }
         return out;
     }

@@ -1,13 +1,8 @@
 package org.redtest.pruning;
 
-import org.redtest.RedTestException;
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.NatsArchitecture;
-import org.redtest.zoo.ResNetArchitecture;
-import org.redtest.zoo.VggArchitecture;
+import org.redtest.zoo.ReducedArchitecture;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,65 +10,15 @@ import java.util.Set;
 /**
  * The network without the dropped units, and which original unit each of its units is: the rebuilt
  * network has canonical names (its spec, e.g. resnet:6-1-6, builds it anew), so weights are carried
- * over through this map (new unit name -> original unit name).
+ * over through this map (new unit name -> original unit name). The family decides both
+ * ({@link Architecture#without}); this class only reads the map.
  */
 public record PrunedStructure(Architecture original, Architecture pruned, List<String> dropped,
                               Map<String, String> unitOrigins) {
 
     public static PrunedStructure of(Architecture original, List<String> dropped) {
-        Set<String> drop = Set.copyOf(dropped);
-        Map<String, String> origins = new LinkedHashMap<>();
-        Architecture pruned;
-        if (original instanceof ResNetArchitecture r) {
-            int[] counts = new int[3];
-            origins.put("stem", "stem");
-            for (int s = 0; s < 3; s++) {
-                for (int b = 1; b <= r.blocksPerStage()[s]; b++) {
-                    String old = "s" + (s + 1) + ".b" + b;
-                    if (!drop.contains(old)) {
-                        counts[s]++;
-                        origins.put("s" + (s + 1) + ".b" + counts[s], old);
-                    }
-                }
-                if (counts[s] == 0) {
-                    throw new RedTestException("pruning would empty ResNet stage " + (s + 1));
-                }
-            }
-            pruned = new ResNetArchitecture(counts);
-        } else if (original instanceof VggArchitecture v) {
-            List<String> layers = new ArrayList<>();
-            int oldConv = 0;
-            int newConv = 0;
-            for (String layer : v.layers()) {
-                if (layer.equals("M")) {
-                    layers.add(layer);
-                } else if (!drop.contains("conv" + (++oldConv))) {
-                    layers.add(layer);
-                    origins.put("conv" + (++newConv), "conv" + oldConv);
-                }
-            }
-            pruned = new VggArchitecture(layers);
-        } else if (original instanceof NatsArchitecture n) {
-            List<Integer> counts = new ArrayList<>(List.of(0, 0, 0));
-            origins.put("stem", "stem");
-            int oldCell = 0;
-            int newCell = 0;
-            for (int stage = 0; stage < 3; stage++) {
-                if (stage > 0) {
-                    origins.put("cell" + (++newCell), "cell" + (++oldCell)); // reduction block: always kept
-                }
-                for (int i = 0; i < n.cellsPerStage().get(stage); i++) {
-                    if (!drop.contains("cell" + (++oldCell))) {
-                        counts.set(stage, counts.get(stage) + 1);
-                        origins.put("cell" + (++newCell), "cell" + oldCell);
-                    }
-                }
-            }
-            pruned = new NatsArchitecture(n.cell(), n.channels(), counts);
-        } else {
-            throw new IllegalArgumentException("unknown architecture " + original);
-        }
-        return new PrunedStructure(original, pruned, List.copyOf(dropped), origins);
+        ReducedArchitecture reduced = original.without(Set.copyOf(dropped));
+        return new PrunedStructure(original, reduced.architecture(), List.copyOf(dropped), reduced.unitOrigins());
     }
 
     /**

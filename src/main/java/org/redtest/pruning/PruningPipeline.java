@@ -24,6 +24,7 @@ import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 import org.redtest.training.RunMetadata;
@@ -232,11 +233,12 @@ public final class PruningPipeline {
                 recipe.epochs(), SoftwareVersions.json()));
         ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
                 job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
-        Trainer.reconcile(store, graph, db, runId); // rows a kill left unwritten after a fine-tuning checkpoint
+        // rows a kill left unwritten after a fine-tuning checkpoint
+        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
         Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
         EvaluationResult after = tuned.evaluation();
         db.finishRun(runId, after.top1(), after.top5(), after.loss(),
-                db.epochs(runId).stream().mapToDouble(ResultsDatabase.EpochRecord::seconds).sum());
+                db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
         Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
         MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
                 job.architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",

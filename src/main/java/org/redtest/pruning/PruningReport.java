@@ -114,12 +114,16 @@ public final class PruningReport {
         for (PruningOutcome o : outcomes) {
             Map<String, Object> j = json(o);
             try {
-                table.insert(new PruningTable.Row(runId, o.method(), o.criterion(), o.seed(), o.originalSpec(), o.prunedSpec(),
-                        JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
-                        o.finetuneEpochs(), o.top1Original(), o.top1Pruned(), o.top1FineTuned(), o.paramsOriginal(),
-                        o.paramsPruned(), o.paramsReduction(), o.flopsOriginal(), o.flopsPruned(), o.flopsReduction(),
-                        o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(), o.latencyOriginalSpread(),
-                        o.latencyPrunedSpread(), o.msrsOriginal(), o.msrsPruned(), o.directory().toString(),
+                table.insert(new PruningTable.Row(runId, new PruningTable.Method(o.method(), o.criterion(), o.seed()),
+                        new PruningTable.Structures(o.originalSpec(), o.prunedSpec(),
+                                JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
+                                o.finetuneEpochs()),
+                        new PruningTable.Top1(o.top1Original(), o.top1Pruned(), o.top1FineTuned()),
+                        new PruningTable.Count(o.paramsOriginal(), o.paramsPruned(), o.paramsReduction()),
+                        new PruningTable.Count(o.flopsOriginal(), o.flopsPruned(), o.flopsReduction()),
+                        new PruningTable.Latency(o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(),
+                                o.latencyOriginalSpread(), o.latencyPrunedSpread()),
+                        new PruningTable.Msrs(o.msrsOriginal(), o.msrsPruned()), o.directory().toString(),
                         SoftwareVersions.json()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);

@@ -5,6 +5,7 @@ import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.EpochRecord;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -194,7 +195,7 @@ public final class ExperimentReport {
 
     private static void training(HtmlPage page, Run run, Set<Path> shown) {
         Path dir = run.source().directory();
-        List<ResultsDatabase.EpochRecord> epochs = run.record() != null && !run.record().epochs().isEmpty()
+        List<EpochRecord> epochs = run.record() != null && !run.record().epochs().isEmpty()
                 ? run.record().epochs() : new CheckpointStore(dir).readEpochLog();
         List<org.redtest.storage.MeasurementTable.EpochPoint> probes = run.record() == null ? List.of() : run.record().msrsProbes();
         if (epochs.isEmpty() && probes.isEmpty()) {
@@ -211,7 +212,7 @@ public final class ExperimentReport {
         page.close();
         if (!epochs.isEmpty()) {
             List<List<String>> rows = new ArrayList<>();
-            for (ResultsDatabase.EpochRecord e : epochs) {
+            for (EpochRecord e : epochs) {
                 rows.add(List.of(String.valueOf(e.epoch()), ReportNumbers.significant(e.learningRate()),
                         ReportNumbers.format("%.3f", e.trainLoss()), ReportNumbers.format("%.3f", e.testLoss()),
                         ReportNumbers.percent(e.testTop1()), ReportNumbers.percent(e.testTop5()),

@@ -1,8 +1,8 @@
 package org.redtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.redtest.storage.ResultsDatabase.EpochRecord;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import org.redtest.RedTestException;
 import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.EpochRecord;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * trained model's canonical MSRS (for the expected-MSRS fit).
  */
 record RunRecord(String status, Double finalTop1, Long params, Long flops, String configHash, String versions, String startedAt,
-                 String finishedAt, Double trainSeconds, List<ResultsDatabase.EpochRecord> epochs,
+                 String finishedAt, Double trainSeconds, List<EpochRecord> epochs,
                  List<MeasurementTable.EpochPoint> msrsProbes, List<MeasurementTable.DepthPoint> depthPoints) {
 
     static Optional<RunRecord> read(ResultsDatabase db, String runName) {

@@ -9,7 +9,7 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
 import org.redtest.storage.MeasurementTable;
-import org.redtest.storage.ResultsDatabase.EpochRecord;
+import org.redtest.training.EpochRecord;
 
 import java.awt.Color;
 import java.awt.Font;

@@ -110,7 +110,7 @@ public final class CandidateEvaluator {
         try {
             return Files.createTempDirectory("redtest-candidate");
         } catch (IOException e) {
-            throw new org.redtest.RedTestException("cannot create a scratch directory: " + e.getMessage());
+            throw new org.redtest.RedTestException("cannot create a scratch directory: " + e.getMessage(), e);
         }
     }
 

@@ -60,27 +60,52 @@ public final class MeasurementTable {
         }
     }
 
-    public record Row(Long runId, MeasurementOrigin origin, Integer epoch, String modelSpec, String family, int depth,
-                      String dataset, String split, String checkpoint, int batches, int batchSize, String sampling,
-                      long seed, double beta, double gamma, double msrsMean, double msrsStd, int nanBatches,
-                      double[] perBatch, List<String> units, double[][] cka, double[] adjacent, Double testTop1,
+    /**
+     * One measurement to record. {@code testTop1} is the model's accuracy when it was measured, if known;
+     * {@code seconds} the measurement's own time; {@code versions} the software versions (JSON).
+     */
+    public record Row(Source source, Model model, Probe probe, MsrsValues msrs, CkaValues cka, Double testTop1,
                       double seconds, String versions) {
         /** The probe's rows are a training curve; every other measurement is stand-alone. */
         String kind() {
-            return origin == MeasurementOrigin.TRAINING_PROBE ? "training" : "measure";
+            return source.origin() == MeasurementOrigin.TRAINING_PROBE ? "training" : "measure";
         }
+    }
+
+    /**
+     * Where the measured weights came from: the run (if any), what made the measurement, the epoch of a
+     * during-training probe (else null) and the checkpoint file (if any).
+     */
+    public record Source(Long runId, MeasurementOrigin origin, Integer epoch, String checkpoint) {
+    }
+
+    /** The measured network: its spec, family (lower case) and depth as the paper counts it. */
+    public record Model(String spec, String family, int depth) {
+    }
+
+    /** The images measured: data set and split, and how the batches were drawn ({@code batches} measured). */
+    public record Probe(String dataset, String split, int batches, int batchSize, String sampling, long seed) {
+    }
+
+    /** MSRS with its parameters, over the batches; {@code nanBatches} batches were dropped for a NaN. */
+    public record MsrsValues(double beta, double gamma, double mean, double std, int nanBatches, double[] perBatch) {
+    }
+
+    /** The units in network order, their mean CKA matrix and adjacent[k] = CKA(unit k, unit k+1). */
+    public record CkaValues(List<String> units, double[][] mean, double[] adjacent) {
     }
 
     /** A during-training probe re-measured after a resume replaces the earlier row for that epoch. */
     public long insert(Row r) {
         Connection c = db.connection();
         try {
-            if (r.runId() != null && r.epoch() != null) {
+            Source source = r.source();
+            if (source.runId() != null && source.epoch() != null) {
                 try (PreparedStatement del = c.prepareStatement(
                         "DELETE FROM measurements WHERE run_id = ? AND kind = ? AND epoch = ?")) {
-                    del.setLong(1, r.runId());
+                    del.setLong(1, source.runId());
                     del.setString(2, r.kind());
-                    del.setInt(3, r.epoch());
+                    del.setInt(3, source.epoch());
                     del.executeUpdate();
                 }
             }
@@ -91,33 +116,36 @@ public final class MeasurementTable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
-                SqlValues.setLong(ps, ++i, r.runId());
+                Model model = r.model();
+                Probe probe = r.probe();
+                MsrsValues msrs = r.msrs();
+                SqlValues.setLong(ps, ++i, source.runId());
                 ps.setString(++i, r.kind());
-                SqlValues.setLong(ps, ++i, r.epoch() == null ? null : r.epoch().longValue());
-                ps.setString(++i, r.modelSpec());
-                ps.setString(++i, r.family());
-                ps.setInt(++i, r.depth());
-                ps.setString(++i, r.dataset());
-                ps.setString(++i, r.split());
-                ps.setString(++i, r.checkpoint());
-                ps.setInt(++i, r.batches());
-                ps.setInt(++i, r.batchSize());
-                ps.setString(++i, r.sampling());
-                ps.setLong(++i, r.seed());
-                ps.setDouble(++i, r.beta());
-                ps.setDouble(++i, r.gamma());
-                SqlValues.setReal(ps, ++i, r.msrsMean());
-                SqlValues.setReal(ps, ++i, r.msrsStd());
-                ps.setInt(++i, r.nanBatches());
-                ps.setString(++i, json(JsonNumbers.nanToNull(r.perBatch())));
-                ps.setString(++i, json(r.units()));
-                ps.setString(++i, json(JsonNumbers.nanToNull(r.cka())));
-                ps.setString(++i, json(JsonNumbers.nanToNull(r.adjacent())));
+                SqlValues.setLong(ps, ++i, source.epoch() == null ? null : source.epoch().longValue());
+                ps.setString(++i, model.spec());
+                ps.setString(++i, model.family());
+                ps.setInt(++i, model.depth());
+                ps.setString(++i, probe.dataset());
+                ps.setString(++i, probe.split());
+                ps.setString(++i, source.checkpoint());
+                ps.setInt(++i, probe.batches());
+                ps.setInt(++i, probe.batchSize());
+                ps.setString(++i, probe.sampling());
+                ps.setLong(++i, probe.seed());
+                ps.setDouble(++i, msrs.beta());
+                ps.setDouble(++i, msrs.gamma());
+                SqlValues.setReal(ps, ++i, msrs.mean());
+                SqlValues.setReal(ps, ++i, msrs.std());
+                ps.setInt(++i, msrs.nanBatches());
+                ps.setString(++i, json(JsonNumbers.nanToNull(msrs.perBatch())));
+                ps.setString(++i, json(r.cka().units()));
+                ps.setString(++i, json(JsonNumbers.nanToNull(r.cka().mean())));
+                ps.setString(++i, json(JsonNumbers.nanToNull(r.cka().adjacent())));
                 SqlValues.setReal(ps, ++i, r.testTop1());
                 ps.setDouble(++i, r.seconds());
                 ps.setString(++i, Instant.now().toString());
                 ps.setString(++i, r.versions());
-                ps.setString(++i, r.origin().column());
+                ps.setString(++i, source.origin().column());
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     keys.next();

@@ -53,13 +53,34 @@ public final class PruningTable {
         }
     }
 
-    public record Row(Long runId, String method, String criterion, long seed, String originalSpec, String prunedSpec,
-                      String droppedJson, String reinitializedJson, int finetuneEpochs, double top1Original,
-                      double top1Pruned, double top1FineTuned, long paramsOriginal, long paramsPruned,
-                      double paramsReduction, long flopsOriginal, long flopsPruned, double flopsReduction,
-                      double latencyOriginal, double latencyPruned, double latencyReduction,
-                      double latencyOriginalSpread, double latencyPrunedSpread, double msrsOriginal,
-                      double msrsPruned, String directory, String versions) {
+    /** One pruning result to record: {@code directory} is where it was fine-tuned, {@code versions} JSON. */
+    public record Row(Long runId, Method method, Structures structures, Top1 top1, Count params, Count flops,
+                      Latency latency, Msrs msrs, String directory, String versions) {
+    }
+
+    /** Which pruning: the selection method, the criterion (e.g. "tau0.9", "keep8") and the fine-tuning's seed. */
+    public record Method(String name, String criterion, long seed) {
+    }
+
+    /** The specs before and after, the dropped units and freshly initialised layers (JSON arrays), fine-tuning epochs. */
+    public record Structures(String originalSpec, String prunedSpec, String droppedJson, String reinitializedJson,
+                             int finetuneEpochs) {
+    }
+
+    /** Top-1 test accuracy (%) of the original, right after pruning and after fine-tuning. */
+    public record Top1(double original, double pruned, double fineTuned) {
+    }
+
+    /** Params or FLOPs before and after, and the reduction in percent. */
+    public record Count(long original, long pruned, double reduction) {
+    }
+
+    /** Batch-1 median latencies (seconds) before and after, the reduction in percent, and the two spreads. */
+    public record Latency(double original, double pruned, double reduction, double originalSpread, double prunedSpread) {
+    }
+
+    /** MSRS before and after. */
+    public record Msrs(double original, double pruned) {
     }
 
     public void insert(Row r) {
@@ -71,32 +92,33 @@ public final class PruningTable {
                   latency_original_spread, latency_pruned_spread)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             int i = 0;
+            Structures s = r.structures();
             SqlValues.setLong(ps, ++i, r.runId());
-            ps.setString(++i, r.method());
-            ps.setString(++i, r.criterion());
-            ps.setString(++i, r.originalSpec());
-            ps.setString(++i, r.prunedSpec());
-            ps.setString(++i, r.droppedJson());
-            ps.setString(++i, r.reinitializedJson());
-            ps.setInt(++i, r.finetuneEpochs());
-            for (double v : new double[]{r.top1Original(), r.top1Pruned(), r.top1FineTuned()}) {
+            ps.setString(++i, r.method().name());
+            ps.setString(++i, r.method().criterion());
+            ps.setString(++i, s.originalSpec());
+            ps.setString(++i, s.prunedSpec());
+            ps.setString(++i, s.droppedJson());
+            ps.setString(++i, s.reinitializedJson());
+            ps.setInt(++i, s.finetuneEpochs());
+            for (double v : new double[]{r.top1().original(), r.top1().pruned(), r.top1().fineTuned()}) {
                 SqlValues.setReal(ps, ++i, v);
             }
-            ps.setLong(++i, r.paramsOriginal());
-            ps.setLong(++i, r.paramsPruned());
-            SqlValues.setReal(ps, ++i, r.paramsReduction());
-            ps.setLong(++i, r.flopsOriginal());
-            ps.setLong(++i, r.flopsPruned());
-            SqlValues.setReal(ps, ++i, r.flopsReduction());
-            for (double v : new double[]{r.latencyOriginal(), r.latencyPruned(), r.latencyReduction(), r.msrsOriginal(), r.msrsPruned()}) {
+            for (Count c : new Count[]{r.params(), r.flops()}) {
+                ps.setLong(++i, c.original());
+                ps.setLong(++i, c.pruned());
+                SqlValues.setReal(ps, ++i, c.reduction());
+            }
+            Latency l = r.latency();
+            for (double v : new double[]{l.original(), l.pruned(), l.reduction(), r.msrs().original(), r.msrs().pruned()}) {
                 SqlValues.setReal(ps, ++i, v);
             }
             ps.setString(++i, r.directory());
             ps.setString(++i, Instant.now().toString());
             ps.setString(++i, r.versions());
-            ps.setLong(++i, r.seed());
-            SqlValues.setReal(ps, ++i, r.latencyOriginalSpread());
-            SqlValues.setReal(ps, ++i, r.latencyPrunedSpread());
+            ps.setLong(++i, r.method().seed());
+            SqlValues.setReal(ps, ++i, l.originalSpread());
+            SqlValues.setReal(ps, ++i, l.prunedSpread());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package org.redtest.storage;
 
 import org.redtest.RedTestException;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,10 +188,6 @@ public final class ResultsDatabase implements AutoCloseable {
         }
     }
 
-    public record EpochRecord(int epoch, double learningRate, double trainLoss, double testTop1, double testTop5,
-                              double testLoss, double seconds, double imagesPerSecond) {
-    }
-
     /** Records (or, after a resume re-ran it, replaces) one epoch's metrics; epochs count from 1. */
     public void recordEpoch(long runId, EpochRecord e) {
         try (PreparedStatement ps = connection.prepareStatement("""
@@ -265,6 +262,16 @@ public final class ResultsDatabase implements AutoCloseable {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("mark run " + runId + " interrupted", e);
+        }
+    }
+
+    /**
+     * {@link #markInterrupted(long)} on a connection of its own, for a thread other than the one training (the
+     * signal hook): SQLite serialises it with the training thread's writes.
+     */
+    public static boolean markInterrupted(Path file, long runId) {
+        try (ResultsDatabase own = open(file)) {
+            return own.markInterrupted(runId);
         }
     }
 

@@ -83,7 +83,7 @@ public final class CheckpointStore {
     }
 
     /** Replaces {@code epochs.json} atomically with these records (epochs 1..k, in order). */
-    public void writeEpochLog(java.util.List<org.redtest.storage.ResultsDatabase.EpochRecord> records) {
+    public void writeEpochLog(java.util.List<EpochRecord> records) {
         try {
             writeText(EPOCH_LOG_FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(records));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -92,11 +92,11 @@ public final class CheckpointStore {
     }
 
     /** The epoch log, empty when there is none (a run from before the log existed, or a fresh one). */
-    public java.util.List<org.redtest.storage.ResultsDatabase.EpochRecord> readEpochLog() {
+    public java.util.List<EpochRecord> readEpochLog() {
         Path file = directory.resolve(EPOCH_LOG_FILE);
         return readText(EPOCH_LOG_FILE).map(json -> {
             try {
-                return java.util.List.of(JSON.readValue(json, org.redtest.storage.ResultsDatabase.EpochRecord[].class));
+                return java.util.List.of(JSON.readValue(json, EpochRecord[].class));
             } catch (IOException e) {
                 throw new RedTestException("epoch log " + file + " is unreadable (" + firstLine(String.valueOf(e.getMessage()))
                         + "); move it away to resume without it", e);

@@ -1,7 +1,5 @@
 package org.redtest.training;
 
-import org.redtest.storage.ResultsDatabase;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * here asks the trainer to stop at its next batch (the current epoch is abandoned: the checkpoint keeps
  * the last completed one), then waits until the command has marked the run 'interrupted' and said how to
  * resume ({@link #close()}). Should training not stop in time (a batch or evaluation that takes longer),
- * the hook marks the run itself, on a connection of its own (SQLite serialises it with the main thread's
- * writes, and the update only touches a 'running' row of this process), and lets the JVM halt: the
- * epoch save sequence is crash-consistent, so a halt at any instant loses at most the current epoch.
+ * the hook marks the run itself with what the command gave {@link #guard} (a connection of its own to the
+ * results database, whose update only touches a 'running' row of this process), and lets the JVM halt:
+ * the epoch save sequence is crash-consistent, so a halt at any instant loses at most the current epoch.
  */
 public final class StopOnSignal implements AutoCloseable {
     static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
@@ -27,7 +25,7 @@ public final class StopOnSignal implements AutoCloseable {
     private volatile boolean requested;
     /** The run being trained, while there is one: the hook marks it interrupted if training does not stop in time. */
     private volatile Path database;
-    private volatile long runId;
+    private volatile Runnable markInterrupted;
 
     private StopOnSignal(boolean install, Duration wait) {
         this.wait = wait;
@@ -61,9 +59,12 @@ public final class StopOnSignal implements AutoCloseable {
         requested = true;
     }
 
-    /** The run now being trained, which the hook marks interrupted if training does not stop in time. */
-    public void guard(Path database, long runId) {
-        this.runId = runId;
+    /**
+     * The run now being trained, which the hook marks interrupted with {@code markInterrupted} (run on the
+     * hook's thread) if training does not stop in time; {@code database} is where, for the message.
+     */
+    public void guard(Path database, Runnable markInterrupted) {
+        this.markInterrupted = markInterrupted;
         this.database = database;
     }
 
@@ -87,7 +88,7 @@ public final class StopOnSignal implements AutoCloseable {
                 + "completed epochs are kept)");
         try {
             if (!settled.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                markInterrupted(db, runId);
+                markInterrupted(markInterrupted);
                 err.println("redtest: training did not stop within " + wait.toSeconds() + " s; run marked interrupted in "
                         + db + "; the same command resumes it from its last completed epoch");
             }
@@ -96,9 +97,9 @@ public final class StopOnSignal implements AutoCloseable {
         }
     }
 
-    private static void markInterrupted(Path database, long runId) {
-        try (ResultsDatabase own = ResultsDatabase.open(database)) {
-            own.markInterrupted(runId);
+    private static void markInterrupted(Runnable marker) {
+        try {
+            marker.run();
         } catch (RuntimeException e) {
             System.err.println("redtest: could not mark the run interrupted: " + e.getMessage());
         }

@@ -9,7 +9,6 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.redtest.RedTestException;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
-import org.redtest.storage.ResultsDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * SGD training with per-epoch evaluation and checkpointing. The graph's epoch counter is the
@@ -31,7 +31,7 @@ public final class Trainer {
 
     /** Called after each completed epoch (1-based), after its checkpoint is safely written. */
     public interface EpochListener {
-        void onEpoch(ComputationGraph graph, ResultsDatabase.EpochRecord record);
+        void onEpoch(ComputationGraph graph, EpochRecord record);
     }
 
     public record Outcome(EvaluationResult evaluation, int epochsRun, double trainSeconds) {
@@ -75,16 +75,19 @@ public final class Trainer {
      * Writes to the database every epoch the checkpoint has completed that it lacks, from the
      * checkpoint directory's epoch log: after a kill between {@code model.zip}'s rename and the
      * epoch's row, the row is restored instead of lost for good. Returns the epochs restored.
+     *
+     * @param recorded the run's epoch rows now in the database
+     * @param record   writes one missing row
      */
-    public static List<Integer> reconcile(CheckpointStore store, ComputationGraph graph, ResultsDatabase db,
-                                                    long runId) {
+    public static List<Integer> reconcile(CheckpointStore store, ComputationGraph graph, List<EpochRecord> recorded,
+                                          Consumer<EpochRecord> record) {
         int completed = completedEpochs(graph);
-        Set<Integer> recorded = new HashSet<>();
-        db.epochs(runId).forEach(r -> recorded.add(r.epoch()));
+        Set<Integer> present = new HashSet<>();
+        recorded.forEach(r -> present.add(r.epoch()));
         List<Integer> restored = new ArrayList<>();
-        for (ResultsDatabase.EpochRecord r : store.readEpochLog()) {
-            if (r.epoch() <= completed && !recorded.contains(r.epoch())) {
-                db.recordEpoch(runId, r);
+        for (EpochRecord r : store.readEpochLog()) {
+            if (r.epoch() <= completed && !present.contains(r.epoch())) {
+                record.accept(r);
                 restored.add(r.epoch());
             }
         }
@@ -106,7 +109,7 @@ public final class Trainer {
         double seconds = 0;
         // the log's records of the epochs the checkpoint holds; a record beyond them belongs to an epoch
         // whose model.zip never landed (killed in between) and is recomputed below
-        List<ResultsDatabase.EpochRecord> log = new ArrayList<>(
+        List<EpochRecord> log = new ArrayList<>(
                 store.readEpochLog().stream().filter(r -> r.epoch() <= first).toList());
         for (int epoch = first; epoch < config.epochs(); epoch++) {
             train.setEpoch(epoch);
@@ -136,7 +139,7 @@ public final class Trainer {
             graph.getConfiguration().setEpochCount(epoch + 1);
             last = Evaluator.evaluate(graph, test);
             seconds += progress.seconds();
-            var record = new ResultsDatabase.EpochRecord(epoch + 1, config.learningRateAt(epoch), lossSum / batches,
+            var record = new EpochRecord(epoch + 1, config.learningRateAt(epoch), lossSum / batches,
                     last.top1(), last.top5(), last.loss(), progress.seconds(), progress.imagesPerSecond());
             // The save sequence: epoch log, then model.zip, then the database row. A kill at any
             // instant leaves the log >= the checkpoint >= the database, and a resume

@@ -7,7 +7,6 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
 import org.redtest.plot.ChartAxes;
-import org.redtest.storage.ResultsDatabase.EpochRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;

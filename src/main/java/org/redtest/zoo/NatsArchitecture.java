@@ -1,7 +1,10 @@
 package org.redtest.zoo;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * NATS-Bench / NAS-Bench-201 topology network (docs/method.md, "Networks"): stem conv + BN; N cells at C; a
@@ -11,10 +14,13 @@ import java.util.List;
  * <p>Names inside cell k: edge i->j's op "cell{k}.e{i}{j}.relu/conv/bn" (or ".pool"), node j's sum
  * "cell{k}.n{j}", the cell output (its unit IR) "cell{k}". Reduction block k: "cell{k}.a.relu/conv/bn",
  * "cell{k}.b.relu/conv/bn", "cell{k}.shortcut.pool/conv", output "cell{k}".
+ *
+ * <p>Pruning drops normal cells; the stem and the two reduction blocks stay.
  */
 public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsPerStage) implements Architecture {
     public static final int DEFAULT_CHANNELS = 16;
     public static final int DEFAULT_CELLS = 5;
+    private static final String STEM = "stem";
 
     public NatsArchitecture {
         cellsPerStage = List.copyOf(cellsPerStage);
@@ -27,12 +33,6 @@ public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsP
     /** The benchmark skeleton: {@code cells} normal cells in each of the three stages. */
     public NatsArchitecture(NatsCell cell, int channels, int cells) {
         this(cell, channels, List.of(cells, cells, cells));
-    }
-
-    /** 1-based positions of the two reduction blocks in the cell numbering ("cell{k}"). */
-    public List<Integer> reductionCells() {
-        int first = cellsPerStage.get(0) + 1;
-        return List.of(first, first + cellsPerStage.get(1) + 1);
     }
 
     /** Cells and reduction blocks: all NATS networks of one skeleton share a depth. */
@@ -64,21 +64,61 @@ public record NatsArchitecture(NatsCell cell, int channels, List<Integer> cellsP
     public NetworkBlueprint blueprint(Shape input, int classes) {
         BlueprintBuilder b = new BlueprintBuilder(spec(), family(), input, classes);
         String x = b.conv("stem.conv", NetworkBlueprint.INPUT, channels, 3, 1, false);
-        b.unit("stem", x);
+        b.unit(STEM, x);
         x = b.batchNorm("stem.bn", x);
         int k = 0;
         for (int stage = 0; stage < 3; stage++) {
             int width = channels << stage;
             if (stage > 0) {
-                x = reductionBlock(b, "cell" + (++k), x, width);
+                x = reductionBlock(b, cellName(++k), x, width);
             }
             for (int i = 0; i < cellsPerStage.get(stage); i++) {
-                x = cell(b, "cell" + (++k), x);
+                x = cell(b, cellName(++k), x);
             }
         }
         x = b.relu("lastact.relu", b.batchNorm("lastact.bn", x));
         b.classifier("output", b.globalAvgPool("pool", x));
         return b.build();
+    }
+
+    /** Cell or reduction block {@code k} in the common 1-based numbering: "cell7". */
+    private static String cellName(int k) {
+        return "cell" + k;
+    }
+
+    @Override
+    public List<DroppableUnit> prunableUnits() {
+        List<DroppableUnit> units = new ArrayList<>();
+        int k = 0;
+        for (int stage = 0; stage < 3; stage++) {
+            k += stage > 0 ? 1 : 0; // the reduction block opening the stage
+            for (int i = 0; i < cellsPerStage.get(stage); i++) {
+                units.add(new DroppableUnit(cellName(++k), DroppableUnit.WHOLE_NETWORK));
+            }
+        }
+        return units;
+    }
+
+    /** Kept cells and the reduction blocks are renumbered together from 1; a stage may be left without cells. */
+    @Override
+    public ReducedArchitecture without(Set<String> dropped) {
+        List<Integer> counts = new ArrayList<>(List.of(0, 0, 0));
+        Map<String, String> origins = new LinkedHashMap<>();
+        origins.put(STEM, STEM);
+        int oldCell = 0;
+        int newCell = 0;
+        for (int stage = 0; stage < 3; stage++) {
+            if (stage > 0) {
+                origins.put(cellName(++newCell), cellName(++oldCell)); // reduction block: always kept
+            }
+            for (int i = 0; i < cellsPerStage.get(stage); i++) {
+                if (!dropped.contains(cellName(++oldCell))) {
+                    counts.set(stage, counts.get(stage) + 1);
+                    origins.put(cellName(++newCell), cellName(oldCell));
+                }
+            }
+        }
+        return new ReducedArchitecture(new NatsArchitecture(cell, channels, counts), origins);
     }
 
     private String cell(BlueprintBuilder b, String name, String in) {

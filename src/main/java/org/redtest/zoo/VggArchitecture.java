@@ -1,6 +1,10 @@
 package org.redtest.zoo;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -10,6 +14,8 @@ import java.util.stream.Collectors;
  * <p>Names: conv i (1-based) is "conv{i}" (its output, before BN, is unit "conv{i}"), then
  * "conv{i}.bn", "conv{i}.relu"; pools "pool{j}"; classifier "fc1.dropout", "fc1", "fc2.dropout",
  * "fc2", "output".
+ *
+ * <p>Pruning drops conv units (with their BN and ReLU); pools and the classifier stay.
  */
 public record VggArchitecture(List<String> layers) implements Architecture {
     public static final List<String> VGG11 = List.of("64", "M", "128", "M", "256", "256", "M", "512", "512", "M", "512", "512", "M");
@@ -60,7 +66,7 @@ public record VggArchitecture(List<String> layers) implements Architecture {
             if (layer.equals("M")) {
                 x = b.maxPool("pool" + (++pool), x, 2, 2);
             } else {
-                String name = "conv" + (++conv);
+                String name = convName(++conv);
                 x = b.conv(name, x, Integer.parseInt(layer), 3, 1, true);
                 b.unit(name, x);
                 x = b.relu(name + ".relu", b.batchNorm(name + ".bn", x));
@@ -70,6 +76,38 @@ public record VggArchitecture(List<String> layers) implements Architecture {
         x = b.dense("fc2", b.dropout("fc2.dropout", x, DROPOUT), HIDDEN, true);
         b.classifier("output", x);
         return b.build();
+    }
+
+    /** Conv {@code i}, 1-based: "conv5". */
+    private static String convName(int i) {
+        return "conv" + i;
+    }
+
+    @Override
+    public List<DroppableUnit> prunableUnits() {
+        List<DroppableUnit> units = new ArrayList<>();
+        for (int i = 1; i <= convCount(); i++) {
+            units.add(new DroppableUnit(convName(i), DroppableUnit.WHOLE_NETWORK));
+        }
+        return units;
+    }
+
+    /** The kept convs are renumbered from 1; every pool stays where it was. */
+    @Override
+    public ReducedArchitecture without(Set<String> dropped) {
+        List<String> kept = new ArrayList<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        int oldConv = 0;
+        int newConv = 0;
+        for (String layer : layers) {
+            if (layer.equals("M")) {
+                kept.add(layer);
+            } else if (!dropped.contains(convName(++oldConv))) {
+                kept.add(layer);
+                origins.put(convName(++newConv), convName(oldConv));
+            }
+        }
+        return new ReducedArchitecture(new VggArchitecture(kept), origins);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,18 +30,18 @@ class RunsAndCompareTest {
         try (ResultsDatabase d = ResultsDatabase.open(db)) {
             long a = start(d, "resnet8-a", "resnet8", 3);
             for (int e = 1; e <= 3; e++) {
-                d.recordEpoch(a, new ResultsDatabase.EpochRecord(e, 0.05, 2.0 / e, 30 + 10 * e, 80, 1.8 / e, 20, 100));
+                d.recordEpoch(a, new EpochRecord(e, 0.05, 2.0 / e, 30 + 10 * e, 80, 1.8 / e, 20, 100));
             }
             d.finishRun(a, 60, 95, 0.6, 60);
             measure(d, a, MeasurementOrigin.MEASURE_STAGE, 10, 3.25);
             measure(d, a, MeasurementOrigin.AD_HOC, 2, 9.75);
 
             long b = start(d, "vgg11-b", "vgg11", 5);
-            d.recordEpoch(b, new ResultsDatabase.EpochRecord(1, 0.05, 2.1, 25, 70, 2.0, 30, 90));
+            d.recordEpoch(b, new EpochRecord(1, 0.05, 2.1, 25, 70, 2.0, 30, 90));
             d.markInterrupted(b);
 
             long c = start(d, "killed", "resnet8", 4);
-            d.recordEpoch(c, new ResultsDatabase.EpochRecord(1, 0.05, 2.1, 28, 70, 2.0, 30, 90));
+            d.recordEpoch(c, new EpochRecord(1, 0.05, 2.1, 28, 70, 2.0, 30, 90));
             Process gone = new ProcessBuilder("true").start();
             gone.waitFor();
             try (PreparedStatement ps = d.connection().prepareStatement("UPDATE runs SET owner_pid = ? WHERE id = ?")) {
@@ -57,9 +58,11 @@ class RunsAndCompareTest {
     }
 
     private static void measure(ResultsDatabase d, long run, MeasurementOrigin origin, int batches, double msrs) {
-        new MeasurementTable(d).insert(new MeasurementTable.Row(run, origin, null, "resnet8", "resnet", 8, "cifar10", "test",
-                "model.zip", batches, 256, "first", 42, 100, 0.8, msrs, 0.1, 0, new double[batches], List.of("a", "b"),
-                new double[][]{{1, 0}, {0, 1}}, new double[]{0}, null, 1, "{}"));
+        new MeasurementTable(d).insert(new MeasurementTable.Row(
+                new MeasurementTable.Source(run, origin, null, "model.zip"), new MeasurementTable.Model("resnet8", "resnet", 8),
+                new MeasurementTable.Probe("cifar10", "test", batches, 256, "first", 42),
+                new MeasurementTable.MsrsValues(100, 0.8, msrs, 0.1, 0, new double[batches]),
+                new MeasurementTable.CkaValues(List.of("a", "b"), new double[][]{{1, 0}, {0, 1}}, new double[]{0}), null, 1, "{}"));
     }
 
     @Test

@@ -31,9 +31,11 @@ class CanonicalMeasurementsTest {
 
     private static long measure(ResultsDatabase db, Long runId, MeasurementOrigin origin, String model, int depth,
                                 int batches, String checkpoint, double msrs) {
-        return new MeasurementTable(db).insert(new MeasurementTable.Row(runId, origin, null, model, "resnet", depth,
-                "cifar10", "test", checkpoint, batches, 256, "first", 42, 100, 0.8, msrs, 0.5, 0, new double[batches],
-                List.of("a", "b"), new double[][]{{1, 0}, {0, 1}}, new double[]{0}, null, 1, "{}"));
+        return new MeasurementTable(db).insert(new MeasurementTable.Row(
+                new MeasurementTable.Source(runId, origin, null, checkpoint), new MeasurementTable.Model(model, "resnet", depth),
+                new MeasurementTable.Probe("cifar10", "test", batches, 256, "first", 42),
+                new MeasurementTable.MsrsValues(100, 0.8, msrs, 0.5, 0, new double[batches]),
+                new MeasurementTable.CkaValues(List.of("a", "b"), new double[][]{{1, 0}, {0, 1}}, new double[]{0}), null, 1, "{}"));
     }
 
     @Test

@@ -52,6 +52,32 @@ class UnitSelectionTest {
     }
 
     @Test
+    void everyVggConvIsPrunableTheFirstTooAndOnlyTheLastMustStay() {
+        var arch = ModelSpec.parse("vgg:8,M,16,16,M,32");
+        List<String> units = arch.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
+        List<PrunableUnit> u = PrunableUnits.of(arch, units, new double[]{0.97, 0.5, 0.9});
+        assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), u.stream().map(PrunableUnit::name).toList());
+        int count = UnitSelection.thresholdCount(u, 0.85);
+        assertEquals(List.of("conv1", "conv3"), UnitSelection.drop(u, UnitSelection.byAdjacentCka(), count));
+        assertEquals(List.of("conv1", "conv2", "conv3"),
+                UnitSelection.drop(u, UnitSelection.byAdjacentCka(), UnitSelection.budgetCount(u, 1)));
+    }
+
+    @Test
+    void natsReductionBlocksNeitherCountNorGoHoweverRedundant() {
+        var arch = ModelSpec.parse("nats[C=4,N=2]:|skip_connect~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|");
+        List<String> units = arch.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
+        // stem cell1 cell2 cell3(reduction) cell4 cell5 cell6(reduction) cell7 cell8
+        double[] adjacent = {0.1, 0.95, 0.3, 0.99, 0.92, 0.4, 0.98, 0.2};
+        List<PrunableUnit> u = PrunableUnits.of(arch, units, adjacent);
+        int count = UnitSelection.thresholdCount(u, 0.9);
+        assertEquals(2, count, "cell1 and cell4; the reduction blocks' 0.99 and 0.98 do not count");
+        assertEquals(List.of("cell1", "cell4"), UnitSelection.drop(u, UnitSelection.byAdjacentCka(), count));
+        assertEquals(List.of("cell1", "cell2", "cell4", "cell5"),
+                UnitSelection.drop(u, UnitSelection.byAdjacentCka(), UnitSelection.budgetCount(u, 2)));
+    }
+
+    @Test
     void natsReductionBlocksAreNotPrunable() {
         var arch = ModelSpec.parse("nats[C=4,N=2]:|skip_connect~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|");
         List<String> units = arch.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();

@@ -12,6 +12,7 @@ import org.redtest.similarity.MsrsSummary;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.EpochRecord;
 import org.redtest.zoo.ModelSpec;
 
 import java.nio.file.Files;
@@ -68,12 +69,15 @@ class ExperimentReportTest {
             long id = db.startRun(new ResultsDatabase.RunStart("tinyrun", "train", YAML, HASH, 42, "fashion-mnist", "resnet20",
                     269_434, 40_821_376, 3, "{\"redtest\": \"0.1.0\", \"java\": \"17\"}"));
             for (int e = 1; e <= 3; e++) {
-                db.recordEpoch(id, new ResultsDatabase.EpochRecord(e, e < 3 ? 0.05 : 0.005, 2.0 / e, 60 + 7.123456789 * e,
+                db.recordEpoch(id, new EpochRecord(e, e < 3 ? 0.05 : 0.005, 2.0 / e, 60 + 7.123456789 * e,
                         95, 1.5 / e, 30, 200));
                 MsrsSummary probe = measurement("resnet20", UNITS.size(), 10 + e).summary();
-                new MeasurementTable(db).insert(new MeasurementTable.Row(id, MeasurementOrigin.TRAINING_PROBE, e, "resnet20", "resnet", 20,
-                        "fashion-mnist", "test", null, 1, 256, "first", 42, 100, 0.8, probe.mean(), 0, 0,
-                        probe.perBatch(), probe.units(), probe.meanCka(), probe.adjacent(), 60.0 + e, 1, "{}"));
+                new MeasurementTable(db).insert(new MeasurementTable.Row(
+                        new MeasurementTable.Source(id, MeasurementOrigin.TRAINING_PROBE, e, null),
+                        new MeasurementTable.Model("resnet20", "resnet", 20),
+                        new MeasurementTable.Probe("fashion-mnist", "test", 1, 256, "first", 42),
+                        new MeasurementTable.MsrsValues(100, 0.8, probe.mean(), 0, 0, probe.perBatch()),
+                        new MeasurementTable.CkaValues(probe.units(), probe.meanCka(), probe.adjacent()), 60.0 + e, 1, "{}"));
             }
             db.finishRun(id, 81.369, 98.8, 0.5, 90);
         }

@@ -3,6 +3,7 @@ package org.redtest.storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.RedTestException;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -36,8 +37,10 @@ class ResultsDatabaseTest {
         }
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             PruningTable table = new PruningTable(db);
-            table.insert(new PruningTable.Row(null, "random", "keep8", 43, "vgg19", "vgg:64,M", "[]", "[]", 1, 90, 80, 88, 10,
-                    5, 50, 100, 60, 40, 0.010, 0.008, 20, 0.001, 0.0005, 3, 2, "d", "{}"));
+            table.insert(new PruningTable.Row(null, new PruningTable.Method("random", "keep8", 43),
+                    new PruningTable.Structures("vgg19", "vgg:64,M", "[]", "[]", 1), new PruningTable.Top1(90, 80, 88),
+                    new PruningTable.Count(10, 5, 50), new PruningTable.Count(100, 60, 40),
+                    new PruningTable.Latency(0.010, 0.008, 20, 0.001, 0.0005), new PruningTable.Msrs(3, 2), "d", "{}"));
             try (Statement s = db.connection().createStatement();
                  ResultSet rs = s.executeQuery("SELECT method, seed, latency_pruned_spread FROM prunings ORDER BY id")) {
                 rs.next();
@@ -66,12 +69,12 @@ class ResultsDatabaseTest {
         long id;
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             id = db.startRun(run("a", "h1"));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 10, 100));
+            db.recordEpoch(id, new EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
+            db.recordEpoch(id, new EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 10, 100));
         }
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             assertEquals(id, db.startRun(run("a", "h1")));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.4, 42, 86, 1.5, 10, 100));
+            db.recordEpoch(id, new EpochRecord(2, 0.1, 1.4, 42, 86, 1.5, 10, 100));
             assertEquals(2, db.epochs(id).size());
             assertEquals(42, db.epochs(id).get(1).testTop1());
             assertEquals("running", db.runStatus(id));

@@ -21,8 +21,8 @@ class RunRowsTest {
         return new ResultsDatabase.RunStart(name, "train", text, "hash-" + name, 42, "cifar10", "resnet8", 75290, 12460672, 2, "{}");
     }
 
-    private static ResultsDatabase.EpochRecord epoch(int n, double loss) {
-        return new ResultsDatabase.EpochRecord(n, 0.05, loss, 10.0 * n, 50.0, loss + 1, 0.4, 150);
+    private static org.redtest.training.EpochRecord epoch(int n, double loss) {
+        return new org.redtest.training.EpochRecord(n, 0.05, loss, 10.0 * n, 50.0, loss + 1, 0.4, 150);
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.redtest.storage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.training.EpochRecord;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,8 +90,8 @@ class RunStatusTest {
     void summariesShowTheLastEpochUntilARunFinishes() {
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
             long id = db.startRun(run("a"));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
-            db.recordEpoch(id, new ResultsDatabase.EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 12, 100));
+            db.recordEpoch(id, new EpochRecord(1, 0.1, 2.0, 30, 80, 1.9, 10, 100));
+            db.recordEpoch(id, new EpochRecord(2, 0.1, 1.5, 40, 85, 1.6, 12, 100));
             RunSummaries.RunSummary s = new RunSummaries(db).named("a").orElseThrow();
             assertEquals(2, s.epochsDone());
             assertEquals(3, s.epochsPlanned());

@@ -108,9 +108,9 @@ class CrashConsistencyTest {
         // right after the kill: the log holds at least what the checkpoint holds, the checkpoint at least the rows
         CheckpointStore store = new CheckpointStore(loaded.config().runDirectory());
         int completed = store.hasModel() ? Trainer.completedEpochs(CheckpointStore.load(store.modelFile())) : 0;
-        List<Integer> logged = store.readEpochLog().stream().map(ResultsDatabase.EpochRecord::epoch).toList();
+        List<Integer> logged = store.readEpochLog().stream().map(EpochRecord::epoch).toList();
         try (ResultsDatabase db = ResultsDatabase.open(loaded.config().databasePath())) {
-            List<Integer> rows = db.epochs(db.runId("crash").orElseThrow()).stream().map(ResultsDatabase.EpochRecord::epoch).toList();
+            List<Integer> rows = db.epochs(db.runId("crash").orElseThrow()).stream().map(EpochRecord::epoch).toList();
             assertTrue(logged.containsAll(range(completed)), what + ": log " + logged + " vs checkpoint " + completed);
             assertTrue(range(completed).containsAll(rows), what + ": rows " + rows + " beyond checkpoint " + completed);
         }
@@ -119,8 +119,8 @@ class CrashConsistencyTest {
         try (ResultsDatabase db = ResultsDatabase.open(loaded.config().databasePath())) {
             TrainStage.run(loaded, data, db);
             long runId = db.runId("crash").orElseThrow();
-            List<ResultsDatabase.EpochRecord> rows = db.epochs(runId);
-            assertEquals(range(EPOCHS), rows.stream().map(ResultsDatabase.EpochRecord::epoch).toList(), what);
+            List<EpochRecord> rows = db.epochs(runId);
+            assertEquals(range(EPOCHS), rows.stream().map(EpochRecord::epoch).toList(), what);
             assertEquals(store.readEpochLog(), rows, what + ": rows equal the checkpoint's epoch log");
             assertEquals(EPOCHS, Trainer.completedEpochs(CheckpointStore.load(store.modelFile())), what);
             assertEquals("finished", db.runStatus(runId), what);

@@ -65,7 +65,7 @@ class InterruptionTest {
                 stop.request(); // as the signal hook does, between epoch 1's row and epoch 2's first batch
             }
         };
-        List<ResultsDatabase.EpochRecord> before;
+        List<EpochRecord> before;
         try (ResultsDatabase db = ResultsDatabase.open(loaded.config().databasePath())) {
             TrainingInterrupted e = assertThrows(TrainingInterrupted.class, () -> TrainStage.run(loaded, data, db, stop));
             assertEquals(1, e.completedEpochs());
@@ -75,7 +75,7 @@ class InterruptionTest {
             long id = db.runId("crash").orElseThrow();
             assertEquals("interrupted", db.runStatus(id));
             before = db.epochs(id);
-            assertEquals(List.of(1), before.stream().map(ResultsDatabase.EpochRecord::epoch).toList());
+            assertEquals(List.of(1), before.stream().map(EpochRecord::epoch).toList());
         }
         CrashPoints.hook = point -> { };
         CheckpointStore store = new CheckpointStore(loaded.config().runDirectory());
@@ -86,8 +86,8 @@ class InterruptionTest {
             TrainStage.run(loaded, data, db, StopOnSignal.never());
             long id = db.runId("crash").orElseThrow();
             assertEquals("finished", db.runStatus(id));
-            List<ResultsDatabase.EpochRecord> rows = db.epochs(id);
-            assertEquals(List.of(1, 2), rows.stream().map(ResultsDatabase.EpochRecord::epoch).toList());
+            List<EpochRecord> rows = db.epochs(id);
+            assertEquals(List.of(1, 2), rows.stream().map(EpochRecord::epoch).toList());
             assertEquals(before.get(0), rows.get(0), "epoch 1 is not trained again");
         }
     }
@@ -102,7 +102,7 @@ class InterruptionTest {
                 new GraphSettings(5, Trainer.updater(t), t.weightDecay()));
         CheckpointStore store = new CheckpointStore(dir.resolve("mid"));
         AtomicInteger checks = new AtomicInteger();
-        List<ResultsDatabase.EpochRecord> recorded = new ArrayList<>();
+        List<EpochRecord> recorded = new ArrayList<>();
         // 3 batches an epoch: the 5th check is before epoch 2's second batch
         Trainer trainer = new Trainer(t, store, (g, r) -> recorded.add(r), () -> checks.incrementAndGet() >= 5);
         TrainingInterrupted e = assertThrows(TrainingInterrupted.class, () -> trainer.train(graph,
@@ -124,13 +124,13 @@ class InterruptionTest {
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             long id = db.startRun(new ResultsDatabase.RunStart("slow", "train", null, "h", 1, "cifar10", "vgg:4", 1, 1, 500, "{}"));
             StopOnSignal stop = StopOnSignal.unhooked(Duration.ofMillis(200));
-            stop.guard(file, id);
+            stop.guard(file, () -> ResultsDatabase.markInterrupted(file, id));
             AtomicBoolean writing = new AtomicBoolean(true);
             List<Throwable> failures = new ArrayList<>();
             Thread main = new Thread(() -> {
                 try {
                     for (int e = 1; writing.get() && e <= 500; e++) {
-                        db.recordEpoch(id, new ResultsDatabase.EpochRecord(e, 0.1, 1, 10, 50, 1, 1, 1));
+                        db.recordEpoch(id, new EpochRecord(e, 0.1, 1, 10, 50, 1, 1, 1));
                     }
                 } catch (Throwable t) {
                     failures.add(t);
@@ -154,7 +154,7 @@ class InterruptionTest {
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             long id = db.startRun(new ResultsDatabase.RunStart("quick", "train", null, "h", 1, "cifar10", "vgg:4", 1, 1, 5, "{}"));
             StopOnSignal stop = StopOnSignal.unhooked(Duration.ofSeconds(30));
-            stop.guard(file, id);
+            stop.guard(file, () -> ResultsDatabase.markInterrupted(file, id));
             Thread hook = new Thread(stop::onSignal);
             hook.start();
             while (!stop.requested()) {

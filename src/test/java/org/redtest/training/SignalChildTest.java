@@ -87,13 +87,13 @@ class SignalChildTest {
         assertTrue(childLog.contains("redtest: the same command resumes it from epoch 2: bin/redtest " + String.join(" ", train)),
                 childLog);
 
-        List<ResultsDatabase.EpochRecord> before;
+        List<EpochRecord> before;
         try (ResultsDatabase d = ResultsDatabase.open(db)) {
             long id = d.runId("sig").orElseThrow();
             assertEquals("interrupted", d.runStatus(id));
             assertEquals("interrupted", new RunSummaries(d).named("sig").orElseThrow().statusText());
             before = d.epochs(id);
-            assertEquals(List.of(1), before.stream().map(ResultsDatabase.EpochRecord::epoch).toList());
+            assertEquals(List.of(1), before.stream().map(EpochRecord::epoch).toList());
         }
 
         // the same command, in this JVM, resumes from epoch 2 and finishes
@@ -105,8 +105,8 @@ class SignalChildTest {
         try (ResultsDatabase d = ResultsDatabase.open(db)) {
             long id = d.runId("sig").orElseThrow();
             assertEquals("finished", d.runStatus(id));
-            List<ResultsDatabase.EpochRecord> rows = d.epochs(id);
-            assertEquals(List.of(1, 2, 3), rows.stream().map(ResultsDatabase.EpochRecord::epoch).toList());
+            List<EpochRecord> rows = d.epochs(id);
+            assertEquals(List.of(1, 2, 3), rows.stream().map(EpochRecord::epoch).toList());
             assertEquals(before.get(0), rows.get(0), "epoch 1 was kept, not trained again");
         }
     }

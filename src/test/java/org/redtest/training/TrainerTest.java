@@ -49,7 +49,7 @@ class TrainerTest {
     }
 
     private static Trainer.Outcome train(ComputationGraph g, TrainingConfig t, CheckpointStore store,
-                                         List<ResultsDatabase.EpochRecord> records) {
+                                         List<EpochRecord> records) {
         return new Trainer(t, store, (graph, r) -> records.add(r)).train(g,
                 new ImageBatchIterator(TRAIN, t.batchSize(), true, true, NORM, 3),
                 new ImageBatchIterator(TEST, t.evalBatchSize(), false, false, NORM, 3));
@@ -58,12 +58,12 @@ class TrainerTest {
     /** Resuming from the epoch-1 checkpoint (weights, momentum, epoch counter, data order) equals training straight through. */
     @Test
     void resumedTrainingMatchesUninterruptedTraining() {
-        List<ResultsDatabase.EpochRecord> straightRecords = new ArrayList<>();
+        List<EpochRecord> straightRecords = new ArrayList<>();
         ComputationGraph straight = newGraph(recipe(2, 0.05));
         train(straight, recipe(2, 0.05), new CheckpointStore(dir.resolve("a")), straightRecords);
 
         CheckpointStore store = new CheckpointStore(dir.resolve("b"));
-        List<ResultsDatabase.EpochRecord> resumedRecords = new ArrayList<>();
+        List<EpochRecord> resumedRecords = new ArrayList<>();
         train(newGraph(recipe(1, 0.05)), recipe(1, 0.05), store, resumedRecords);
         ComputationGraph reloaded = store.loadModel().orElseThrow();
         assertEquals(1, Trainer.completedEpochs(reloaded));
@@ -71,7 +71,7 @@ class TrainerTest {
 
         assertEquals(1, outcome.epochsRun());
         assertEquals(2, Trainer.completedEpochs(reloaded));
-        assertEquals(List.of(1, 2), resumedRecords.stream().map(ResultsDatabase.EpochRecord::epoch).toList());
+        assertEquals(List.of(1, 2), resumedRecords.stream().map(EpochRecord::epoch).toList());
         float[] a = straight.params().toFloatVector();
         float[] b = reloaded.params().toFloatVector();
         for (int i = 0; i < a.length; i++) {
@@ -83,7 +83,7 @@ class TrainerTest {
     @Test
     void learningRateFollowsTheMilestonesByEpoch() {
         TrainingConfig t = recipe(2, 0.1);
-        List<ResultsDatabase.EpochRecord> records = new ArrayList<>();
+        List<EpochRecord> records = new ArrayList<>();
         ComputationGraph g = newGraph(t);
         train(g, t, new CheckpointStore(dir), records);
         assertEquals(0.1, records.get(0).learningRate(), 1e-12);

@@ -113,7 +113,7 @@ public final class SparkCandidateEngine implements CandidateEngine {
                 return CandidateOutcome.failed(index, arch, TaskErrors.attempts(e, maxFailures), TaskErrors.summary(e));
             }
             throw new RedTestException("the Spark job of candidate " + index + " did not finish (the candidate stays "
-                    + "claimed and is evaluated again on resume): " + TaskErrors.summary(e));
+                    + "claimed and is evaluated again on resume): " + TaskErrors.summary(e), e);
         }
     }
 
