@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
+import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -122,8 +125,9 @@ public final class FastCpuPath {
                         ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).hasBias()));
             }
         }
-        replaceReluLayers(graph, oneDnn);
-        int blockedActivations = oneDnnConv && oneDnnBn && BlockedLayouts.enabled() ? keepBlocked(graph) : 0;
+        boolean blocked = oneDnnConv && oneDnnBn && BlockedLayouts.enabled() && OneDnn.preferredChannelBlock() > 0;
+        replaceLayers(graph, oneDnn, blocked);
+        int blockedActivations = blocked ? keepBlocked(graph) : 0;
         graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         graph.setCacheMode(CacheMode.DEVICE);
         logOnce("fast CPU path: " + (oneDnnConv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
@@ -143,26 +147,22 @@ public final class FastCpuPath {
         if (block == 0) {
             return 0;
         }
-        Set<String> ours = new java.util.HashSet<>();
-        for (Layer layer : graph.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper
-                    || layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper
-                    && BlockedLayouts.convSupported((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer())) {
-                ours.add(name);
-            }
-        }
-        Set<String> blocked = BlockedLayouts.of(graph, ours, block);
+        Set<String> blocked = BlockedLayouts.of(graph, block);
         int tag = OneDnn.blockedTag(block);
         var inputs = graph.getConfiguration().getVertexInputs();
-        for (String name : ours) {
-            int in = blocked.contains(inputs.get(name).get(0)) ? tag : OneDnn.PLAIN;
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            List<String> ins = inputs.get(name);
+            int in = ins != null && ins.size() == 1 && blocked.contains(ins.get(0)) ? tag : OneDnn.PLAIN;
             int out = blocked.contains(name) ? tag : OneDnn.PLAIN;
-            Layer layer = graph.getLayer(name);
-            if (layer instanceof BatchNormalization bn) {
-                ((OneDnnBatchNormHelper) bn.getHelper()).useLayouts(in, out);
-            } else {
-                ((OneDnnConvHelper) ((ConvolutionLayer) layer).getHelper()).useLayouts(in, out);
+            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper h) {
+                h.useLayouts(in, out);
+            } else if (layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper h) {
+                h.useLayouts(in, out);
+            } else if (layer instanceof LayoutAdaptingSubsampling s) {
+                s.layouts.use(in, out);
+            } else if (layer instanceof LayoutAdaptingGlobalPooling p) {
+                p.layouts.use(in, OneDnn.PLAIN);
             }
         }
         return blocked.size();
@@ -190,28 +190,44 @@ public final class FastCpuPath {
         return anyBn || CpuAcceleration.status().oneDnnHelpersActive();
     }
 
-    /** Swaps every plain-ReLU activation layer for a {@link LeanReluLayer} with the same configuration. */
-    private static void replaceReluLayers(ComputationGraph graph, boolean oneDnn) {
+    /**
+     * Swaps DL4J's layer objects for ours with the same configuration (no parameters): every plain
+     * ReLU for a {@link LeanReluLayer}, and with blocked layouts the pooling layers for ones that can
+     * read them. DL4J creates layers from their configuration by fixed classes, so this is done on
+     * the built graph.
+     */
+    private static void replaceLayers(ComputationGraph graph, boolean oneDnn, boolean blocked) {
+        DataType type = graph.getConfiguration().getDataType();
         try {
             Layer[] layers = (Layer[]) GRAPH_LAYERS.get(graph);
             for (GraphVertex vertex : graph.getVertices()) {
-                if (vertex instanceof LayerVertex lv && lv.getLayer() != null
-                        && lv.getLayer().getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class
-                        && LeanReluLayer.isPlainRelu((org.deeplearning4j.nn.layers.ActivationLayer) lv.getLayer())) {
-                    Layer old = lv.getLayer();
-                    LeanReluLayer lean = new LeanReluLayer(old.conf(), graph.getConfiguration().getDataType(), oneDnn);
-                    lean.setIndex(old.getIndex());
-                    lean.setListeners(old.getListeners());
-                    VERTEX_LAYER.set(lv, lean);
-                    for (int i = 0; i < layers.length; i++) {
-                        if (layers[i] == old) {
-                            layers[i] = lean;
-                        }
+                if (!(vertex instanceof LayerVertex lv) || lv.getLayer() == null) {
+                    continue;
+                }
+                Layer old = lv.getLayer();
+                Layer ours = null;
+                if (old.getClass() == org.deeplearning4j.nn.layers.ActivationLayer.class
+                        && LeanReluLayer.isPlainRelu((org.deeplearning4j.nn.layers.ActivationLayer) old)) {
+                    ours = new LeanReluLayer(old.conf(), type, oneDnn);
+                } else if (blocked && old.getClass() == SubsamplingLayer.class) {
+                    ours = new LayoutAdaptingSubsampling(old.conf(), type);
+                } else if (blocked && old.getClass() == GlobalPoolingLayer.class) {
+                    ours = new LayoutAdaptingGlobalPooling(old.conf(), type);
+                }
+                if (ours == null) {
+                    continue;
+                }
+                ours.setIndex(old.getIndex());
+                ours.setListeners(old.getListeners());
+                VERTEX_LAYER.set(lv, ours);
+                for (int i = 0; i < layers.length; i++) {
+                    if (layers[i] == old) {
+                        layers[i] = ours;
                     }
                 }
             }
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot replace the ReLU layers", e);
+            throw new IllegalStateException("cannot replace the ReLU and pooling layers", e);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.redtest.runtime;
 
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
-import java.util.HashSet;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,29 +47,41 @@ class BlockedLayoutsTest {
     }
 
     @Test
-    void resNetKeepsBlockInteriorsBlockedAndTheResidualStreamPlain() {
+    void resNetKeepsEveryConvolutionalActivationBlockedAndOnlyTheInputAndTheHeadPlain() {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive() && oneDnnLoads(), "needs oneDNN");
-        Assumptions.assumeTrue(OneDnn.preferredChannelBlock() > 0, "oneDNN prefers no channel block on this CPU");
+        Assumptions.assumeTrue(OneDnn.preferredChannelBlock() == 16, "the names below assume 16-channel blocks");
         NetworkBlueprint bp = ModelSpec.parse("resnet:2-1-1").blueprint(new Shape(3, 16, 16), 4);
         ComputationGraph graph = FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
                 () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
-        Set<String> ours = new HashSet<>();
-        for (var layer : graph.getLayers()) {
-            if (layer instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-                    || layer.conf().getLayer() instanceof BatchNormalization) {
-                ours.add(layer.conf().getLayer().getLayerName());
-            }
-        }
-        Set<String> blocked = BlockedLayouts.of(graph, ours, OneDnn.preferredChannelBlock());
-        // inside a block: conv -> BN -> ReLU -> conv -> BN never leaves our layers
-        for (String v : new String[]{"s1.b1.conv1", "s1.b1.bn1", "s1.b1.relu1", "s1.b1.conv2", "s1.b2.conv1"}) {
+        Set<String> blocked = BlockedLayouts.of(graph, OneDnn.preferredChannelBlock());
+        // block interiors, the residual streams, and the channel-padding shortcut (subsampling read
+        // through the adapter, zeros, a subset and a concatenation of whole 16-channel blocks)
+        for (String v : new String[]{"stem.conv", "stem.relu", "s1.b1.conv1", "s1.b1.relu1", "s1.b1.add", "s1.b1",
+                "s1.b2.bn2", "s1.b2", "s2.b1.shortcut", "s2.b1", "s3.b1"}) {
             assertTrue(blocked.contains(v), v + " blocked");
         }
-        // the first stage's residual stream ends in stage 2's channel-padding shortcut, the last in global pooling
-        for (String v : new String[]{"stem.relu", "s1.b1", "s1.b1.add", "s1.b2", "s1.b2.bn2", "s3.b1", "input"}) {
+        // the network's input (3 channels) and everything after the global pooling
+        for (String v : new String[]{"input", "pool", "output"}) {
             assertFalse(blocked.contains(v), v + " plain");
         }
         assertTrue(FastCpuPath.blockedLayerCount(graph) > 0);
+    }
+
+    @Test
+    void aConcatenationOfPartialBlocksAndWidthsOffTheBlockStayPlain() {
+        Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive() && oneDnnLoads(), "needs oneDNN");
+        NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
+        ComputationGraph graph = FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
+                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
+        // with 32-channel blocks: stage 1 (16 channels) is off the block, and stage 2's shortcut
+        // concatenates two 16-channel halves, so stage 2's stream stays plain; its block interior does not
+        Set<String> blocked = BlockedLayouts.of(graph, 32);
+        for (String v : new String[]{"stem.relu", "s1.b1.conv1", "s1.b1", "s2.b1.shortcut", "s2.b1.add", "s2.b1"}) {
+            assertFalse(blocked.contains(v), v + " plain");
+        }
+        for (String v : new String[]{"s2.b1.conv1", "s2.b1.relu1", "s3.b1.conv1"}) {
+            assertTrue(blocked.contains(v), v + " blocked");
+        }
     }
 
     @Test
