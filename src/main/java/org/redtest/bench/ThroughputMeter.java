@@ -1,5 +1,6 @@
 package org.redtest.bench;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +30,12 @@ public final class ThroughputMeter {
     }
 
     public static Rates measure(ComputationGraph g, DataSet batch, int batches) {
+        try (BlockedScope ignored = BlockedScope.open()) {
+            return timed(g, batch, batches);
+        }
+    }
+
+    private static Rates timed(ComputationGraph g, DataSet batch, int batches) {
         int size = batch.numExamples();
         g.fit(batch);
         long t0 = System.nanoTime();

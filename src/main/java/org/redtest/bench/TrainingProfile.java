@@ -1,5 +1,6 @@
 package org.redtest.bench;
 
+import org.redtest.runtime.BlockedScope;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -47,6 +48,7 @@ public final class TrainingProfile {
             y.putScalar(i, i % 10, 1.0);
         }
         DataSet batch = new DataSet(x, y);
+        BlockedScope scope = BlockedScope.open(); // training as the trainer runs it
         graph.fit(batch);
         graph.fit(batch);
         Path file = Files.createTempFile("redtest-profile", ".jfr");
@@ -61,6 +63,8 @@ public final class TrainingProfile {
             }
             recording.stop();
             recording.dump(file);
+        } finally {
+            scope.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Integer> byPlace = new HashMap<>();

@@ -1,5 +1,6 @@
 package org.redtest.measure;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,7 +58,10 @@ public final class UnitActivationCapture implements AutoCloseable {
 
     /** One n x C array per unit, in unit order, detached from any workspace. */
     public List<INDArray> capture(INDArray features) {
-        INDArray merged = tapped.outputSingle(false, features);
+        INDArray merged;
+        try (BlockedScope ignored = BlockedScope.open()) { // the taps hand over plain arrays
+            merged = tapped.outputSingle(false, features);
+        }
         List<INDArray> irs = new ArrayList<>(widths.length);
         long offset = 0;
         for (int w : widths) {

@@ -21,19 +21,25 @@ final class BlockedInput {
         this.outputTag = outputTag;
     }
 
+    /** True when the layer reads or writes blocked arrays in this pass (only inside a {@link BlockedScope}). */
     boolean keepsBlocked() {
+        return BlockedScope.active() && configured();
+    }
+
+    /** True when the layer reads or writes blocked arrays inside a {@link BlockedScope}. */
+    boolean configured() {
         return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;
     }
 
     /** The layer's input (or its output's gradient, {@code ofOutput}) as plain NCHW. */
     INDArray plain(INDArray a, boolean ofOutput) {
-        int tag = ofOutput ? outputTag : inputTag;
+        int tag = !BlockedScope.active() ? OneDnn.PLAIN : ofOutput ? outputTag : inputTag;
         return tag == OneDnn.PLAIN || a == null ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
     }
 
     /** DL4J's plain output (or its input gradient, {@code ofInput}) in the layout the graph expects. */
     INDArray fromPlain(INDArray a, boolean ofInput, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
-        int tag = ofInput ? inputTag : outputTag;
+        int tag = !BlockedScope.active() ? OneDnn.PLAIN : ofInput ? inputTag : outputTag;
         return tag == OneDnn.PLAIN || a == null ? a
                 : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
     }

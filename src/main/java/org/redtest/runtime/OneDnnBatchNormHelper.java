@@ -35,8 +35,8 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     private final String layerName;
     private final Map<String, Plan> plans = new HashMap<>();
     /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
-    private int inputTag = OneDnn.PLAIN;
-    private int outputTag = OneDnn.PLAIN;
+    private int blockedInputTag = OneDnn.PLAIN;
+    private int blockedOutputTag = OneDnn.PLAIN;
     /** The plan of the last training forward pass, whose statistics the backward pass reads. */
     private Plan lastForward;
 
@@ -47,14 +47,23 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
 
     /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
     void useLayouts(int inputTag, int outputTag) {
-        this.inputTag = inputTag;
-        this.outputTag = outputTag;
+        this.blockedInputTag = inputTag;
+        this.blockedOutputTag = outputTag;
         plans.clear();
+    }
+
+    /** The input's layout in this pass: blocked only inside a {@link BlockedScope}. */
+    private int inputTag() {
+        return BlockedScope.active() ? blockedInputTag : OneDnn.PLAIN;
+    }
+
+    private int outputTag() {
+        return BlockedScope.active() ? blockedOutputTag : OneDnn.PLAIN;
     }
 
     /** True when this layer reads or writes channel-blocked arrays. */
     boolean keepsBlocked() {
-        return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;
+        return blockedInputTag != OneDnn.PLAIN || blockedOutputTag != OneDnn.PLAIN;
     }
 
     /** An array in this layer's input or output layout, rewritten as plain NCHW for the fallbacks. */
@@ -77,9 +86,9 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         Plan plan = handled ? plan(x, eps, training) : null;
         if (plan == null) {
             // the Java loops and DL4J's helper read and write plain NCHW: blocked arrays are rewritten around them
-            INDArray out = super.preOutput(plain(x, inputTag), training, shape, gamma, beta, mean, var, decay, eps,
+            INDArray out = super.preOutput(plain(x, inputTag()), training, shape, gamma, beta, mean, var, decay, eps,
                     format, workspaceMgr);
-            return relayoutResult(out, outputTag, ArrayType.ACTIVATIONS, workspaceMgr);
+            return relayoutResult(out, outputTag(), ArrayType.ACTIVATIONS, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape());
         if (!training) {
@@ -102,11 +111,11 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         if (plan == null || gamma == null || beta == null || dGammaView == null || !isDenseFloatNchw(input, format)
                 || !Arrays.equals(plan.shape, input.shape()) || !isContiguousVector(gamma)
                 || !isContiguousVector(dGammaView) || !isContiguousVector(dBetaView)
-                || (outputTag != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
-            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag), plain(epsilon, outputTag),
+                || (outputTag() != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
+            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag()), plain(epsilon, outputTag()),
                     shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
-            if (result != null && inputTag != OneDnn.PLAIN) {
-                result.setSecond(relayoutResult(result.getSecond(), inputTag, ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            if (result != null && inputTag() != OneDnn.PLAIN) {
+                result.setSecond(relayoutResult(result.getSecond(), inputTag(), ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;
         }
@@ -118,13 +127,13 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     }
 
     private Plan plan(INDArray x, double eps, boolean training) {
-        String key = Arrays.toString(x.shape()) + eps + training + inputTag + "/" + outputTag;
+        String key = Arrays.toString(x.shape()) + eps + training + inputTag() + "/" + outputTag();
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(x.shape(), (float) eps, training, inputTag, outputTag);
+            plan = new Plan(x.shape(), (float) eps, training, inputTag(), outputTag());
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN batch norm not available for input {} ({}); using the Java loops",
                     layerName, Arrays.toString(x.shape()), e.getMessage());

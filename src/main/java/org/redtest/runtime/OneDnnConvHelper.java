@@ -50,8 +50,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private final boolean hasBias;
     private final Map<String, Plan> plans = new HashMap<>();
     /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
-    private int inputTag = OneDnn.PLAIN;
-    private int outputTag = OneDnn.PLAIN;
+    private int blockedInputTag = OneDnn.PLAIN;
+    private int blockedOutputTag = OneDnn.PLAIN;
     /** The plan and input array of the last forward pass, whose reordered weights the backward pass may reuse. */
     private Plan lastForward;
     private INDArray lastInput;
@@ -64,14 +64,23 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
 
     /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
     void useLayouts(int inputTag, int outputTag) {
-        this.inputTag = inputTag;
-        this.outputTag = outputTag;
+        this.blockedInputTag = inputTag;
+        this.blockedOutputTag = outputTag;
         plans.clear();
+    }
+
+    /** The input's layout in this pass: blocked only inside a {@link BlockedScope}. */
+    private int inputTag() {
+        return BlockedScope.active() ? blockedInputTag : OneDnn.PLAIN;
+    }
+
+    private int outputTag() {
+        return BlockedScope.active() ? blockedOutputTag : OneDnn.PLAIN;
     }
 
     /** True when this layer reads or writes channel-blocked arrays. */
     boolean keepsBlocked() {
-        return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;
+        return blockedInputTag != OneDnn.PLAIN || blockedOutputTag != OneDnn.PLAIN;
     }
 
     /** An array in this layer's input or output layout, rewritten as plain NCHW for DL4J's helper. */
@@ -94,9 +103,9 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         if (plan == null) {
             lastForward = null;
             // DL4J's helper reads and writes plain NCHW: blocked arrays are rewritten around it
-            INDArray out = super.preOutput(plain(input, inputTag), weights, bias, kernel, strides, pad, mode, fwdAlgo,
+            INDArray out = super.preOutput(plain(input, inputTag()), weights, bias, kernel, strides, pad, mode, fwdAlgo,
                     convolutionMode, dilation, format, workspaceMgr);
-            return relayoutResult(out, outputTag, ArrayType.ACTIVATIONS, workspaceMgr);
+            return relayoutResult(out, outputTag(), ArrayType.ACTIVATIONS, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.outShape);
         plan.forward(input, weights, hasBias ? bias : null, out);
@@ -118,11 +127,11 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                 dilation, format);
         if (plan == null || !isDense(delta) || !isDense(weightGradView)
                 || (biasGradView != null && biasGradView.elementWiseStride() != 1)) {
-            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag), weights, bias,
-                    plain(delta, outputTag), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
+            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag()), weights, bias,
+                    plain(delta, outputTag()), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
                     bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
-            if (result != null && inputTag != OneDnn.PLAIN) {
-                result.setSecond(relayoutResult(result.getSecond(), inputTag, ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            if (result != null && inputTag() != OneDnn.PLAIN) {
+                result.setSecond(relayoutResult(result.getSecond(), inputTag(), ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;
         }
@@ -164,13 +173,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             return null;
         }
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
-                + Arrays.toString(pad) + (bias != null) + inputTag + "/" + outputTag;
+                + Arrays.toString(pad) + (bias != null) + inputTag() + "/" + outputTag();
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, inputTag, outputTag);
+            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, inputTag(), outputTag());
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN direct convolution not available for input {} ({}); using DL4J's helper",
                     layerName, Arrays.toString(input.shape()), e.getMessage());

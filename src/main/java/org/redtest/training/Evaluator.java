@@ -1,5 +1,6 @@
 package org.redtest.training;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +21,10 @@ public final class Evaluator {
         double lossSum = 0;
         while (data.hasNext()) {
             DataSet batch = data.next();
-            INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
+            INDArray probabilities;
+            try (BlockedScope ignored = BlockedScope.open()) {
+                probabilities = graph.outputSingle(false, batch.getFeatures());
+            }
             float[][] p = probabilities.castTo(DataType.FLOAT).toFloatMatrix();
             int[] labels = batch.getLabels().argMax(1).toIntVector();
             for (int i = 0; i < p.length; i++) {

@@ -1,5 +1,6 @@
 package org.redtest.training;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -99,6 +100,12 @@ public final class Trainer {
 
     /** Trains from the graph's completed-epoch count up to {@code config.epochs()}. */
     public Outcome train(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
+        try (BlockedScope ignored = BlockedScope.open()) { // nothing outside reads the inner activations
+            return trainInScope(graph, train, test);
+        }
+    }
+
+    private Outcome trainInScope(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
         int first = completedEpochs(graph);
         if (first >= config.epochs()) {
             LOG.info("the checkpoint has completed all {} epochs: nothing left to train", config.epochs());

@@ -1,5 +1,6 @@
 package org.redtest.training;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,6 +40,12 @@ public final class TrainingThroughputProbe {
                                          int height, int width, int classes) {
         ComputationGraph graph = freshModel.get();
         DataSet batch = randomBatch(batchSize, channels, height, width, classes);
+        try (BlockedScope ignored = BlockedScope.open()) {
+            return imagesPerSecond(graph, batch, batchSize);
+        }
+    }
+
+    private static double imagesPerSecond(ComputationGraph graph, DataSet batch, int batchSize) {
         for (int i = 0; i < WARM_UP_STEPS; i++) {
             graph.fit(batch);
         }

@@ -1,5 +1,6 @@
 package org.redtest.zoo;
 
+import org.redtest.runtime.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,6 +18,12 @@ public final class LatencyMeter {
     }
 
     public static double medianSeconds(ComputationGraph graph, Shape input, int warmup, int runs) {
+        try (BlockedScope ignored = BlockedScope.open()) {
+            return median(graph, input, warmup, runs);
+        }
+    }
+
+    private static double median(ComputationGraph graph, Shape input, int warmup, int runs) {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, input.channels(), input.height(), input.width());
         for (int i = 0; i < warmup; i++) {
             graph.outputSingle(false, x);

@@ -40,6 +40,38 @@ class FastCpuPathEquivalenceTest {
             // 16 channels from the stem on: cells with zero, skip and pooling edges among blocked activations
             "nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|skip_connect~2|; 8; true"})
     void fastPathMatchesStockDl4j(String spec, int size, boolean blockedExpected) {
+        // as RedTest trains and measures: activations may stay blocked
+        try (BlockedScope ignored = BlockedScope.open()) {
+            compareWithStock(spec, size, blockedExpected);
+        }
+    }
+
+    /** Outside a {@link BlockedScope} every activation a caller can see is plain NCHW, as in stock DL4J. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"resnet:1-1-1; 16", "vgg:8,M,16,16,M; 16"})
+    void everyInnerActivationIsPlainOutsideTheScope(String spec, int size) {
+        Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
+        NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
+        ComputationGraph stock = graph(bp, FastCpuPath.LayerPath.STOCK);
+        ComputationGraph fast = graph(bp, FastCpuPath.LayerPath.FAST);
+        assertTrue(FastCpuPath.blockedLayerCount(fast) > 0, spec + ": blocked layouts configured");
+        INDArray features = Nd4j.rand(DataType.FLOAT, 6, 3, size, size);
+        Map<String, INDArray> expected = stock.feedForward(features, false);
+        Map<String, INDArray> actual = fast.feedForward(features, false);
+        for (String vertex : expected.keySet()) {
+            assertClose(expected.get(vertex), actual.get(vertex), spec + ": activation of " + vertex);
+        }
+        // inside the scope the inner arrays are in the blocked order (which is why the scope exists)
+        Map<String, INDArray> blocked;
+        try (BlockedScope ignored = BlockedScope.open()) {
+            blocked = fast.feedForward(features, false);
+        }
+        assertTrue(expected.keySet().stream().anyMatch(v -> !expected.get(v).equalsWithEps(blocked.get(v), 1e-3)),
+                spec + ": some inner activation is blocked inside the scope");
+        assertClose(expected.get(bp.outputName()), blocked.get(bp.outputName()), spec + ": the output inside the scope");
+    }
+
+    private void compareWithStock(String spec, int size, boolean blockedExpected) {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
         ComputationGraph stock = graph(bp, FastCpuPath.LayerPath.STOCK);
