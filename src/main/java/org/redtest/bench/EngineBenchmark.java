@@ -12,7 +12,7 @@ import org.redtest.runtime.CpuAcceleration;
 import org.redtest.search.CandidateEngine;
 import org.redtest.search.CandidateEngines;
 import org.redtest.search.CandidateEvaluator;
-import org.redtest.search.CandidateOutcome;
+import org.redtest.storage.CandidateOutcome;
 import org.redtest.search.CandidateRunner;
 import org.redtest.search.NatsSpace;
 import org.redtest.storage.CandidateStore;

@@ -1,6 +1,6 @@
 package org.redtest.cli;
 
-import org.redtest.runtime.Doctor;
+import org.redtest.doctor.Doctor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

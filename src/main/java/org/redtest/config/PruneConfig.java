@@ -2,7 +2,6 @@ package org.redtest.config;
 
 import org.redtest.Choice;
 import org.redtest.RedTestException;
-import org.redtest.pruning.PrunableUnits;
 import org.redtest.zoo.Architecture;
 
 import java.util.LinkedHashSet;
@@ -70,7 +69,7 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
     /** As {@link #checkAgainst(Architecture)}, naming the setting as the user gave it (e.g. {@code --keep}). */
     public PruneConfig checkAgainst(Architecture architecture, String keepName) {
         if (keep != null) {
-            int prunable = PrunableUnits.count(architecture);
+            int prunable = architecture.prunableUnits().size();
             if (keep < 1 || keep > prunable) {
                 throw new RedTestException(keepName + " must be between 1 and the " + prunable + " prunable units of "
                         + architecture.spec() + ", got " + keep);

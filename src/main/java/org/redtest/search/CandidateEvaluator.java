@@ -1,5 +1,6 @@
 package org.redtest.search;
 
+import org.redtest.storage.CandidateOutcome;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.SearchConfig;

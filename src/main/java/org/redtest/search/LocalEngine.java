@@ -1,5 +1,6 @@
 package org.redtest.search;
 
+import org.redtest.storage.CandidateOutcome;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 

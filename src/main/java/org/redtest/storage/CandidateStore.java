@@ -165,7 +165,7 @@ public final class CandidateStore {
     }
 
     /** Records a claimed candidate's outcome, from whichever engine evaluated it. */
-    public void record(String budgetKey, org.redtest.search.CandidateOutcome o) {
+    public void record(String budgetKey, org.redtest.storage.CandidateOutcome o) {
         try (PreparedStatement ps = db.connection().prepareStatement("""
                 UPDATE nas_candidates SET status = ?, accuracy = ?, params = ?, flops = ?, latency = ?, msrs_mean = ?,
                   msrs_std = ?, train_seconds = ?, finished_at = ?, versions = ?, msrs_dropped_batches = ?,

@@ -1,7 +1,7 @@
 package org.redtest.bench;
 
 import org.junit.jupiter.api.Test;
-import org.redtest.search.CandidateOutcome;
+import org.redtest.storage.CandidateOutcome;
 
 import java.util.List;
 

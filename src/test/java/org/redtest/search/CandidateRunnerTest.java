@@ -1,5 +1,6 @@
 package org.redtest.search;
 
+import org.redtest.storage.CandidateOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.storage.CandidateStore;

@@ -2,7 +2,7 @@ package org.redtest.search.spark;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
-import org.redtest.search.CandidateOutcome;
+import org.redtest.storage.CandidateOutcome;
 import org.redtest.spark.GpuBinding;
 import org.redtest.spark.TaskFaults;
 

@@ -7,7 +7,7 @@ import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.data.LoadedData;
 import org.redtest.search.CandidateEngine;
-import org.redtest.search.CandidateOutcome;
+import org.redtest.storage.CandidateOutcome;
 import org.redtest.spark.SparkRuntime;
 import org.redtest.spark.TaskErrors;
 import org.redtest.zoo.NatsCell;

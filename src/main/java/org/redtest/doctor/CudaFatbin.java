@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.doctor;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,7 @@
-package org.redtest.runtime;
+package org.redtest.doctor;
 
 import org.junit.jupiter.api.Test;
+import org.redtest.runtime.CpuAcceleration;
 
 import java.util.Map;
 import java.util.function.Function;

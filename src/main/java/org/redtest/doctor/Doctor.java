@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.doctor;
 
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -6,6 +6,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.redtest.runtime.CpuAcceleration;
+import org.redtest.runtime.FastCpuPath;
+import org.redtest.runtime.SoftwareVersions;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;

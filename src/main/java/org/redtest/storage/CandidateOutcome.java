@@ -1,4 +1,4 @@
-package org.redtest.search;
+package org.redtest.storage;
 
 import java.io.Serializable;
 
@@ -18,7 +18,7 @@ public record CandidateOutcome(int index, String arch, String status, double acc
 
     /** A candidate whose every attempt failed: no metrics, only the error. */
     public static CandidateOutcome failed(int index, String arch, int attempts, String error) {
-        return new CandidateOutcome(index, arch, org.redtest.storage.CandidateStore.FAILED, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0,
+        return new CandidateOutcome(index, arch, CandidateStore.FAILED, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0,
                 Double.NaN, Double.NaN, null, attempts, error, null, 0, 0);
     }
 
