@@ -87,8 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 out.put("loss", r.loss());
                 out().println(Console.json(out));
             } else {
-                out().printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
-                        model == null ? checkpoint : model, r.samples(), data.test().name(), r.top1(), r.top5(), r.loss());
+                out().println(EvaluateStage.describe(model == null ? checkpoint : model, r, data.test().name()));
             }
         }
         return 0;

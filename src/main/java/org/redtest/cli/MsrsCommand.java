@@ -9,6 +9,7 @@ import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.LoadedData;
 import org.redtest.data.Split;
+import org.redtest.experiment.MeasureStage;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
@@ -32,7 +33,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -122,14 +122,14 @@ final class MsrsCommand implements Callable<Integer> {
                     measure.split().of(data), measure.split().word(), normalization, settings,
                     checkpoint == null ? null : checkpoint.toString(), runId, null);
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
-            MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
-            List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
+            MeasureStage.Recorded recorded = MeasureStage.record(db, m, MeasurementOrigin.AD_HOC, null,
+                    outputDirectory(architecture, data), "msrs");
+            var out = spec.commandLine().getOut();
             if (json.requested) {
-                spec.commandLine().getOut().println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
+                out.println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
             } else {
-                spec.commandLine().getOut().println(m.describe());
-                spec.commandLine().getOut().println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
-                spec.commandLine().getOut().println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
+                recorded.print(out);
+                out.println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
                         : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }

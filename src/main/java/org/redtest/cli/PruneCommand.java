@@ -8,8 +8,8 @@ import org.redtest.config.PruneMethod;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
+import org.redtest.experiment.PruneStage;
 import org.redtest.measure.MeasurementSettings;
-import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
@@ -98,15 +98,12 @@ final class PruneCommand implements Callable<Integer> {
                 run.configHash());
         Path dbPath = databaseOption.path();
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
-            List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
-            PruningReport.record(db, db.runId(run.name()).orElse(null), outcomes);
-            Path file = PruningReport.writeJson(outcomes, runDir.resolve("pruning-" + prune.criterion() + ".json"));
+            PruneStage.Pruned pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null));
             var out = spec.commandLine().getOut();
             if (json.requested) {
-                out.println(Console.json(outcomes.stream().map(PruningReport::json).toList()));
+                out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
             } else {
-                out.print(PruningReport.table(outcomes));
-                out.println("pruning report: " + file);
+                pruned.print(out);
             }
         }
         return 0;

@@ -34,13 +34,23 @@ import java.nio.file.Path;
  * The {@code train} stage: builds the model (or resumes it from the run's checkpoint), trains it
  * with the configured recipe and records the run, epoch by epoch, in the results database.
  */
-public final class TrainStage {
+public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
 
     public record Result(ComputationGraph graph, long runId, EvaluationResult evaluation, RunMetadata metadata) {
     }
 
-    private TrainStage() {
+    private final StopOnSignal stop;
+
+    /** @param stop what ends the training cleanly (SIGINT, SIGTERM; see TrainCommand) */
+    public TrainStage(StopOnSignal stop) {
+        this.stop = stop;
+    }
+
+    @Override
+    public void run(ExperimentRun run) {
+        Result r = run(run.loaded(), run.data(), run.db(), stop);
+        run.trained(r.graph(), r.runId());
     }
 
     public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db) {
