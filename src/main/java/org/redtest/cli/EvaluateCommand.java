@@ -65,7 +65,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ComputationGraph graph = CheckpointStore.load(checkpoint);
         LoadedData data = DataLoader.load(spec);
         ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        long outputs = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) graph.getOutputLayer(0).conf().getLayer()).getNOut();
+        // the run's blueprint says how many classes the model predicts; a checkpoint without run.json has only its output layer
+        long outputs = run.map(r -> (long) r.classes())
+                .orElseGet(() -> graph.layerSize(graph.getConfiguration().getNetworkOutputs().get(0)));
         if (outputs != data.test().numClasses()) {
             throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
                     + data.test().name() + " has " + data.test().numClasses());

@@ -1,6 +1,5 @@
 package org.redtest.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.Sampling;
@@ -16,8 +15,8 @@ import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.training.CheckpointStore;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -108,19 +107,12 @@ final class MsrsCommand implements Callable<Integer> {
         Console.logComputePath();
         LoadedData data = DataLoader.load(dataSpec);
         ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        var train = data.train();
-        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
-                train.numClasses());
-        ComputationGraph graph = checkpoint != null
-                ? CheckpointStore.load(checkpoint)
-                : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        Path dbPath = databaseOption.path();
-        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+        try (TrainedModel measured = openModel(architecture, data, normalization, run);
+             ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-            Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
-                    measure.split().of(data), measure.split().word(), normalization, settings,
-                    checkpoint == null ? null : checkpoint.toString(), runId, null);
+            Measurement m = RedundancyMeasurement.run(measured, measure.split().of(data), measure.split().word(), settings)
+                    .ofRun(runId, null);
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
             MeasureStage.Recorded recorded = MeasureStage.record(db, m, MeasurementOrigin.AD_HOC, null,
                     outputDirectory(architecture, data), "msrs");
@@ -134,6 +126,19 @@ final class MsrsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The checkpoint, or an untrained model with seeded weights. */
+    private TrainedModel openModel(Architecture architecture, LoadedData data, ChannelNormalization normalization,
+                               Optional<RunMetadata> run) {
+        if (checkpoint != null) {
+            return TrainedModel.open(checkpoint, architecture, data.train(), normalization, run.orElse(null));
+        }
+        var train = data.train();
+        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
+                train.numClasses());
+        return TrainedModel.of(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed)), architecture, blueprint,
+                normalization);
     }
 
     private Path outputDirectory(Architecture architecture, LoadedData data) {

@@ -17,7 +17,7 @@ public final class EvaluateStage implements Stage {
     public void run(ExperimentRun run) {
         ExperimentConfig cfg = run.config();
         ImageDataset test = run.data().test();
-        EvaluationResult e = run(run.trainedModel(StageName.EVALUATE), test, run.data().normalization(),
+        EvaluationResult e = run(run.trainedModel(StageName.EVALUATE).graph(), test, run.data().normalization(),
                 cfg.training().evalBatchSize(), run.db(), run.runId(), run.store().modelFile().toString(), cfg.model());
         run.evaluated(e.top1());
         run.out().println(describe(cfg.model(), e, test.name()));

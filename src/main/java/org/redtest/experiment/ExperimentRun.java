@@ -1,6 +1,5 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
@@ -8,20 +7,23 @@ import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.TrainedModel;
+import org.redtest.zoo.ModelSpec;
 
 import java.io.PrintWriter;
 
 /**
  * What the stages of one experiment share: its settings, data, database and output, and what one stage
  * leaves for the next (the trained model, the run's id, the test top-1 that the measurement row keeps).
+ * Closing it closes the model it holds.
  */
-public final class ExperimentRun {
+public final class ExperimentRun implements AutoCloseable {
     private final ConfigLoader.LoadedConfig loaded;
     private final LoadedData data;
     private final ResultsDatabase db;
     private final PrintWriter out;
     private final CheckpointStore store;
-    private ComputationGraph graph;
+    private TrainedModel model;
     private Long runId;
     private Double testTop1;
 
@@ -69,23 +71,31 @@ public final class ExperimentRun {
     }
 
     /** The model the train stage left, else the run's checkpoint (loaded once for the stages after it). */
-    public ComputationGraph trainedModel(StageName stage) {
-        if (graph == null) {
+    public TrainedModel trainedModel(StageName stage) {
+        if (model == null) {
             if (!store.hasModel()) {
                 throw new RedTestException("stage '" + stage + "' needs a trained model: no checkpoint "
                         + store.modelFile() + " (run the train stage first)");
             }
-            graph = CheckpointStore.load(store.modelFile());
+            model = TrainedModel.open(store.modelFile(), ModelSpec.parse(config().model()), data.train(),
+                    data.normalization(), null);
         }
-        return graph;
+        return model;
     }
 
-    void trained(ComputationGraph graph, long runId) {
-        this.graph = graph;
+    void trained(TrainedModel model, long runId) {
+        this.model = model;
         this.runId = runId;
     }
 
     void evaluated(double top1) {
         this.testTop1 = top1;
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
     }
 }

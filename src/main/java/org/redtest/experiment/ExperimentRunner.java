@@ -52,8 +52,8 @@ public final class ExperimentRunner {
         if (cfg.runs(StageName.TRAIN)) {
             TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
         }
-        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
-            ExperimentRun run = new ExperimentRun(loaded, data, db, out);
+        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath());
+             ExperimentRun run = new ExperimentRun(loaded, data, db, out)) {
             for (StageName stage : cfg.stages()) {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
                 stage(stage).run(run);

@@ -1,6 +1,5 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.StageName;
@@ -11,10 +10,7 @@ import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
-import org.redtest.zoo.NetworkBlueprint;
-import org.redtest.zoo.Shape;
+import org.redtest.training.TrainedModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,20 +30,16 @@ public final class MeasureStage implements Stage {
     @Override
     public void run(ExperimentRun run) {
         ExperimentConfig cfg = run.config();
-        run(cfg, run.trainedModel(StageName.MEASURE), run.data(), run.db(), run.runId(),
-                run.store().modelFile().toString(), run.testTop1(), run.out());
+        run(cfg, run.trainedModel(StageName.MEASURE), run.data(), run.db(), run.runId(), run.testTop1(), run.out());
     }
 
-    public static Measurement run(ExperimentConfig cfg, ComputationGraph graph, LoadedData data, ResultsDatabase db,
-                                  Long runId, String checkpoint, Double testTop1, PrintWriter out) {
+    /** Measures the experiment's trained {@code model} on the configured split of {@code data} as a row of run {@code runId}. */
+    public static Measurement run(ExperimentConfig cfg, TrainedModel model, LoadedData data, ResultsDatabase db,
+                                  Long runId, Double testTop1, PrintWriter out) {
         MeasureConfig m = cfg.measure();
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        var train = data.train();
-        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
-                train.numClasses());
-        MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed());
-        Measurement measurement = RedundancyMeasurement.run(graph, architecture, blueprint, m.split().of(data), m.split().word(),
-                data.normalization(), settings, checkpoint, runId, null);
+        MeasurementSettings settings = MeasurementSettings.from(m, model.architecture().family(), cfg.seed());
+        Measurement measurement = RedundancyMeasurement.run(model, m.split().of(data), m.split().word(), settings)
+                .ofRun(runId, null);
         Recorded recorded = record(db, measurement, MeasurementOrigin.MEASURE_STAGE, testTop1, cfg.runDirectory(), "measure");
         recorded.print(out);
         return measurement;

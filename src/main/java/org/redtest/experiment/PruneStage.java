@@ -1,6 +1,5 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.StageName;
@@ -10,8 +9,7 @@ import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
+import org.redtest.training.TrainedModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,12 +32,11 @@ public final class PruneStage implements Stage {
         run(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.db(), run.runId(), run.out());
     }
 
-    public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, ComputationGraph trained, LoadedData data,
+    public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
                                            ResultsDatabase db, Long runId, PrintWriter out) {
         ExperimentConfig cfg = loaded.config();
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        PruningPipeline.Job job = new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, architecture, data,
-                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), architecture.family(), cfg.seed()),
+        PruningPipeline.Job job = new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, data,
+                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), trained.architecture().family(), cfg.seed()),
                 cfg.prune(), cfg.seed(), loaded.hash());
         Pruned pruned = prune(job, db, runId);
         pruned.print(out);

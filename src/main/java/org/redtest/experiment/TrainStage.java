@@ -18,6 +18,7 @@ import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
+import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -37,7 +38,7 @@ import java.nio.file.Path;
 public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
 
-    public record Result(ComputationGraph graph, long runId, EvaluationResult evaluation, RunMetadata metadata) {
+    public record Result(TrainedModel model, long runId, EvaluationResult evaluation, RunMetadata metadata) {
     }
 
     private final StopOnSignal stop;
@@ -50,7 +51,7 @@ public final class TrainStage implements Stage {
     @Override
     public void run(ExperimentRun run) {
         Result r = run(run.loaded(), run.data(), run.db(), stop);
-        run.trained(r.graph(), r.runId());
+        run.trained(r.model(), r.runId());
     }
 
     public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db) {
@@ -73,7 +74,8 @@ public final class TrainStage implements Stage {
                     throw new RedTestException("run directory " + store.directory() + " holds a run with a different "
                             + "configuration; choose another run name (key 'name') or move that directory away");
                 });
-        NetworkBlueprint blueprint = ModelSpec.parse(cfg.model()).blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        Architecture architecture = ModelSpec.parse(cfg.model());
+        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
                 new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
         checkMatches(graph, blueprint, store);
@@ -111,7 +113,9 @@ public final class TrainStage implements Stage {
         EvaluationResult e = outcome.evaluation();
         db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
         stop.release();
-        return new Result(graph, runId, e, metadata);
+        TrainedModel model = TrainedModel.of(graph, architecture, blueprint, data.normalization())
+                .savedAs(store.modelFile(), metadata);
+        return new Result(model, runId, e, metadata);
     }
 
     /** The during-training MSRS probe, when measure.every_epochs asks for one. */
