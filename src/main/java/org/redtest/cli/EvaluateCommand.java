@@ -46,8 +46,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String dataDir;
     @Option(names = "--test-limit", description = "Use the first N test images (default: the run's subset).")
     Integer testLimit;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption(256);
     @Mixin
     DatabaseOption databaseOption;
     @Mixin
@@ -76,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             String model = run.map(RunMetadata::modelSpec).orElse(null);
-            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize, db, runId,
+            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
                     checkpoint.toString(), model);
             if (json.requested) {
                 Map<String, Object> out = new LinkedHashMap<>();

@@ -63,8 +63,8 @@ final class MsrsCommand implements Callable<Integer> {
     String split;
     @Option(names = "--batches", defaultValue = "10", description = "Batches to measure (default ${DEFAULT-VALUE}).")
     int batches;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Images per batch (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption(256);
     @Option(names = "--sampling", defaultValue = "first", description = "first (the first batches) or random (seeded) (default ${DEFAULT-VALUE}).")
     String sampling;
     @Option(names = "--seed", defaultValue = "42", description = "Seed for random sampling and untrained weights (default ${DEFAULT-VALUE}).")
@@ -87,7 +87,7 @@ final class MsrsCommand implements Callable<Integer> {
                     + "(an untrained one) or both (a checkpoint without run.json)");
         }
         MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
-        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize)
+        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize.value())
                 .withSampling(Sampling.parse(sampling)).withSplit(Split.parse(split)).withMsrs(beta, gamma).withSeed(seed)
                 .validate();
         Optional<RunMetadata> run = Optional.empty();
