@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.CliRun.Result;
-import org.redtest.testing.CliRun;
 import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
