@@ -38,7 +38,8 @@ import java.nio.file.Path;
 public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
 
-    public record Result(TrainedModel model, long runId, EvaluationResult evaluation, RunMetadata metadata) {
+    /** The trained model (with its checkpoint and run.json), the run's id and its final evaluation. */
+    public record Result(TrainedModel model, long runId, EvaluationResult evaluation) {
     }
 
     private final StopOnSignal stop;
@@ -115,7 +116,7 @@ public final class TrainStage implements Stage {
         stop.release();
         TrainedModel model = TrainedModel.of(graph, architecture, blueprint, data.normalization())
                 .savedAs(store.modelFile(), metadata);
-        return new Result(model, runId, e, metadata);
+        return new Result(model, runId, e);
     }
 
     /** The during-training MSRS probe, when measure.every_epochs asks for one. */
