@@ -130,7 +130,7 @@ final class MsrsCommand implements Callable<Integer> {
 
     /** The checkpoint, or an untrained model with seeded weights. */
     private TrainedModel openModel(Architecture architecture, LoadedData data, ChannelNormalization normalization,
-                               Optional<RunMetadata> run) {
+                                   Optional<RunMetadata> run) {
         if (checkpoint != null) {
             return TrainedModel.open(checkpoint, architecture, data.train(), normalization, run.orElse(null));
         }
