@@ -11,6 +11,7 @@ import org.redtest.RedTestException;
 import org.redtest.reproduce.PaperSuite;
 import org.redtest.reproduce.SuiteConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -46,10 +47,10 @@ final class BenchCommand implements Callable<Integer> {
     static final class CpuPath implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", defaultValue = "resnet20", description = "Model spec (default ${DEFAULT-VALUE}).")
-        String model;
-        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        ModelOption model = new ModelOption("resnet20");
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(128);
         @Option(names = "--batches", defaultValue = "5", description = "Timed batches per path (default ${DEFAULT-VALUE}).")
         int batches;
         @Option(names = "--ours-only", description = "Skip the slow stock path (e.g. to profile ours).")
@@ -60,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Console.logComputePath();
-            CpuPathBenchmark.Result result = new CpuPathBenchmark(model, batchSize, batches, oursOnly)
+            CpuPathBenchmark.Result result = new CpuPathBenchmark(model.value(), batchSize.value(), batches, oursOnly)
                     .run(spec.commandLine().getOut());
             if (json != null) {
                 Console.writeJson(json, result);
@@ -83,8 +84,8 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--models", split = ",", defaultValue = "resnet20,resnet56",
                 description = "CIFAR ResNets to compare (default ${DEFAULT-VALUE}).")
         java.util.List<String> models;
-        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(128);
         @Option(names = "--batches", defaultValue = "8", description = "Timed batches per figure (default ${DEFAULT-VALUE}).")
         int batches;
         @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds; medians are printed (default ${DEFAULT-VALUE}).")
@@ -97,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Console.logComputePath();
-            PyTorchPeerBenchmark.Result result = new PyTorchPeerBenchmark(models, batchSize, batches, rounds, python)
+            PyTorchPeerBenchmark.Result result = new PyTorchPeerBenchmark(models, batchSize.value(), batches, rounds, python)
                     .run(spec.commandLine().getOut());
             if (json != null) {
                 Console.writeJson(json, result);
@@ -133,17 +134,17 @@ final class BenchCommand implements Callable<Integer> {
     static final class MsrsOverhead implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", defaultValue = "resnet56", description = "Model spec (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model = new ModelOption("resnet56");
         @Option(names = "--batches", defaultValue = "10", description = "Batches (default ${DEFAULT-VALUE}).")
         int batches;
-        @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(256);
 
         @Override
         public Integer call() {
             Console.logComputePath();
-            MsrsOverheadBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            MsrsOverheadBenchmark.run(model.value(), batches, batchSize.value(), spec.commandLine().getOut());
             return 0;
         }
     }
@@ -156,19 +157,19 @@ final class BenchCommand implements Callable<Integer> {
     static final class MsrsMemory implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", defaultValue = "resnet1202", description = "Model spec (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model = new ModelOption("resnet1202");
         @Option(names = "--batches", defaultValue = "2", description = "Batches (default ${DEFAULT-VALUE}).")
         int batches;
-        @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(256);
         @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to FILE as JSON.")
         Path json;
 
         @Override
         public Integer call() {
             Console.logComputePath();
-            MsrsMemoryBenchmark.Result r = MsrsMemoryBenchmark.run(model, batches, batchSize, spec.commandLine().getOut());
+            MsrsMemoryBenchmark.Result r = MsrsMemoryBenchmark.run(model.value(), batches, batchSize.value(), spec.commandLine().getOut());
             if (json != null) {
                 Console.writeJson(json, r);
             }
@@ -184,15 +185,15 @@ final class BenchCommand implements Callable<Integer> {
     static final class PruneMemory implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", defaultValue = "resnet56", description = "Model spec (default ${DEFAULT-VALUE}).")
-        String model;
+        @Mixin
+        ModelOption model = new ModelOption("resnet56");
         @Option(names = "--rounds", defaultValue = "20", description = "Rounds (default ${DEFAULT-VALUE}).")
         int rounds;
 
         @Override
         public Integer call() {
             Console.logComputePath();
-            PruneMemoryBenchmark.run(model, rounds, spec.commandLine().getOut());
+            PruneMemoryBenchmark.run(model.value(), rounds, spec.commandLine().getOut());
             return 0;
         }
     }
@@ -205,17 +206,17 @@ final class BenchCommand implements Callable<Integer> {
     static final class ProfileTraining implements Callable<Integer> {
         @Spec
         CommandSpec spec;
-        @Option(names = "--model", defaultValue = "resnet20", description = "Model spec (default ${DEFAULT-VALUE}).")
-        String model;
-        @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
+        @Mixin
+        ModelOption model = new ModelOption("resnet20");
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(128);
         @Option(names = "--batches", defaultValue = "20", description = "Profiled steps (default ${DEFAULT-VALUE}).")
         int batches;
 
         @Override
         public Integer call() throws Exception {
             Console.logComputePath();
-            TrainingProfile.run(model, batchSize, batches, spec.commandLine().getOut());
+            TrainingProfile.run(model.value(), batchSize.value(), batches, spec.commandLine().getOut());
             return 0;
         }
     }

@@ -46,8 +46,8 @@ final class EvaluateCommand implements Callable<Integer> {
     String dataDir;
     @Option(names = "--test-limit", description = "Use the first N test images (default: the run's subset).")
     Integer testLimit;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption(256);
     @Mixin
     DatabaseOption databaseOption;
     @Mixin
@@ -65,7 +65,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ComputationGraph graph = CheckpointStore.load(checkpoint);
         LoadedData data = DataLoader.load(spec);
         ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        long outputs = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) graph.getOutputLayer(0).conf().getLayer()).getNOut();
+        // the run's blueprint says how many classes the model predicts; a checkpoint without run.json has only its output layer
+        long outputs = run.map(r -> (long) r.classes())
+                .orElseGet(() -> graph.layerSize(graph.getConfiguration().getNetworkOutputs().get(0)));
         if (outputs != data.test().numClasses()) {
             throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
                     + data.test().name() + " has " + data.test().numClasses());
@@ -74,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
             String model = run.map(RunMetadata::modelSpec).orElse(null);
-            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize, db, runId,
+            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
                     checkpoint.toString(), model);
             if (json.requested) {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -87,8 +89,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 out.put("loss", r.loss());
                 out().println(Console.json(out));
             } else {
-                out().printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
-                        model == null ? checkpoint : model, r.samples(), data.test().name(), r.top1(), r.top5(), r.loss());
+                out().println(EvaluateStage.describe(model == null ? checkpoint : model, r, data.test().name()));
             }
         }
         return 0;

@@ -1,6 +1,5 @@
 package org.redtest.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.Sampling;
@@ -9,14 +8,15 @@ import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.LoadedData;
 import org.redtest.data.Split;
+import org.redtest.experiment.MeasureStage;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.training.CheckpointStore;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -64,8 +63,8 @@ final class MsrsCommand implements Callable<Integer> {
     String split;
     @Option(names = "--batches", defaultValue = "10", description = "Batches to measure (default ${DEFAULT-VALUE}).")
     int batches;
-    @Option(names = "--batch-size", defaultValue = "256", description = "Images per batch (default ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption(256);
     @Option(names = "--sampling", defaultValue = "first", description = "first (the first batches) or random (seeded) (default ${DEFAULT-VALUE}).")
     String sampling;
     @Option(names = "--seed", defaultValue = "42", description = "Seed for random sampling and untrained weights (default ${DEFAULT-VALUE}).")
@@ -88,7 +87,7 @@ final class MsrsCommand implements Callable<Integer> {
                     + "(an untrained one) or both (a checkpoint without run.json)");
         }
         MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
-        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize)
+        MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize.value())
                 .withSampling(Sampling.parse(sampling)).withSplit(Split.parse(split)).withMsrs(beta, gamma).withSeed(seed)
                 .validate();
         Optional<RunMetadata> run = Optional.empty();
@@ -108,32 +107,38 @@ final class MsrsCommand implements Callable<Integer> {
         Console.logComputePath();
         LoadedData data = DataLoader.load(dataSpec);
         ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        var train = data.train();
-        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
-                train.numClasses());
-        ComputationGraph graph = checkpoint != null
-                ? CheckpointStore.load(checkpoint)
-                : Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed));
         MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        Path dbPath = databaseOption.path();
-        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+        try (TrainedModel measured = openModel(architecture, data, normalization, run);
+             ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
             Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-            Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint,
-                    measure.split().of(data), measure.split().word(), normalization, settings,
-                    checkpoint == null ? null : checkpoint.toString(), runId, null);
+            Measurement m = RedundancyMeasurement.run(measured, measure.split().of(data), measure.split().word(), settings)
+                    .ofRun(runId, null);
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
-            MeasurementReport.record(db, m, MeasurementOrigin.AD_HOC, null);
-            List<Path> files = MeasurementReport.writeFiles(m, outputDirectory(architecture, data), "msrs", MeasurementOrigin.AD_HOC);
+            MeasureStage.Recorded recorded = MeasureStage.record(db, m, MeasurementOrigin.AD_HOC, null,
+                    outputDirectory(architecture, data), "msrs");
+            var out = spec.commandLine().getOut();
             if (json.requested) {
-                spec.commandLine().getOut().println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
+                out.println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
             } else {
-                spec.commandLine().getOut().println(m.describe());
-                spec.commandLine().getOut().println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
-                spec.commandLine().getOut().println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
+                recorded.print(out);
+                out.println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
                         : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }
         return 0;
+    }
+
+    /** The checkpoint, or an untrained model with seeded weights. */
+    private TrainedModel openModel(Architecture architecture, LoadedData data, ChannelNormalization normalization,
+                                   Optional<RunMetadata> run) {
+        if (checkpoint != null) {
+            return TrainedModel.open(checkpoint, architecture, data.train(), normalization, run.orElse(null));
+        }
+        var train = data.train();
+        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
+                train.numClasses());
+        return TrainedModel.of(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed)), architecture, blueprint,
+                normalization);
     }
 
     private Path outputDirectory(Architecture architecture, LoadedData data) {

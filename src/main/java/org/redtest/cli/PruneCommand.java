@@ -1,6 +1,5 @@
 package org.redtest.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.RedTestException;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
@@ -8,13 +7,13 @@ import org.redtest.config.PruneMethod;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
+import org.redtest.experiment.PruneStage;
 import org.redtest.measure.MeasurementSettings;
-import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.training.CheckpointStore;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.ModelSpec;
 import picocli.CommandLine.ArgGroup;
@@ -88,25 +87,21 @@ final class PruneCommand implements Callable<Integer> {
         Architecture architecture = ModelSpec.parse(run.modelSpec());
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
-        ComputationGraph trained = CheckpointStore.load(checkpoint);
-        LoadedData loaded = DataLoader.load(run.data());
-        LoadedData data = new LoadedData(loaded.train(), loaded.test(), run.normalization());
-        TrainingConfig recipe = run.training() != null ? run.training() : TrainingConfig.defaults();
-        Path runDir = checkpoint.toAbsolutePath().getParent();
-        PruningPipeline.Job job = new PruningPipeline.Job(run.name(), runDir, trained, architecture, data, run.data(),
-                recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune, run.seed(),
-                run.configHash());
-        Path dbPath = databaseOption.path();
-        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
-            List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
-            PruningReport.record(db, db.runId(run.name()).orElse(null), outcomes);
-            Path file = PruningReport.writeJson(outcomes, runDir.resolve("pruning-" + prune.criterion() + ".json"));
-            var out = spec.commandLine().getOut();
-            if (json.requested) {
-                out.println(Console.json(outcomes.stream().map(PruningReport::json).toList()));
-            } else {
-                out.print(PruningReport.table(outcomes));
-                out.println("pruning report: " + file);
+        try (TrainedModel trained = TrainedModel.open(checkpoint)) {
+            LoadedData loaded = DataLoader.load(run.data());
+            LoadedData data = new LoadedData(loaded.train(), loaded.test(), run.normalization());
+            TrainingConfig recipe = run.training() != null ? run.training() : TrainingConfig.defaults();
+            PruningPipeline.Job job = new PruningPipeline.Job(run.name(), checkpoint.toAbsolutePath().getParent(), trained,
+                    data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
+                    run.seed(), run.configHash());
+            try (ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
+                PruneStage.Pruned pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null));
+                var out = spec.commandLine().getOut();
+                if (json.requested) {
+                    out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
+                } else {
+                    pruned.print(out);
+                }
             }
         }
         return 0;

@@ -1,6 +1,8 @@
 package org.redtest.experiment;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageDataset;
 import org.redtest.data.ImageBatchIterator;
@@ -10,8 +12,21 @@ import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 
 /** The {@code evaluate} stage: top-1 / top-5 of a model on a test split, recorded in the database. */
-public final class EvaluateStage {
-    private EvaluateStage() {
+public final class EvaluateStage implements Stage {
+    @Override
+    public void run(ExperimentRun run) {
+        ExperimentConfig cfg = run.config();
+        ImageDataset test = run.data().test();
+        EvaluationResult e = run(run.trainedModel(StageName.EVALUATE).graph(), test, run.data().normalization(),
+                cfg.training().evalBatchSize(), run.db(), run.runId(), run.store().modelFile().toString(), cfg.model());
+        run.evaluated(e.top1());
+        run.out().println(describe(cfg.model(), e, test.name()));
+    }
+
+    /** The line that {@code evaluate} and the evaluate stage print, the model named by {@code model}. */
+    public static String describe(Object model, EvaluationResult e, String dataset) {
+        return String.format("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)",
+                model, e.samples(), dataset, e.top1(), e.top5(), e.loss());
     }
 
     public static EvaluationResult run(ComputationGraph graph, ImageDataset test, ChannelNormalization normalization,

@@ -1,7 +1,5 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.StageName;
@@ -9,7 +7,6 @@ import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
-import org.redtest.training.EvaluationResult;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.LongRunGuard;
 import org.slf4j.Logger;
@@ -38,12 +35,15 @@ public final class ExperimentRunner {
         this.longRunGuard = longRunGuard;
     }
 
-    private static ComputationGraph trainedModel(CheckpointStore store, StageName stage) {
-        if (!store.hasModel()) {
-            throw new RedTestException("stage '" + stage + "' needs a trained model: no checkpoint " + store.modelFile()
-                    + " (run the train stage first)");
-        }
-        return CheckpointStore.load(store.modelFile());
+    /** The stage that does what {@code name} names in an experiment file. */
+    Stage stage(StageName name) {
+        return switch (name) {
+            case TRAIN -> new TrainStage(stop);
+            case EVALUATE -> new EvaluateStage();
+            case MEASURE -> new MeasureStage();
+            case PRUNE -> new PruneStage();
+            case SEARCH -> new SearchStage();
+        };
     }
 
     public void run(ConfigLoader.LoadedConfig loaded) {
@@ -52,38 +52,13 @@ public final class ExperimentRunner {
         if (cfg.runs(StageName.TRAIN)) {
             TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
         }
-        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath())) {
-            ComputationGraph graph = null;
-            Long runId = db.runId(cfg.name()).orElse(null);
-            Double testTop1 = null;
-            CheckpointStore store = new CheckpointStore(cfg.runDirectory());
+        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath());
+             ExperimentRun run = new ExperimentRun(loaded, data, db, out)) {
             for (StageName stage : cfg.stages()) {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());
-                switch (stage) {
-                    case TRAIN -> {
-                        TrainStage.Result r = TrainStage.run(loaded, data, db, stop);
-                        graph = r.graph();
-                        runId = r.runId();
-                    }
-                    case EVALUATE -> {
-                        graph = graph != null ? graph : trainedModel(store, stage);
-                        EvaluationResult e = EvaluateStage.run(graph, data.test(), data.normalization(),
-                                cfg.training().evalBatchSize(), db, runId, store.modelFile().toString(), cfg.model());
-                        testTop1 = e.top1();
-                        out.printf("%s on %d %s test images: top-1 %.2f%%, top-5 %.2f%% (loss %.4f)%n",
-                                cfg.model(), e.samples(), data.test().name(), e.top1(), e.top5(), e.loss());
-                    }
-                    case PRUNE -> {
-                        graph = graph != null ? graph : trainedModel(store, stage);
-                        PruneStage.run(loaded, graph, data, db, runId, out);
-                    }
-                    case SEARCH -> SearchStage.run(cfg, data, db, out);
-                    case MEASURE -> {
-                        graph = graph != null ? graph : trainedModel(store, stage);
-                        MeasureStage.run(cfg, graph, data, db, runId, store.modelFile().toString(), testTop1, out);
-                    }
-                }
+                stage(stage).run(run);
             }
+            CheckpointStore store = run.store();
             out.printf("results: %s (run '%s')%s%n", db.file(), cfg.name(),
                     store.hasModel() ? ", checkpoint " + store.modelFile() : "");
             out.flush();

@@ -1,8 +1,8 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
+import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
@@ -10,34 +10,49 @@ import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
-import org.redtest.zoo.NetworkBlueprint;
-import org.redtest.zoo.Shape;
+import org.redtest.training.TrainedModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The {@code measure} stage: MSRS of the experiment's model, with heatmap, JSON and database row. */
-public final class MeasureStage {
-    private MeasureStage() {
+public final class MeasureStage implements Stage {
+    /** A measurement as recorded: its database row written, its heatmap and JSON files. */
+    public record Recorded(Measurement measurement, Path heatmap, Path json) {
+        /** What {@code msrs} and the measure stage print. */
+        public void print(PrintWriter out) {
+            out.println(measurement.describe());
+            out.println("CKA heatmap: " + heatmap + ", JSON: " + json);
+        }
     }
 
-    public static Measurement run(ExperimentConfig cfg, ComputationGraph graph, LoadedData data, ResultsDatabase db,
-                                  Long runId, String checkpoint, Double testTop1, PrintWriter out) {
+    @Override
+    public void run(ExperimentRun run) {
+        ExperimentConfig cfg = run.config();
+        run(cfg, run.trainedModel(StageName.MEASURE), run.data(), run.db(), run.runId(), run.testTop1(), run.out());
+    }
+
+    /** Measures the experiment's trained {@code model} on the configured split of {@code data} as a row of run {@code runId}. */
+    public static Measurement run(ExperimentConfig cfg, TrainedModel model, LoadedData data, ResultsDatabase db,
+                                  Long runId, Double testTop1, PrintWriter out) {
         MeasureConfig m = cfg.measure();
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        var train = data.train();
-        NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
-                train.numClasses());
-        MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed());
-        Measurement measurement = RedundancyMeasurement.run(graph, architecture, blueprint, m.split().of(data), m.split().word(),
-                data.normalization(), settings, checkpoint, runId, null);
-        MeasurementReport.record(db, measurement, MeasurementOrigin.MEASURE_STAGE, testTop1);
-        Path dir = cfg.runDirectory();
-        var files = MeasurementReport.writeFiles(measurement, dir, "measure");
-        out.println(measurement.describe());
-        out.println("CKA heatmap: " + files.get(0) + ", JSON: " + files.get(1));
+        MeasurementSettings settings = MeasurementSettings.from(m, model.architecture().family(), cfg.seed());
+        Measurement measurement = RedundancyMeasurement.run(model, m.split().of(data), m.split().word(), settings)
+                .ofRun(runId, null);
+        Recorded recorded = record(db, measurement, MeasurementOrigin.MEASURE_STAGE, testTop1, cfg.runDirectory(), "measure");
+        recorded.print(out);
         return measurement;
+    }
+
+    /**
+     * Records {@code m} in the database as {@code origin} and writes {@code <stem>-cka.png} and
+     * {@code <stem>-msrs.json} into {@code dir}: what the measure stage and {@code msrs} both keep.
+     */
+    public static Recorded record(ResultsDatabase db, Measurement m, MeasurementOrigin origin, Double testTop1, Path dir,
+                                  String stem) {
+        MeasurementReport.record(db, m, origin, testTop1);
+        List<Path> files = MeasurementReport.writeFiles(m, dir, stem, origin);
+        return new Recorded(m, files.get(0), files.get(1));
     }
 }

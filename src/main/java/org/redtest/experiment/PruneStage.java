@@ -1,39 +1,57 @@
 package org.redtest.experiment;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
+import org.redtest.training.TrainedModel;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 
 /** The {@code prune} stage: CKA-guided pruning and its baselines, fine-tuned and reported side by side. */
-public final class PruneStage {
-    private PruneStage() {
+public final class PruneStage implements Stage {
+    /** The outcomes of a pruning job as recorded: database rows written, the JSON report. */
+    public record Pruned(List<PruningOutcome> outcomes, Path report) {
+        /** What {@code prune} and the prune stage print: the before/after table and where the report is. */
+        public void print(PrintWriter out) {
+            out.print(PruningReport.table(outcomes));
+            out.println("pruning report: " + report);
+            out.flush();
+        }
     }
 
-    public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, ComputationGraph trained, LoadedData data,
+    @Override
+    public void run(ExperimentRun run) {
+        run(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.db(), run.runId(), run.out());
+    }
+
+    public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
                                            ResultsDatabase db, Long runId, PrintWriter out) {
         ExperimentConfig cfg = loaded.config();
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        PruningPipeline.Job job = new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, architecture, data,
-                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), architecture.family(), cfg.seed()),
+        PruningPipeline.Job job = new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, data,
+                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), trained.architecture().family(), cfg.seed()),
                 cfg.prune(), cfg.seed(), loaded.hash());
+        Pruned pruned = prune(job, db, runId);
+        pruned.print(out);
+        return pruned.outcomes();
+    }
+
+    /**
+     * Runs {@code job}, records its outcomes under {@code runId} and writes {@code pruning-<criterion>.json}
+     * into the job's run directory: what the prune stage and {@code prune} share.
+     */
+    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId) {
         List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
         PruningReport.record(db, runId, outcomes);
-        Path json = PruningReport.writeJson(outcomes, cfg.runDirectory().resolve("pruning-" + cfg.prune().criterion() + ".json"));
-        out.print(PruningReport.table(outcomes));
-        out.println("pruning report: " + json);
-        out.flush();
-        return outcomes;
+        Path json = PruningReport.writeJson(outcomes,
+                job.runDirectory().resolve("pruning-" + job.prune().criterion() + ".json"));
+        return new Pruned(outcomes, json);
     }
 }

@@ -30,9 +30,12 @@ import java.util.Map;
  * candidates stored in the results database under a budget key, then the reward comparison.
  * Running it again resumes: evaluated candidates are reused, never retrained.
  */
-public final class SearchStage {
+public final class SearchStage implements Stage {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SearchStage.class);
-    private SearchStage() {
+
+    @Override
+    public void run(ExperimentRun run) {
+        run(run.config(), run.data(), run.db(), run.out());
     }
 
     public static void run(ExperimentConfig cfg, LoadedData data, ResultsDatabase db, PrintWriter out) {

@@ -18,6 +18,7 @@ import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
+import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -34,13 +35,24 @@ import java.nio.file.Path;
  * The {@code train} stage: builds the model (or resumes it from the run's checkpoint), trains it
  * with the configured recipe and records the run, epoch by epoch, in the results database.
  */
-public final class TrainStage {
+public final class TrainStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
 
-    public record Result(ComputationGraph graph, long runId, EvaluationResult evaluation, RunMetadata metadata) {
+    /** The trained model (with its checkpoint and run.json), the run's id and its final evaluation. */
+    public record Result(TrainedModel model, long runId, EvaluationResult evaluation) {
     }
 
-    private TrainStage() {
+    private final StopOnSignal stop;
+
+    /** @param stop what ends the training cleanly (SIGINT, SIGTERM; see TrainCommand) */
+    public TrainStage(StopOnSignal stop) {
+        this.stop = stop;
+    }
+
+    @Override
+    public void run(ExperimentRun run) {
+        Result r = run(run.loaded(), run.data(), run.db(), stop);
+        run.trained(r.model(), r.runId());
     }
 
     public static Result run(ConfigLoader.LoadedConfig loaded, LoadedData data, ResultsDatabase db) {
@@ -63,7 +75,8 @@ public final class TrainStage {
                     throw new RedTestException("run directory " + store.directory() + " holds a run with a different "
                             + "configuration; choose another run name (key 'name') or move that directory away");
                 });
-        NetworkBlueprint blueprint = ModelSpec.parse(cfg.model()).blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        Architecture architecture = ModelSpec.parse(cfg.model());
+        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
                 new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
         checkMatches(graph, blueprint, store);
@@ -101,7 +114,9 @@ public final class TrainStage {
         EvaluationResult e = outcome.evaluation();
         db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
         stop.release();
-        return new Result(graph, runId, e, metadata);
+        TrainedModel model = TrainedModel.of(graph, architecture, blueprint, data.normalization())
+                .savedAs(store.modelFile(), metadata);
+        return new Result(model, runId, e);
     }
 
     /** The during-training MSRS probe, when measure.every_epochs asks for one. */

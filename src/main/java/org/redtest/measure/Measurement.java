@@ -6,6 +6,11 @@ import org.redtest.zoo.Architecture;
 /** One redundancy measurement with what produced it (model, data, settings, source checkpoint). */
 public record Measurement(Architecture architecture, String dataset, String split, MeasurementSettings settings,
                           MsrsSummary summary, double seconds, String checkpoint, Long runId, Integer epoch) {
+    /** The same measurement recorded as one of run {@code runId} (at {@code epoch}, for a during-training probe). */
+    public Measurement ofRun(Long runId, Integer epoch) {
+        return new Measurement(architecture, dataset, split, settings, summary, seconds, checkpoint, runId, epoch);
+    }
+
     public String describe() {
         MsrsSummary s = summary;
         String dropped = s.nanBatchesDropped() == 0 ? ""

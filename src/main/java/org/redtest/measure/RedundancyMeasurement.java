@@ -10,9 +10,10 @@ import org.redtest.similarity.MsrsSummary;
 import org.redtest.similarity.UnbiasedCka;
 import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
-import org.redtest.zoo.Architecture;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.NetworkBlueprint;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,16 +24,19 @@ public final class RedundancyMeasurement {
     private RedundancyMeasurement() {
     }
 
-    /** Selects the probe batches of {@code split} by {@code settings}, measures, and times it. */
-    public static Measurement run(ComputationGraph graph, Architecture architecture, NetworkBlueprint blueprint,
-                                  ImageDataset split, String splitName, ChannelNormalization normalization,
-                                  MeasurementSettings settings, String checkpoint, Long runId, Integer epoch) {
+    /**
+     * Selects the probe batches of {@code split} (named {@code splitName}: test or train) by {@code settings},
+     * measures {@code model} on them, and times it. The measurement names the model's checkpoint, if it has one,
+     * and no run: {@link Measurement#ofRun} adds that.
+     */
+    public static Measurement run(TrainedModel model, ImageDataset split, String splitName, MeasurementSettings settings) {
         long start = System.nanoTime();
         List<ImageDataset> batches = ProbeBatches.select(split, settings.batches(), settings.batchSize(),
                 settings.sampling(), settings.seed());
-        MsrsSummary summary = measure(graph, blueprint, batches, normalization, settings.beta(), settings.gamma());
-        return new Measurement(architecture, split.name(), splitName, settings, summary,
-                (System.nanoTime() - start) / 1e9, checkpoint, runId, epoch);
+        MsrsSummary summary = measure(model.graph(), model.blueprint(), batches, model.normalization(), settings.beta(),
+                settings.gamma());
+        return new Measurement(model.architecture(), split.name(), splitName, settings, summary,
+                (System.nanoTime() - start) / 1e9, model.checkpoint().map(Path::toString).orElse(null), null, null);
     }
 
     public static MsrsSummary measure(ComputationGraph graph, NetworkBlueprint blueprint, List<ImageDataset> batches,

@@ -7,6 +7,7 @@ import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.EpochRecord;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.NetworkBlueprint;
 import org.slf4j.Logger;
@@ -48,8 +49,9 @@ public final class TrainingRedundancyProbe {
         if (everyEpochs < 1 || record.epoch() % everyEpochs != 0) {
             return;
         }
-        Measurement m = RedundancyMeasurement.run(graph, architecture, blueprint, probe, "test", normalization,
-                settings, null, runId, record.epoch());
+        // the trainer owns the graph: this view of it is not closed here
+        TrainedModel model = TrainedModel.of(graph, architecture, blueprint, normalization);
+        Measurement m = RedundancyMeasurement.run(model, probe, "test", settings).ofRun(runId, record.epoch());
         MeasurementReport.record(db, m, MeasurementOrigin.TRAINING_PROBE, record.testTop1());
         LOG.info("epoch {}: {}", record.epoch(), m.describe());
         TrainingRedundancyPlot.write(new MeasurementTable(db).trainingCurve(runId),

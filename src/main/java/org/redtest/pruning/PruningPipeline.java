@@ -24,12 +24,12 @@ import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.TrainedModel;
 import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.Trainer;
-import org.redtest.zoo.Architecture;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.LatencyMeter;
@@ -61,8 +61,7 @@ public final class PruningPipeline {
     private static final int LATENCY_RUNS_PER_ROUND = 15;
 
     /** Everything the pipeline needs about the trained model and how to fine-tune it. */
-    public record Job(String runName, Path runDirectory, ComputationGraph trained, Architecture architecture,
-                      LoadedData data, DataSpec dataSpec, TrainingConfig recipe, MeasurementSettings measurement,
+    public record Job(String runName, Path runDirectory, TrainedModel trained, LoadedData data, DataSpec dataSpec, TrainingConfig recipe, MeasurementSettings measurement,
                       PruneConfig prune, long seed, String configHash) {
     }
 
@@ -79,15 +78,15 @@ public final class PruningPipeline {
         ImageDataset train = job.data().train();
         this.input = new Shape(train.channels(), train.height(), train.width());
         this.classes = train.numClasses();
-        this.blueprint = job.architecture().blueprint(input, classes);
+        this.blueprint = job.trained().architecture().blueprint(input, classes);
     }
 
     public List<PruningOutcome> run() {
         PruneConfig p = job.prune();
         ImageBatchIterator test = testIterator();
-        double top1 = Evaluator.evaluate(job.trained(), test).top1();
-        Measurement before = measure(job.trained(), job.architecture(), blueprint, "pruning: original");
-        List<PrunableUnit> units = PrunableUnits.of(job.architecture(), before.summary().units(), before.summary().adjacent());
+        double top1 = Evaluator.evaluate(job.trained().graph(), test).top1();
+        Measurement before = measure(job.trained(), "pruning: original");
+        List<PrunableUnit> units = PrunableUnits.of(job.trained().architecture(), before.summary().units(), before.summary().adjacent());
         int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
         if (count == 0) {
             LOG.warn("no unit has adjacent CKA >= {}: nothing to prune", p.tau());
@@ -111,7 +110,7 @@ public final class PruningPipeline {
      * reduction is against one timing of the original, so identical structures get comparable figures.
      */
     private List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
-        List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained()));
+        List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained().graph()));
         try {
             for (PruningOutcome o : outcomes) {
                 graphs.add(CheckpointStore.load(new CheckpointStore(o.directory()).modelFile()));
@@ -161,7 +160,7 @@ public final class PruningPipeline {
         ImageDataset probeTrain = train.firstN(Math.min(job.prune().probeTrainImages(), train.size()));
         List<ImageDataset> testBatches = ProbeBatches.select(job.data().test(), job.measurement().batches(),
                 job.measurement().batchSize(), job.measurement().sampling(), job.measurement().seed());
-        try (UnitActivationCapture capture = UnitActivationCapture.of(job.trained(), blueprint)) {
+        try (UnitActivationCapture capture = UnitActivationCapture.of(job.trained().graph(), blueprint)) {
             Captured tr = captureAll(capture, List.of(probeTrain));
             Captured te = captureAll(capture, testBatches);
             probeAccuracies = LinearProbe.accuracies(tr.irs(), tr.labels(), te.irs(), te.labels(), classes);
@@ -201,7 +200,7 @@ public final class PruningPipeline {
         // one fine-tuning keeps the directory name it always had; repeats get one directory per seed
         String dirName = "prune-" + method + "-" + p.criterion() + (p.repeats() > 1 ? "-seed" + seed : "");
         CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(dirName));
-        PrunedStructure structure = PrunedStructure.of(job.architecture(), dropped);
+        PrunedStructure structure = PrunedStructure.of(job.trained().architecture(), dropped);
         NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
         TrainingConfig recipe = fineTuneRecipe();
         String planHash = Sha256.hex(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
@@ -217,7 +216,7 @@ public final class PruningPipeline {
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
                     new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
-            WeightTransfer.Result transfer = WeightTransfer.copy(job.trained(), graph, structure);
+            WeightTransfer.Result transfer = WeightTransfer.copy(job.trained().graph(), graph, structure);
             double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
             store.saveModel(graph);
             store.writeText(CheckpointStore.METADATA_FILE, new RunMetadata(job.runName() + "/" + dirName,
@@ -227,26 +226,30 @@ public final class PruningPipeline {
             plan = new Plan(planHash, structure.pruned().spec(), dropped, transfer.reinitialized(), top1Pruned);
             writePlan(store, plan);
         }
-        String runName = job.runName() + "/" + dirName;
-        long runId = db.startRun(new ResultsDatabase.RunStart(runName, "finetune", null, planHash, seed,
-                job.data().train().name(), structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
-                recipe.epochs(), SoftwareVersions.json()));
-        ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
-                job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
-        // rows a kill left unwritten after a fine-tuning checkpoint
-        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
-        Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
-        EvaluationResult after = tuned.evaluation();
-        db.finishRun(runId, after.top1(), after.top5(), after.loss(),
-                db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
-        Measurement msrsAfter = measure(graph, structure.pruned(), prunedBlueprint, "pruning: " + method);
-        MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
-                job.architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
-                structure.originalUnitNames(msrsAfter.summary().units()));
-        graph.close(); // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
+        EvaluationResult after;
+        Measurement msrsAfter;
+        // rebuilt graphs are released at once: repeated rebuilds must not accumulate native memory
+        try (TrainedModel pruned = TrainedModel.of(graph, structure.pruned(), prunedBlueprint, job.data().normalization())) {
+            String runName = job.runName() + "/" + dirName;
+            long runId = db.startRun(new ResultsDatabase.RunStart(runName, "finetune", null, planHash, seed,
+                    job.data().train().name(), structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
+                    recipe.epochs(), SoftwareVersions.json()));
+            ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
+                    job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
+            // rows a kill left unwritten after a fine-tuning checkpoint
+            Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
+            Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
+            after = tuned.evaluation();
+            db.finishRun(runId, after.top1(), after.top5(), after.loss(),
+                    db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
+            msrsAfter = measure(pruned, "pruning: " + method);
+            MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
+                    job.trained().architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
+                    structure.originalUnitNames(msrsAfter.summary().units()));
+        }
         Map<String, Double> cka = new HashMap<>();
         units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
-        return new PruningOutcome(method, job.prune().criterion(), seed, job.architecture().spec(), structure.pruned().spec(),
+        return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
                 blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
@@ -262,10 +265,8 @@ public final class PruningPipeline {
                 t.lrMilestones(), t.lrGamma(), t.evalBatchSize());
     }
 
-    private Measurement measure(ComputationGraph graph, Architecture architecture, NetworkBlueprint bp, String what) {
-        ImageDataset split = job.data().test();
-        Measurement m = RedundancyMeasurement.run(graph, architecture, bp, split, "test", job.data().normalization(),
-                job.measurement(), null, null, null);
+    private Measurement measure(TrainedModel model, String what) {
+        Measurement m = RedundancyMeasurement.run(model, job.data().test(), "test", job.measurement());
         LOG.info("{}: {}", what, m.describe());
         return m;
     }

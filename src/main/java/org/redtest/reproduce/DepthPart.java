@@ -55,8 +55,7 @@ final class DepthPart {
         ExperimentConfig cfg = loaded.config();
         TrainStage.Result trained = TrainStage.run(loaded, data, db);
         out.printf("%s: top-1 %.2f%% on %d test images%n", model, trained.evaluation().top1(), trained.evaluation().samples());
-        Measurement m = MeasureStage.run(cfg, trained.graph(), data, db, trained.runId(),
-                new org.redtest.training.CheckpointStore(cfg.runDirectory()).modelFile().toString(), trained.evaluation().top1(), out);
+        Measurement m = MeasureStage.run(cfg, trained.model(), data, db, trained.runId(), trained.evaluation().top1(), out);
         Architecture a = ModelSpec.parse(model);
         var bp = a.blueprint(new org.redtest.zoo.Shape(data.train().channels(), data.train().height(), data.train().width()),
                 data.train().numClasses());

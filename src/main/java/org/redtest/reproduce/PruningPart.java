@@ -11,6 +11,8 @@ import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.SeedStatistics;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.TrainedModel;
+import org.redtest.zoo.ModelSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +66,11 @@ final class PruningPart {
             throw new RedTestException("pruning " + target.model() + " needs its trained checkpoint " + store.modelFile());
         }
         Long runId = db.runId(cfg.name()).orElse(null);
-        List<PruningOutcome> outcomes = PruneStage.run(loaded, CheckpointStore.load(store.modelFile()), data, db, runId, out);
+        List<PruningOutcome> outcomes;
+        try (TrainedModel trained = TrainedModel.open(store.modelFile(), ModelSpec.parse(cfg.model()), data.train(),
+                data.normalization(), null)) {
+            outcomes = PruneStage.run(loaded, trained, data, db, runId, out);
+        }
         List<MethodResult> methods = new ArrayList<>();
         for (PruningOutcome o : outcomes) {
             methods.add(new MethodResult(o.method(), o.seed(), o.prunedSpec(), o.top1Original(), o.top1FineTuned(), o.paramsReduction(),

@@ -13,6 +13,7 @@ import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
+import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.Family;
@@ -76,9 +77,10 @@ public final class CandidateEvaluator {
                     Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros);
         }
         long start = System.nanoTime();
-        ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay()));
         Path scratch = scratchDirectory();
-        try {
+        try (TrainedModel model = TrainedModel.of(Dl4jGraphFactory.create(bp,
+                new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay())), arch, bp, data.normalization())) {
+            ComputationGraph graph = model.graph();
             var train = new ImageBatchIterator(data.train(), budget.batchSize(), true, augment, data.normalization(), seed);
             var test = new ImageBatchIterator(data.test(), budget.evalBatchSize(), false, false, data.normalization(), seed);
             // candidates are cheap to retrain: checkpoints go to a scratch directory removed afterwards
@@ -86,14 +88,12 @@ public final class CandidateEvaluator {
                     .evaluation().top1();
             long trained = System.nanoTime();
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
-            Measurement m = RedundancyMeasurement.run(graph, arch, bp, data.test(), "test", data.normalization(),
-                    measurement, null, null, null);
+            Measurement m = RedundancyMeasurement.run(model, data.test(), "test", measurement);
             long end = System.nanoTime();
             return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
                     m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
                     (end - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros + (end - start) / 1000);
         } finally {
-            graph.close();
             deleteRecursively(scratch);
         }
     }

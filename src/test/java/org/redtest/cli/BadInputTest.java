@@ -2,10 +2,10 @@ package org.redtest.cli;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.redtest.runtime.CpuAcceleration;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.NpyFiles;
-import org.redtest.testing.TinyData;
+import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,20 +14,17 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** Issue 15: bad input is refused with one line before any work starts, and nothing is written. */
 class BadInputTest {
-    @TempDir
-    static Path dir;
-    static Path cifar;
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(8, 11);
     static Path acts;
 
     @BeforeAll
     static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 8, 11);
-        acts = Files.createDirectories(dir.resolve("acts"));
+        acts = Files.createDirectories(WORK.dir().resolve("acts"));
         Random r = new Random(3);
         for (int layer = 1; layer <= 3; layer++) {
             float[] v = new float[16 * 4];
@@ -38,16 +35,16 @@ class BadInputTest {
         }
     }
 
-    static void assertOneLineError(RedTestCliTest.Result r, String fragment) {
+    static void assertOneLineError(CliRun.Result r, String fragment) {
         assertEquals(1, r.exitCode(), r.err());
         assertTrue(r.err().contains(fragment), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     }
 
     private static Path config(String name, String body) throws Exception {
-        Path f = dir.resolve(name.replaceAll("[^a-z0-9-]", "_") + ".yaml");
-        Files.writeString(f, "name: '" + name + "'\noutput_dir: " + dir.resolve("out/inner") + "\n"
-                + "model: resnet8\ndata: {dataset: cifar10, dir: " + cifar + "}\ntraining: {epochs: 1, batch_size: 8}\n" + body);
+        Path f = WORK.dir().resolve(name.replaceAll("[^a-z0-9-]", "_") + ".yaml");
+        Files.writeString(f, "name: '" + name + "'\noutput_dir: " + WORK.dir().resolve("out/inner") + "\n"
+                + "model: resnet8\ndata: {dataset: cifar10, dir: " + WORK.cifar() + "}\ntraining: {epochs: 1, batch_size: 8}\n" + body);
         return f;
     }
 
@@ -55,17 +52,17 @@ class BadInputTest {
     void runNamesThatLeaveTheOutputDirectoryAreRefusedBeforeAnyWrite() throws Exception {
         for (String name : new String[]{"..", "."}) {
             assertOneLineError(run("run", config(name, "").toString()), "run name '" + name + "'");
-            assertOneLineError(run("train", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", cifar.toString(),
-                    "--epochs", "1", "--name", name, "--output-dir", dir.resolve("out/inner").toString()), "run name '" + name + "'");
+            assertOneLineError(run("train", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
+                    "--epochs", "1", "--name", name, "--output-dir", WORK.dir().resolve("out/inner").toString()), "run name '" + name + "'");
         }
-        assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+        assertFalse(Files.exists(WORK.dir().resolve("out")), "nothing written");
     }
 
     @Test
     void keepBeyondThePrunableUnitsIsRefusedBeforeTraining() throws Exception {
         Path f = config("keep-big", "prune: {keep: 4}\nstages: [train, evaluate, measure, prune]\n");
         assertOneLineError(run("run", f.toString()), "prune.keep must be between 1 and the 3 prunable units of resnet8");
-        assertFalse(Files.exists(dir.resolve("out")), "no stage ran: no checkpoint, no database");
+        assertFalse(Files.exists(WORK.dir().resolve("out")), "no stage ran: no checkpoint, no database");
     }
 
     @Test
@@ -73,11 +70,11 @@ class BadInputTest {
         for (String gamma : new String[]{"1", "1.5", "2", "-1"}) {
             assertOneLineError(run("similarity", "--activations", acts.toString(), "--gamma", gamma),
                     "--gamma must be between 0 and 1");
-            assertOneLineError(run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", cifar.toString(),
-                    "--gamma", gamma, "--db", dir.resolve("m.db").toString()), "--gamma must be between 0 and 1");
+            assertOneLineError(run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
+                    "--gamma", gamma, "--db", WORK.dir().resolve("m.db").toString()), "--gamma must be between 0 and 1");
         }
         assertOneLineError(run("similarity", "--activations", acts.toString(), "--beta", "0"), "--beta must be");
-        assertFalse(Files.exists(dir.resolve("m.db")), "refused before the database was opened");
+        assertFalse(Files.exists(WORK.dir().resolve("m.db")), "refused before the database was opened");
         assertEquals(0, run("similarity", "--activations", acts.toString(), "--gamma", "0.5").exitCode());
     }
 
@@ -87,27 +84,27 @@ class BadInputTest {
         assertOneLineError(run("search", "--config", f.toString()), "needs a 'search' section");
         Path staged = config("staged-search", "stages: [search]\n");
         assertOneLineError(run("run", staged.toString()), "needs a 'search' section");
-        assertFalse(Files.exists(dir.resolve("out")), "no candidate trained, no database written");
+        assertFalse(Files.exists(WORK.dir().resolve("out")), "no candidate trained, no database written");
     }
 
     @Test
     void plotIntoAnExistingDirectoryIsRefusedBeforeAnyWork() throws Exception {
-        Path plots = Files.createDirectories(dir.resolve("plots"));
+        Path plots = Files.createDirectories(WORK.dir().resolve("plots"));
         assertOneLineError(run("similarity", "--activations", acts.toString(), "--plot", plots.toString()),
                 "heatmap target " + plots + " is a directory");
-        assertFalse(Files.exists(dir.resolve("plots.png")), "XChart's DIR.png is not written beside it either");
-        RedTestCliTest.Result ok = run("similarity", "--activations", acts.toString(), "--plot", plots.resolve("cka.png").toString());
+        assertFalse(Files.exists(WORK.dir().resolve("plots.png")), "XChart's DIR.png is not written beside it either");
+        CliRun.Result ok = run("similarity", "--activations", acts.toString(), "--plot", plots.resolve("cka.png").toString());
         assertEquals(0, ok.exitCode(), ok.err());
         assertTrue(ok.out().contains("CKA heatmap: " + plots.resolve("cka.png")), ok.out());
     }
 
     @Test
     void aDanglingNpySymlinkIsAnErrorNotASkippedLayer() throws Exception {
-        Path broken = Files.createDirectories(dir.resolve("acts-broken"));
+        Path broken = Files.createDirectories(WORK.dir().resolve("acts-broken"));
         for (String layer : new String[]{"layer1", "layer2"}) {
             Files.copy(acts.resolve(layer + ".npy"), broken.resolve(layer + ".npy"));
         }
-        Files.createSymbolicLink(broken.resolve("layer3.npy"), dir.resolve("gone.npy"));
+        Files.createSymbolicLink(broken.resolve("layer3.npy"), WORK.dir().resolve("gone.npy"));
         assertOneLineError(run("similarity", "--activations", broken.toString()), "layer3.npy is a dangling symbolic link");
     }
 }

@@ -3,6 +3,7 @@ package org.redtest.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.redtest.testing.CliRun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DoctorCommandTest {
     @Test
     void textReportEndsWithAVerdict() {
-        RedTestCliTest.Result r = RedTestCliTest.run("doctor");
+        CliRun.Result r = CliRun.run("doctor");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("nd4j_backend     CPU"), r.out());
         assertTrue(r.out().contains("no GPU in use"), r.out());
@@ -19,7 +20,7 @@ class DoctorCommandTest {
 
     @Test
     void jsonReportListsChecksAndNoGpus() throws Exception {
-        RedTestCliTest.Result r = RedTestCliTest.run("doctor", "--json");
+        CliRun.Result r = CliRun.run("doctor", "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertEquals("CPU", json.get("versions").get("nd4j_backend").asText());

@@ -1,6 +1,7 @@
 package org.redtest.cli;
 
 import org.junit.jupiter.api.Test;
+import org.redtest.testing.CliRun;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** Issue 17: every command's --help is whole, has examples and names only files of this repository. */
 class HelpTextTest {
@@ -65,12 +66,12 @@ class HelpTextTest {
 
     @Test
     void redtestAloneAndBenchAlonePrintTheirUsage() {
-        RedTestCliTest.Result r = run();
+        CliRun.Result r = run();
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("Usage: redtest "), r.out());
         assertTrue(r.out().contains("Examples:"), r.out());
         assertEquals("", r.err());
-        RedTestCliTest.Result bench = run("bench");
+        CliRun.Result bench = run("bench");
         assertEquals(0, bench.exitCode(), bench.err());
         assertTrue(bench.out().contains("cpu-path"), bench.out());
     }
@@ -79,7 +80,7 @@ class HelpTextTest {
     void usageErrorsCarryOnePrefix() {
         for (String[] args : new String[][]{{"train"}, {"train", "--model", "resnet8"}, {"prune", "--checkpoint", "x"},
                 {"msrs", "--dataset", "cifar10"}, {"info"}, {"nonsense"}}) {
-            RedTestCliTest.Result r = run(args);
+            CliRun.Result r = run(args);
             assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("redtest: error: "), r.err());
             assertFalse(r.err().contains("Error:"), "picocli's own prefix is dropped: " + r.err());
@@ -94,7 +95,7 @@ class HelpTextTest {
         assertTrue(help("train").contains("(--config=FILE | (--model=MODEL --dataset=NAME))"), help("train"));
         assertTrue(help("msrs").contains("(--checkpoint=FILE [--model=MODEL] | --model=MODEL)"), help("msrs"));
         assertTrue(help("prune").contains("(--tau=<tau> | --keep=<keep>)"), help("prune"));
-        RedTestCliTest.Result both = run("train", "--config", "x.yaml", "--epochs", "3");
+        CliRun.Result both = run("train", "--config", "x.yaml", "--epochs", "3");
         assertEquals(2, both.exitCode(), both.err());
         assertTrue(both.err().contains("with --config, set them in the experiment file"), both.err());
     }

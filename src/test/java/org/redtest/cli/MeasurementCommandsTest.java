@@ -1,15 +1,14 @@
 package org.redtest.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.measure.CanonicalMeasurements;
-import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.NpyFiles;
-import org.redtest.testing.TinyData;
+import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,23 +16,16 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** msrs, similarity, fit-expected and the measure stage, end to end on tiny data written here. */
 class MeasurementCommandsTest {
-    @TempDir
-    static Path dir;
-    static Path cifar;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 24, 5);
-    }
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(24, 5);
 
     @Test
     void experimentWithMeasureStageAndTrainingProbe() throws Exception {
-        Path cfg = dir.resolve("m.yaml");
+        Path cfg = WORK.dir().resolve("m.yaml");
         Files.writeString(cfg, """
                 name: measured
                 model: resnet8
@@ -42,11 +34,11 @@ class MeasurementCommandsTest {
                 training: {epochs: 2, batch_size: 24, learning_rate: 0.05}
                 measure: {batches: 2, batch_size: 12, every_epochs: 1, probe_batches: 1}
                 stages: [train, evaluate, measure]
-                """.formatted(dir.resolve("out"), cifar));
-        RedTestCliTest.Result r = run("run", cfg.toString());
+                """.formatted(WORK.dir().resolve("out"), WORK.cifar()));
+        CliRun.Result r = run("run", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("MSRS of resnet8 on cifar10 test:"), r.out());
-        Path runDir = dir.resolve("out/measured");
+        Path runDir = WORK.dir().resolve("out/measured");
         for (String f : new String[]{"measure-cka.png", "measure-msrs.json", "msrs-during-training.png"}) {
             assertTrue(Files.size(runDir.resolve(f)) > 0, f);
         }
@@ -55,7 +47,7 @@ class MeasurementCommandsTest {
         assertEquals(2, json.get("batches").asInt());
         assertEquals(0.8, json.get("gamma").asDouble());
         assertEquals(3, json.get("adjacent").size());
-        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
+        try (ResultsDatabase db = ResultsDatabase.open(WORK.dir().resolve("out/redtest.db"))) {
             long id = db.runId("measured").orElseThrow();
             var curve = new MeasurementTable(db).trainingCurve(id);
             assertEquals(2, curve.size(), "one probe per epoch");
@@ -64,8 +56,8 @@ class MeasurementCommandsTest {
             assertEquals(1, points.size());
             assertTrue(points.get(0).canonical(), "the measure stage's measurement is the run's canonical one");
         }
-        Path plot = dir.resolve("fit.png");
-        RedTestCliTest.Result fit = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot", plot.toString());
+        Path plot = WORK.dir().resolve("fit.png");
+        CliRun.Result fit = run("fit-expected", "--db", WORK.dir().resolve("out/redtest.db").toString(), "--plot", plot.toString());
         assertEquals(0, fit.exitCode(), fit.err());
         assertTrue(fit.out().contains("resnet / cifar10 (gamma 0.8): 1 model(s) at depths [8]"), fit.out());
         assertTrue(fit.out().contains("linear:    needs 2 depths"), fit.out());
@@ -74,26 +66,26 @@ class MeasurementCommandsTest {
         // issue 17: an ad-hoc msrs of the run's checkpoint with other settings is recorded as such and changes
         // neither the run's MSRS nor the fit
         double stage = json.get("msrs").get("mean").asDouble();
-        RedTestCliTest.Result adHoc = run("msrs", "--checkpoint", runDir.resolve("model.zip").toString(), "--batches", "1",
-                "--batch-size", "8", "--out", dir.resolve("ad-hoc").toString(), "--db", dir.resolve("out/redtest.db").toString());
+        CliRun.Result adHoc = run("msrs", "--checkpoint", runDir.resolve("model.zip").toString(), "--batches", "1",
+                "--batch-size", "8", "--out", WORK.dir().resolve("ad-hoc").toString(), "--db", WORK.dir().resolve("out/redtest.db").toString());
         assertEquals(0, adHoc.exitCode(), adHoc.err());
         assertTrue(adHoc.out().contains("as an ad-hoc measurement of run 'measured'"), adHoc.out());
-        assertEquals("ad-hoc", Console.JSON.readTree(dir.resolve("ad-hoc/msrs-msrs.json").toFile()).get("origin").asText());
-        RedTestCliTest.Result fitJson = run("fit-expected", "--db", dir.resolve("out/redtest.db").toString(), "--plot",
+        assertEquals("ad-hoc", Console.JSON.readTree(WORK.dir().resolve("ad-hoc/msrs-msrs.json").toFile()).get("origin").asText());
+        CliRun.Result fitJson = run("fit-expected", "--db", WORK.dir().resolve("out/redtest.db").toString(), "--plot",
                 plot.toString(), "--json");
         JsonNode point = Console.JSON.readTree(fitJson.out()).get("groups").get(0).get("points").get(0);
         assertEquals(stage, point.get("msrs").asDouble(), 1e-12, "the fit keeps the measure stage's value");
         assertEquals(2, point.get("batches").asInt());
         assertTrue(point.get("canonical").asBoolean());
-        RedTestCliTest.Result runs = run("runs", "--db", dir.resolve("out/redtest.db").toString());
+        CliRun.Result runs = run("runs", "--db", WORK.dir().resolve("out/redtest.db").toString());
         assertTrue(runs.out().contains(String.format("%.2f (+1 ad hoc)", stage)), runs.out());
     }
 
     @Test
     void msrsOfAnUntrainedModelAsJson() throws Exception {
-        RedTestCliTest.Result r = run("msrs", "--model", "vgg:8,8,M,16", "--dataset", "cifar10", "--data-dir", cifar.toString(),
+        CliRun.Result r = run("msrs", "--model", "vgg:8,8,M,16", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
                 "--batches", "2", "--batch-size", "10", "--sampling", "random", "--gamma", "0.5",
-                "--out", dir.resolve("msrs-out").toString(), "--db", dir.resolve("m.db").toString(), "--json");
+                "--out", WORK.dir().resolve("msrs-out").toString(), "--db", WORK.dir().resolve("m.db").toString(), "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = Console.JSON.readTree(r.out());
         assertEquals("vgg:8,8,M,16", json.get("model").asText());
@@ -101,13 +93,13 @@ class MeasurementCommandsTest {
         assertEquals(3, json.get("units").size());
         assertEquals(0.5, json.get("gamma").asDouble());
         assertEquals(2, json.get("msrs").get("per_batch").size());
-        assertTrue(Files.exists(dir.resolve("msrs-out/msrs-cka.png")));
+        assertTrue(Files.exists(WORK.dir().resolve("msrs-out/msrs-cka.png")));
     }
 
     @Test
     void msrsBadInputs() {
-        assertEquals(1, run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", dir.resolve("none").toString()).exitCode());
-        RedTestCliTest.Result few = run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", cifar.toString(),
+        assertEquals(1, run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", WORK.dir().resolve("none").toString()).exitCode());
+        CliRun.Result few = run("msrs", "--model", "resnet8", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
                 "--batch-size", "2");
         assertEquals(1, few.exitCode());
         assertTrue(few.err().contains("measure.batch_size must be >= 4"), few.err());
@@ -116,7 +108,7 @@ class MeasurementCommandsTest {
 
     @Test
     void similarityOfNpyActivations() throws Exception {
-        Path acts = Files.createDirectories(dir.resolve("acts"));
+        Path acts = Files.createDirectories(WORK.dir().resolve("acts"));
         Random r = new Random(1);
         int n = 16;
         float[] a = new float[n * 6];
@@ -132,8 +124,8 @@ class MeasurementCommandsTest {
         NpyFiles.writeFloat32(acts.resolve("layer1.npy"), new long[]{n, 6}, a);
         NpyFiles.writeFloat32(acts.resolve("layer2.npy"), new long[]{n, 6}, b);
         NpyFiles.writeFloat32(acts.resolve("layer3.npy"), new long[]{n, 2, 3, 3}, c);
-        Path png = dir.resolve("sim.png");
-        RedTestCliTest.Result res = run("similarity", "--activations", acts.toString(), "--plot", png.toString(), "--json");
+        Path png = WORK.dir().resolve("sim.png");
+        CliRun.Result res = run("similarity", "--activations", acts.toString(), "--plot", png.toString(), "--json");
         assertEquals(0, res.exitCode(), res.err());
         JsonNode json = Console.JSON.readTree(res.out());
         assertEquals("layer1", json.get("layers").get(0).asText());
@@ -142,12 +134,12 @@ class MeasurementCommandsTest {
         assertTrue(json.get("msrs").asDouble() >= 1.0 - 1e-9, "the identical pair scores ~1");
         assertTrue(Files.size(png) > 0);
 
-        assertEquals(1, run("similarity", "--activations", dir.resolve("nothing").toString()).exitCode());
+        assertEquals(1, run("similarity", "--activations", WORK.dir().resolve("nothing").toString()).exitCode());
     }
 
     @Test
     void fitExpectedNeedsMeasurements() {
-        RedTestCliTest.Result r = run("fit-expected", "--db", dir.resolve("absent.db").toString());
+        CliRun.Result r = run("fit-expected", "--db", WORK.dir().resolve("absent.db").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("results database not found"), r.err());
     }

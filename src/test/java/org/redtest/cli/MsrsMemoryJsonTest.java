@@ -9,10 +9,11 @@ import org.redtest.runtime.CpuAcceleration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.redtest.testing.CliRun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** The memory benchmark's figures as JSON, which the reproduction suite reads instead of its printed text. */
 class MsrsMemoryJsonTest {
@@ -24,7 +25,7 @@ class MsrsMemoryJsonTest {
         Assumptions.assumeTrue(Files.isDirectory(FashionMnistReader.DEFAULT_DIR), "dataset-fashion-mnist not installed");
         CpuAcceleration.configure();
         Path json = dir.resolve("memory.json");
-        RedTestCliTest.Result r = run("bench", "msrs-memory", "--model", "resnet8", "--batches", "1", "--batch-size", "16",
+        CliRun.Result r = run("bench", "msrs-memory", "--model", "resnet8", "--batches", "1", "--batch-size", "16",
                 "--json", json.toString());
         assertEquals(0, r.exitCode(), r.err());
         JsonNode figures = Console.JSON.readTree(json.toFile());

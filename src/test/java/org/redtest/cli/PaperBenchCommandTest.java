@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.runtime.CpuAcceleration;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
@@ -16,14 +17,14 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** {@code bench paper} end to end on tiny CIFAR-format data, its resume, and the HTML report of its results. */
 class PaperBenchCommandTest {
     @TempDir
     static Path dir;
     static Path suite;
-    static RedTestCliTest.Result first;
+    static CliRun.Result first;
 
     @BeforeAll
     static void runSuite() throws Exception {
@@ -84,7 +85,7 @@ class PaperBenchCommandTest {
     void aSecondRunReusesEveryFinishedPart() throws Exception {
         FileTime trained = Files.getLastModifiedTime(out("resnet20/model.zip"));
         JsonNode rowsBefore = Console.JSON.readTree(out("paper.json").toFile()).get("rows");
-        RedTestCliTest.Result again = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
+        CliRun.Result again = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertFalse(again.out().contains("train, evaluate and measure"), "nothing is recomputed: " + again.out());
         assertEquals(trained, Files.getLastModifiedTime(out("resnet20/model.zip")));
@@ -98,11 +99,11 @@ class PaperBenchCommandTest {
         assertEquals(org.redtest.runtime.SoftwareVersions.build(), recorded.strip(), "the suite records the build that ran it");
         Files.writeString(builds, "0123456789\n");
         try {
-            RedTestCliTest.Result refused = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
+            CliRun.Result refused = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
             assertEquals(1, refused.exitCode());
             assertTrue(refused.err().contains("holds work of build 0123456789, and this is build "
                     + org.redtest.runtime.SoftwareVersions.build()), refused.err());
-            RedTestCliTest.Result mixed = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString(), "--allow-mixed-builds");
+            CliRun.Result mixed = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString(), "--allow-mixed-builds");
             assertEquals(0, mixed.exitCode(), mixed.err());
             assertTrue(Files.readString(out("paper.md")).contains("parts from builds 0123456789, "), "the table names both builds");
         } finally {
@@ -113,7 +114,7 @@ class PaperBenchCommandTest {
     @Test
     void aCorruptPartIsRecomputed() throws Exception {
         Files.writeString(out("parts/depth-resnet8.json"), "{\"suite\": ");
-        RedTestCliTest.Result again = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
+        CliRun.Result again = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
         assertEquals(0, again.exitCode(), again.err());
         assertTrue(again.out().contains("train, evaluate and measure resnet8"), again.out());
         assertFalse(again.out().contains("measure resnet14"), again.out());
@@ -121,14 +122,14 @@ class PaperBenchCommandTest {
 
     @Test
     void reportEmbedsTablesAndFiguresInOnePage() throws Exception {
-        RedTestCliTest.Result r = run("report", out("").toString());
+        CliRun.Result r = run("report", out("").toString());
         assertEquals(0, r.exitCode(), r.err());
         String html = Files.readString(out("report.html"));
         assertTrue(html.contains("<td>resnet56 Params</td>"), "reproduction table");
         assertTrue(html.contains("data:image/png;base64,"), "figures embedded");
         assertFalse(html.matches("(?s).*src=\"(?!data:).*"), "nothing is fetched from outside the page");
 
-        RedTestCliTest.Result run = run("report", out("resnet14").toString(), "--out", dir.resolve("r14.html").toString());
+        CliRun.Result run = run("report", out("resnet14").toString(), "--out", dir.resolve("r14.html").toString());
         assertEquals(0, run.exitCode(), run.err());
         String page = Files.readString(dir.resolve("r14.html"));
         for (String section : List.of("Configuration", "Training (run status: finished)", "Redundancy measurement", "Pruning")) {
@@ -138,23 +139,23 @@ class PaperBenchCommandTest {
 
     @Test
     void badInputGetsOneLineNamingIt() throws Exception {
-        RedTestCliTest.Result missing = run("report", dir.resolve("nope").toString());
+        CliRun.Result missing = run("report", dir.resolve("nope").toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("no experiment file, run directory or run named"), missing.err());
 
         Path wrongTier = dir.resolve("gpu.yaml");
         Files.writeString(wrongTier, Files.readString(suite).replace("tier: cpu", "tier: gpu"));
-        RedTestCliTest.Result tier = run("bench", "paper", "--tier", "cpu", "--suite", wrongTier.toString());
+        CliRun.Result tier = run("bench", "paper", "--tier", "cpu", "--suite", wrongTier.toString());
         assertEquals(1, tier.exitCode());
         assertTrue(tier.err().contains("is for the gpu tier"), tier.err());
 
-        RedTestCliTest.Result unknownTier = run("bench", "paper", "--tier", "tpu");
+        CliRun.Result unknownTier = run("bench", "paper", "--tier", "tpu");
         assertEquals(1, unknownTier.exitCode());
         assertTrue(unknownTier.err().contains("tier 'tpu' is not known; known tiers: cpu, gpu"), unknownTier.err());
 
         Path notDepth = dir.resolve("bad.yaml");
         Files.writeString(notDepth, Files.readString(suite).replace("{model: resnet14, keep: 3}", "{model: vgg11}"));
-        RedTestCliTest.Result prune = run("bench", "paper", "--tier", "cpu", "--suite", notDepth.toString());
+        CliRun.Result prune = run("bench", "paper", "--tier", "cpu", "--suite", notDepth.toString());
         assertEquals(1, prune.exitCode());
         assertTrue(prune.err().contains("pruning model 'vgg11' must be one of the depth models"), prune.err());
     }

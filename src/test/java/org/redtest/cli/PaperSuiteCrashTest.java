@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.redtest.reproduce.PaperSuite;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.runtime.FaultInjection;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /**
  * A part whose JVM dies of a native crash (a real SIGSEGV, injected) becomes a FAIL row naming the crash; the
@@ -44,7 +45,7 @@ class PaperSuiteCrashTest {
         Path out = dir.resolve("out/crashy");
 
         System.setProperty(FaultInjection.CRASH_PROPERTY, PaperSuite.PART_FAULT_POINT + "depth-resnet14");
-        RedTestCliTest.Result crashed;
+        CliRun.Result crashed;
         try {
             crashed = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
         } finally {
@@ -65,7 +66,7 @@ class PaperSuiteCrashTest {
         assertFalse(Files.exists(out.resolve("parts/depth-resnet14.json")));
         assertTrue(rows(out).stream().anyMatch(r -> r.get("item").asText().startsWith("resnet8 ")), "resnet8's rows are in the table");
 
-        RedTestCliTest.Result retried = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
+        CliRun.Result retried = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
         assertEquals(0, retried.exitCode(), retried.err());
         assertTrue(retried.out().contains("train, evaluate and measure resnet14"), retried.out());
         assertFalse(retried.out().contains("train, evaluate and measure resnet8"), "the finished part is reused");

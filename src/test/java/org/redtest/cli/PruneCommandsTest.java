@@ -1,12 +1,11 @@
 package org.redtest.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.redtest.runtime.CpuAcceleration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.testing.TinyData;
+import org.redtest.testing.CliRun;
+import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +17,16 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** Select, rebuild, fine-tune and report, from YAML and from the prune command, on tiny CIFAR-format data. */
 class PruneCommandsTest {
-    @TempDir
-    static Path dir;
-    static Path cifar;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 20, 9);
-    }
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(20, 9);
 
     @Test
     void experimentPrunesWithBaselinesAndResumesWithoutRetraining() throws Exception {
-        Path cfg = dir.resolve("p.yaml");
+        Path cfg = WORK.dir().resolve("p.yaml");
         Files.writeString(cfg, """
                 name: pruned
                 model: vgg:8,8,M,16,16
@@ -44,16 +36,16 @@ class PruneCommandsTest {
                 measure: {batches: 2, batch_size: 10}
                 prune: {keep: 2, finetune_epochs: 1, baselines: [random, linear-probe], probe_train_images: 40}
                 stages: [train, prune]
-                """.formatted(dir.resolve("out"), cifar));
-        RedTestCliTest.Result r = run("run", cfg.toString());
+                """.formatted(WORK.dir().resolve("out"), WORK.cifar()));
+        CliRun.Result r = run("run", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("Pruning vgg:8,8,M,16,16 (keep2)"), r.out());
         for (String method : new String[]{"cka", "random", "linear-probe"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(method + " ") && l.contains("vgg:")), method + "\n" + r.out());
-            Path tuned = dir.resolve("out/pruned/prune-" + method + "-keep2");
+            Path tuned = WORK.dir().resolve("out/pruned/prune-" + method + "-keep2");
             assertTrue(Files.exists(tuned.resolve("model.zip")) && Files.exists(tuned.resolve("plan.json")), method);
         }
-        Path report = dir.resolve("out/pruned/pruning-keep2.json");
+        Path report = WORK.dir().resolve("out/pruned/pruning-keep2.json");
         JsonNode json = Console.JSON.readTree(report.toFile());
         assertEquals(3, json.size());
         JsonNode cka = json.get(0);
@@ -65,13 +57,13 @@ class PruneCommandsTest {
         for (JsonNode o : json) { // the pruned model's measurement names its units after the original convs they are
             List<String> kept = new ArrayList<>(List.of("conv1", "conv2", "conv3", "conv4"));
             o.get("dropped").forEach(d -> kept.remove(d.get("unit").asText()));
-            JsonNode m = Console.JSON.readTree(dir.resolve("out/pruned/prune-" + o.get("method").asText()
+            JsonNode m = Console.JSON.readTree(WORK.dir().resolve("out/pruned/prune-" + o.get("method").asText()
                     + "-keep2/measure-msrs.json").toFile());
             List<String> units = new ArrayList<>();
             m.get("units").forEach(u -> units.add(u.asText()));
             assertEquals(kept, units, o.get("method").asText());
         }
-        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"));
+        try (ResultsDatabase db = ResultsDatabase.open(WORK.dir().resolve("out/redtest.db"));
              Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*), MIN(top1_finetuned) FROM prunings")) {
             rs.next();
@@ -79,16 +71,16 @@ class PruneCommandsTest {
             assertTrue(db.runId("pruned/prune-cka-keep2").isPresent(), "fine-tuning is a recorded run");
         }
 
-        byte[] tuned = Files.readAllBytes(dir.resolve("out/pruned/prune-cka-keep2/model.zip"));
-        RedTestCliTest.Result again = run("run", cfg.toString());
+        byte[] tuned = Files.readAllBytes(WORK.dir().resolve("out/pruned/prune-cka-keep2/model.zip"));
+        CliRun.Result again = run("run", cfg.toString());
         assertEquals(0, again.exitCode(), again.err());
-        assertArrayEquals(tuned, Files.readAllBytes(dir.resolve("out/pruned/prune-cka-keep2/model.zip")),
+        assertArrayEquals(tuned, Files.readAllBytes(WORK.dir().resolve("out/pruned/prune-cka-keep2/model.zip")),
                 "a finished fine-tune is resumed, not redone");
     }
 
     @Test
     void repeatsFineTuneEachMethodOncePerSeedAndReportTheSpread() throws Exception {
-        Path cfg = dir.resolve("seeds.yaml");
+        Path cfg = WORK.dir().resolve("seeds.yaml");
         Files.writeString(cfg, """
                 name: seeds
                 seed: 7
@@ -99,10 +91,10 @@ class PruneCommandsTest {
                 measure: {batches: 1, batch_size: 20}
                 prune: {keep: 2, finetune_epochs: 1, baselines: [random], repeats: 3}
                 stages: [train, prune]
-                """.formatted(dir.resolve("out4"), cifar));
-        RedTestCliTest.Result r = run("run", cfg.toString());
+                """.formatted(WORK.dir().resolve("out4"), WORK.cifar()));
+        CliRun.Result r = run("run", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
-        JsonNode json = Console.JSON.readTree(dir.resolve("out4/seeds/pruning-keep2.json").toFile());
+        JsonNode json = Console.JSON.readTree(WORK.dir().resolve("out4/seeds/pruning-keep2.json").toFile());
         assertEquals(6, json.size(), "2 methods x 3 seeds");
         java.util.Set<String> ckaStructures = new java.util.HashSet<>();
         java.util.Set<Double> ckaTop1 = new java.util.HashSet<>();
@@ -124,7 +116,7 @@ class PruneCommandsTest {
         assertTrue(json.get(0).get("latency_s").get("reduction_spread_pct").asDouble() >= 0);
         assertTrue(r.out().contains("mean +- standard deviation over the seeds"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("random ") && l.contains("(3 seeds)")), r.out());
-        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out4/redtest.db"));
+        try (ResultsDatabase db = ResultsDatabase.open(WORK.dir().resolve("out4/redtest.db"));
              Statement s = db.connection().createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(DISTINCT seed), COUNT(*) FROM prunings WHERE method = 'random'")) {
             rs.next();
@@ -135,12 +127,12 @@ class PruneCommandsTest {
 
     @Test
     void pruneCommandOnACheckpoint() throws Exception {
-        RedTestCliTest.Result trained = run("train", "--model", "resnet:2-1-1", "--dataset", "cifar10", "--data-dir",
-                cifar.toString(), "--epochs", "1", "--batch-size", "25", "--name", "r", "--output-dir", dir.resolve("out3").toString());
+        CliRun.Result trained = run("train", "--model", "resnet:2-1-1", "--dataset", "cifar10", "--data-dir",
+                WORK.cifar().toString(), "--epochs", "1", "--batch-size", "25", "--name", "r", "--output-dir", WORK.dir().resolve("out3").toString());
         assertEquals(0, trained.exitCode(), trained.err());
-        Path model = dir.resolve("out3/r/model.zip");
-        RedTestCliTest.Result r = run("prune", "--checkpoint", model.toString(), "--keep", "3", "--baselines", "none",
-                "--finetune-epochs", "0", "--batches", "1", "--batch-size", "20", "--db", dir.resolve("p3.db").toString(), "--json");
+        Path model = WORK.dir().resolve("out3/r/model.zip");
+        CliRun.Result r = run("prune", "--checkpoint", model.toString(), "--keep", "3", "--baselines", "none",
+                "--finetune-epochs", "0", "--batches", "1", "--batch-size", "20", "--db", WORK.dir().resolve("p3.db").toString(), "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = Console.JSON.readTree(r.out());
         assertEquals(1, json.size());
@@ -149,15 +141,15 @@ class PruneCommandsTest {
                 "no fine-tuning epochs: the pruned model is reported as is");
 
         assertEquals(2, run("prune", "--checkpoint", model.toString()).exitCode(), "--tau or --keep is required");
-        RedTestCliTest.Result bad = run("prune", "--checkpoint", model.toString(), "--tau", "0.9", "--method", "magic");
+        CliRun.Result bad = run("prune", "--checkpoint", model.toString(), "--tau", "0.9", "--method", "magic");
         assertEquals(1, bad.exitCode());
         assertTrue(bad.err().contains("unknown pruning method 'magic'"), bad.err());
 
         // issue 15: ranges checked before the checkpoint or data are loaded, naming the flag
-        RedTestCliTest.Result tau = run("prune", "--checkpoint", model.toString(), "--tau", "1.5");
+        CliRun.Result tau = run("prune", "--checkpoint", model.toString(), "--tau", "1.5");
         assertEquals(1, tau.exitCode());
         assertTrue(tau.err().contains("--tau must be in (0, 1]"), tau.err());
-        RedTestCliTest.Result keep = run("prune", "--checkpoint", model.toString(), "--keep", "5");
+        CliRun.Result keep = run("prune", "--checkpoint", model.toString(), "--keep", "5");
         assertEquals(1, keep.exitCode());
         assertTrue(keep.err().contains("--keep must be between 1 and the 4 prunable units of resnet:2-1-1, got 5"), keep.err());
     }

@@ -1,16 +1,12 @@
 package org.redtest.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.redtest.runtime.CpuAcceleration;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.testing.TinyData;
-import picocli.CommandLine;
+import org.redtest.testing.CliRun.Result;
+import org.redtest.testing.TinyCifarWorkspace;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -18,35 +14,16 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.redtest.testing.CliRun.run;
 
 /** The command line end to end on a tiny CIFAR-format data set written here. */
 class RedTestCliTest {
-    @TempDir
-    static Path dir;
-    static Path cifar;
-
-    public record Result(int exitCode, String out, String err) {
-    }
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 8, 11);
-    }
-
-    public static Result run(String... args) {
-        CommandLine cl = RedTestCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(8, 11);
 
     private Path config(String name, String body) throws Exception {
-        Path f = dir.resolve(name + ".yaml");
-        Files.writeString(f, "name: " + name + "\noutput_dir: " + dir.resolve("out") + "\n" + body);
+        Path f = WORK.dir().resolve(name + ".yaml");
+        Files.writeString(f, "name: " + name + "\noutput_dir: " + WORK.dir().resolve("out") + "\n" + body);
         return f;
     }
 
@@ -62,13 +39,13 @@ class RedTestCliTest {
                 model: resnet8
                 data: {dataset: cifar10, dir: %s}
                 training: {epochs: 2, batch_size: 16, learning_rate: 0.05}
-                """.formatted(cifar));
+                """.formatted(WORK.cifar()));
         Result r = run("run", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("resnet8 on 8 cifar10 test images: top-1"), r.out());
-        Path model = dir.resolve("out/e2e/model.zip");
-        assertTrue(Files.exists(model) && Files.exists(dir.resolve("out/e2e/run.json")));
-        try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
+        Path model = WORK.dir().resolve("out/e2e/model.zip");
+        assertTrue(Files.exists(model) && Files.exists(WORK.dir().resolve("out/e2e/run.json")));
+        try (ResultsDatabase db = ResultsDatabase.open(WORK.dir().resolve("out/redtest.db"))) {
             long id = db.runId("e2e").orElseThrow();
             assertEquals("finished", db.runStatus(id));
             assertEquals(2, db.epochs(id).size());
@@ -79,7 +56,7 @@ class RedTestCliTest {
         assertEquals(0, again.exitCode(), again.err());
         assertArrayEquals(trained, Files.readAllBytes(model), "a finished run is not trained further");
 
-        Result eval = run("evaluate", "--checkpoint", model.toString(), "--db", dir.resolve("out/redtest.db").toString(), "--json");
+        Result eval = run("evaluate", "--checkpoint", model.toString(), "--db", WORK.dir().resolve("out/redtest.db").toString(), "--json");
         assertEquals(0, eval.exitCode(), eval.err());
         JsonNode json = Console.JSON.readTree(eval.out());
         assertEquals(8, json.get("samples").asInt());
@@ -94,10 +71,10 @@ class RedTestCliTest {
 
     @Test
     void trainFromFlagsWritesACheckpoint() {
-        Result r = run("train", "--model", "vgg:8,M,16,M", "--dataset", "cifar10", "--data-dir", cifar.toString(),
-                "--epochs", "1", "--batch-size", "20", "--name", "flags", "--output-dir", dir.resolve("out2").toString());
+        Result r = run("train", "--model", "vgg:8,M,16,M", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
+                "--epochs", "1", "--batch-size", "20", "--name", "flags", "--output-dir", WORK.dir().resolve("out2").toString());
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(Files.exists(dir.resolve("out2/flags/model.zip")));
+        assertTrue(Files.exists(WORK.dir().resolve("out2/flags/model.zip")));
     }
 
     @Test
@@ -106,13 +83,13 @@ class RedTestCliTest {
         assertOneLineError(run("info", "--model", "nats:|bogus~0|+|none~0|none~1|+|none~0|none~1|none~2|"), 1, "unknown NATS operation 'bogus'");
         assertOneLineError(run("info", "--model", "vgg11", "--input", "3x32"), 1, "input shape must be CxHxW");
         assertOneLineError(run("info"), 2, "Missing required option");
-        assertOneLineError(run("run", dir.resolve("absent.yaml").toString()), 1, "config file not found");
+        assertOneLineError(run("run", WORK.dir().resolve("absent.yaml").toString()), 1, "config file not found");
         assertOneLineError(run("run", config("bad-yaml", "model: [resnet8\n").toString()), 1, "malformed YAML");
         assertOneLineError(run("run", config("bad-key", "model: resnet8\nmodle: x\ndata: {dataset: cifar10, dir: /x}\n").toString()),
                 1, "unknown key 'modle'");
-        assertOneLineError(run("run", config("no-data", "model: resnet8\ndata: {dataset: cifar10, dir: " + dir.resolve("nowhere") + "}\n").toString()),
+        assertOneLineError(run("run", config("no-data", "model: resnet8\ndata: {dataset: cifar10, dir: " + WORK.dir().resolve("nowhere") + "}\n").toString()),
                 1, "data directory does not exist");
-        assertOneLineError(run("evaluate", "--checkpoint", dir.resolve("none.zip").toString()), 1, "checkpoint not found");
+        assertOneLineError(run("evaluate", "--checkpoint", WORK.dir().resolve("none.zip").toString()), 1, "checkpoint not found");
     }
 
     @Test

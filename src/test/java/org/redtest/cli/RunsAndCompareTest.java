@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.CliRun;
 import org.redtest.training.EpochRecord;
 
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** runs and compare (issue 17 item 1) on a results database written here: no training needed. */
 class RunsAndCompareTest {
@@ -67,7 +68,7 @@ class RunsAndCompareTest {
 
     @Test
     void runsListsStatusEpochsAccuracyAndTheCanonicalMsrs() {
-        RedTestCliTest.Result r = run("runs", "--db", db.toString());
+        CliRun.Result r = run("runs", "--db", db.toString());
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(4, lines.size(), r.out());
@@ -79,7 +80,7 @@ class RunsAndCompareTest {
 
     @Test
     void runsAsJson() throws Exception {
-        RedTestCliTest.Result r = run("runs", "--db", db.toString(), "--json");
+        CliRun.Result r = run("runs", "--db", db.toString(), "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode runs = Console.JSON.readTree(r.out()).get("runs");
         assertEquals(3, runs.size());
@@ -96,7 +97,7 @@ class RunsAndCompareTest {
     @Test
     void compareShowsRunsSideBySideAndPlotsTheirCurves() throws Exception {
         Path out = dir.resolve("cmp");
-        RedTestCliTest.Result r = run("compare", "resnet8-a", "vgg11-b", "--db", db.toString(), "--out", out.toString());
+        CliRun.Result r = run("compare", "resnet8-a", "vgg11-b", "--db", db.toString(), "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         String text = r.out();
         assertTrue(text.lines().findFirst().orElseThrow().matches(" +resnet8-a +vgg11-b"), text);
@@ -114,11 +115,11 @@ class RunsAndCompareTest {
 
     @Test
     void badInput() {
-        RedTestCliTest.Result unknown = run("compare", "resnet8-a", "nope", "--db", db.toString());
+        CliRun.Result unknown = run("compare", "resnet8-a", "nope", "--db", db.toString());
         assertEquals(1, unknown.exitCode());
         assertTrue(unknown.err().contains("no run 'nope'"), unknown.err());
         assertEquals(2, run("compare", "resnet8-a", "--db", db.toString()).exitCode(), "two runs at least");
-        RedTestCliTest.Result missing = run("runs", "--db", dir.resolve("absent.db").toString());
+        CliRun.Result missing = run("runs", "--db", dir.resolve("absent.db").toString());
         assertEquals(1, missing.exitCode());
         assertTrue(missing.err().contains("results database not found"), missing.err());
         assertTrue(Files.notExists(dir.resolve("absent.db")), "runs does not create a database");

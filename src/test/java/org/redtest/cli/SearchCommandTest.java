@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.sql.Statement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.redtest.cli.RedTestCliTest.run;
+import static org.redtest.testing.CliRun.run;
 
 /** A sampled NATS search on tiny CIFAR-format data: evaluation, degenerate cells, report, resume. */
 class SearchCommandTest {
@@ -53,7 +54,7 @@ class SearchCommandTest {
                   cells: 1
                   budget: {epochs: 1, batch_size: 30, learning_rate: 0.05}
                 """.formatted(dir.resolve("out"), cifar));
-        RedTestCliTest.Result r = run("search", "--config", cfg.toString());
+        CliRun.Result r = run("search", "--config", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("6 candidates evaluated"), r.out());
         assertTrue(r.out().contains("S3 selects lower mean MSRS than S2:"), r.out());
@@ -74,7 +75,7 @@ class SearchCommandTest {
             }
         }
 
-        RedTestCliTest.Result again = run("search", "--config", cfg.toString(), "--resume");
+        CliRun.Result again = run("search", "--config", cfg.toString(), "--resume");
         assertEquals(0, again.exitCode(), again.err());
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out/redtest.db"))) {
             assertEquals(first, finishedAt(db), "no candidate is evaluated twice");
@@ -87,7 +88,7 @@ class SearchCommandTest {
             s.executeUpdate("UPDATE nas_candidates SET status = 'claimed', claimed_by = 'elsewhere.example:1' "
                     + "WHERE arch_index = (SELECT MIN(arch_index) FROM nas_candidates)");
         }
-        RedTestCliTest.Result partial = run("search", "--config", cfg.toString());
+        CliRun.Result partial = run("search", "--config", cfg.toString());
         assertEquals(0, partial.exitCode(), partial.err());
         assertTrue(partial.out().contains("PARTIAL report: 5 of 6 candidates done, 1 claimed by other search processes, 0 pending"),
                 partial.out());
@@ -114,7 +115,7 @@ class SearchCommandTest {
                   evolution: {population: 4, generations: GENERATIONS, reward: S3}
                 """.formatted(dir.resolve("out2"), cifar);
         Files.writeString(cfg, yaml.replace("GENERATIONS", "1"));
-        RedTestCliTest.Result r = run("search", "--config", cfg.toString());
+        CliRun.Result r = run("search", "--config", cfg.toString());
         assertEquals(0, r.exitCode(), r.err());
         String afterOne;
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out2/redtest.db"));
@@ -126,7 +127,7 @@ class SearchCommandTest {
         }
         // a longer run of the same search continues from the saved generation and reuses every candidate
         Files.writeString(cfg, yaml.replace("GENERATIONS", "2"));
-        RedTestCliTest.Result more = run("search", "--config", cfg.toString(), "--resume");
+        CliRun.Result more = run("search", "--config", cfg.toString(), "--resume");
         assertEquals(0, more.exitCode(), more.err());
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("out2/redtest.db"));
              Statement s = db.connection().createStatement();

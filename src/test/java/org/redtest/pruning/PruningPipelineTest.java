@@ -19,12 +19,12 @@ import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.TinyData;
+import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.DroppableUnit;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
-import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
 import java.nio.file.Files;
@@ -74,19 +74,21 @@ class PruningPipelineTest {
     private PruningPipeline.Job job(Architecture arch, ComputationGraph trained, PruneConfig prune) {
         TrainingConfig recipe = new TrainingConfig(1, 20, 0.01, 0.9, 0.0005, List.of(), 0.1, 20);
         DataSpec spec = new DataSpec(DataSpec.CIFAR10, dir.toString(), null, null, null, null, false);
-        return new PruningPipeline.Job("tiny", dir.resolve("run"), trained, arch, DATA, spec, recipe, MEASUREMENT, prune,
-                11, "config-hash");
+        return new PruningPipeline.Job("tiny", dir.resolve("run"), model(arch, trained), DATA, spec, recipe, MEASUREMENT,
+                prune, 11, "config-hash");
     }
 
     private static ComputationGraph trained(Architecture arch) {
         return Dl4jGraphFactory.create(arch.blueprint(INPUT, CLASSES), GraphSettings.inference(3));
     }
 
+    private static TrainedModel model(Architecture arch, ComputationGraph graph) {
+        return TrainedModel.of(graph, arch, arch.blueprint(INPUT, CLASSES), DATA.normalization());
+    }
+
     /** Adjacent CKA of each measured unit of the original, measured here as the pipeline measures it. */
     private static Map<String, Double> adjacentCka(Architecture arch, ComputationGraph graph) {
-        NetworkBlueprint bp = arch.blueprint(INPUT, CLASSES);
-        var summary = RedundancyMeasurement.run(graph, arch, bp, TEST, "test", DATA.normalization(), MEASUREMENT,
-                null, null, null).summary();
+        var summary = RedundancyMeasurement.run(model(arch, graph), TEST, "test", MEASUREMENT).summary();
         Map<String, Double> cka = new HashMap<>();
         for (int k = 0; k + 1 < summary.units().size(); k++) {
             cka.put(summary.units().get(k), summary.adjacent()[k]);

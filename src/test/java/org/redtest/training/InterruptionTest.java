@@ -2,9 +2,8 @@ package org.redtest.training;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ChannelNormalization;
@@ -13,13 +12,13 @@ import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.ImageDataset;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.TrainStage;
-import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.TinyData;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.Shape;
+import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,15 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * child process in {@link SignalChildTest}.
  */
 class InterruptionTest {
-    @TempDir
-    static Path dir;
-    static Path cifar;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 4, 21);
-    }
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(4, 21);
 
     @AfterEach
     void noHook() {
@@ -57,7 +49,7 @@ class InterruptionTest {
 
     @Test
     void aStopAfterTheFirstEpochIsRecordedAndTheSameTrainingResumes() {
-        ConfigLoader.LoadedConfig loaded = CrashConsistencyTest.config(dir.resolve("stage"), cifar); // 2 epochs
+        ConfigLoader.LoadedConfig loaded = CrashConsistencyTest.config(WORK.dir().resolve("stage"), WORK.cifar()); // 2 epochs
         LoadedData data = DataLoader.load(loaded.config().data());
         StopOnSignal stop = StopOnSignal.never();
         CrashPoints.hook = point -> {
@@ -100,7 +92,7 @@ class InterruptionTest {
         TrainingConfig t = new TrainingConfig(3, 16, 0.05, 0.9, 5e-4, List.of(2), 0.1, 12);
         ComputationGraph graph = Dl4jGraphFactory.create(ModelSpec.parse("vgg:4,M,8").blueprint(new Shape(1, 8, 8), 3),
                 new GraphSettings(5, Trainer.updater(t), t.weightDecay()));
-        CheckpointStore store = new CheckpointStore(dir.resolve("mid"));
+        CheckpointStore store = new CheckpointStore(WORK.dir().resolve("mid"));
         AtomicInteger checks = new AtomicInteger();
         List<EpochRecord> recorded = new ArrayList<>();
         // 3 batches an epoch: the 5th check is before epoch 2's second batch
@@ -120,7 +112,7 @@ class InterruptionTest {
      */
     @Test
     void theHookMarksTheRunItselfWhenTrainingDoesNotStopInTime() throws Exception {
-        Path file = dir.resolve("hook.db");
+        Path file = WORK.dir().resolve("hook.db");
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             long id = db.startRun(new ResultsDatabase.RunStart("slow", "train", null, "h", 1, "cifar10", "vgg:4", 1, 1, 500, "{}"));
             StopOnSignal stop = StopOnSignal.unhooked(Duration.ofMillis(200));
@@ -150,7 +142,7 @@ class InterruptionTest {
 
     @Test
     void theHookLeavesTheRunToTrainingThatStopsInTime() throws Exception {
-        Path file = dir.resolve("settled.db");
+        Path file = WORK.dir().resolve("settled.db");
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             long id = db.startRun(new ResultsDatabase.RunStart("quick", "train", null, "h", 1, "cifar10", "vgg:4", 1, 1, 5, "{}"));
             StopOnSignal stop = StopOnSignal.unhooked(Duration.ofSeconds(30));

@@ -1,13 +1,11 @@
 package org.redtest.training;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.cli.RedTestCli;
-import org.redtest.runtime.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunSummaries;
-import org.redtest.testing.TinyData;
+import org.redtest.testing.TinyCifarWorkspace;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -29,15 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SignalChildTest {
     private static final int SIGINT = 2;
 
-    @TempDir
-    static Path dir;
-    static Path cifar;
-
-    @BeforeAll
-    static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 4, 21);
-    }
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(4, 21);
 
     private static List<String> java(String mainClass) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -53,16 +44,16 @@ class SignalChildTest {
 
     @Test
     void sigintMarksTheRunInterruptedAndTheSameCommandResumesIt() throws Exception {
-        Path out = dir.resolve("out");
+        Path out = WORK.dir().resolve("out");
         Path db = out.resolve("redtest.db");
-        List<String> train = List.of("train", "--model", "vgg:4,M,8", "--dataset", "cifar10", "--data-dir", cifar.toString(),
+        List<String> train = List.of("train", "--model", "vgg:4,M,8", "--dataset", "cifar10", "--data-dir", WORK.cifar().toString(),
                 "--epochs", "3", "--batch-size", "20", "--lr", "0.05", "--no-augment", "--name", "sig",
                 "--output-dir", out.toString());
-        Path marker = dir.resolve("paused");
+        Path marker = WORK.dir().resolve("paused");
         List<String> command = java(SignalChild.class.getName());
         command.add(marker.toString());
         command.addAll(train);
-        Path log = dir.resolve("child.log");
+        Path log = WORK.dir().resolve("child.log");
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
@@ -113,14 +104,14 @@ class SignalChildTest {
 
     @Test
     void aRunWhoseProcessWasKilledIsShownAsSuch() throws Exception {
-        Path out = dir.resolve("killed");
+        Path out = WORK.dir().resolve("killed");
         List<String> command = java(KillPointChild.class.getName());
-        command.addAll(List.of(out.toString(), cifar.toString(), CrashPoints.MODEL_SAVED, "1"));
+        command.addAll(List.of(out.toString(), WORK.cifar().toString(), CrashPoints.MODEL_SAVED, "1"));
         Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("killed.log").toFile()).start();
+                .redirectOutput(WORK.dir().resolve("killed.log").toFile()).start();
         assertTrue(child.waitFor(180, TimeUnit.SECONDS));
-        assertEquals(KillPointChild.HALTED, child.exitValue(), Files.readString(dir.resolve("killed.log")));
-        try (ResultsDatabase d = ResultsDatabase.open(CrashConsistencyTest.config(out, cifar).config().databasePath())) {
+        assertEquals(KillPointChild.HALTED, child.exitValue(), Files.readString(WORK.dir().resolve("killed.log")));
+        try (ResultsDatabase d = ResultsDatabase.open(CrashConsistencyTest.config(out, WORK.cifar()).config().databasePath())) {
             RunSummaries.RunSummary run = new RunSummaries(d).named("crash").orElseThrow();
             assertEquals("running", run.status(), "the database row still says running");
             assertEquals(child.pid(), run.owner().pid());

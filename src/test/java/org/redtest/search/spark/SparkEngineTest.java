@@ -3,15 +3,14 @@ package org.redtest.search.spark;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.cli.RedTestCli;
-import org.redtest.runtime.CpuAcceleration;
 import org.redtest.search.NatsSpace;
 import org.redtest.spark.TaskFaults;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.SharedSpark;
-import org.redtest.testing.TinyData;
 import org.redtest.zoo.NatsCell;
+import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SparkEngineTest {
     private static final long SEED = 7;
-    @TempDir
-    static Path dir;
-    static Path cifar;
+    @RegisterExtension
+    static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(12, 3);
 
     @BeforeAll
     static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 12, 3);
         SparkCandidateEngine.provideContext(SharedSpark.context());
     }
 
@@ -63,7 +59,7 @@ class SparkEngineTest {
     }
 
     private static Path config(String name, int sample) throws Exception {
-        Path cfg = dir.resolve(name + ".yaml");
+        Path cfg = WORK.dir().resolve(name + ".yaml");
         Files.writeString(cfg, """
                 name: %s
                 seed: %d
@@ -76,7 +72,7 @@ class SparkEngineTest {
                   channels: 8
                   cells: 1
                   budget: {epochs: 1, batch_size: 20, learning_rate: 0.05}
-                """.formatted(name, SEED, dir.resolve(name), cifar, sample));
+                """.formatted(name, SEED, WORK.dir().resolve(name), WORK.cifar(), sample));
         return cfg;
     }
 
@@ -113,8 +109,8 @@ class SparkEngineTest {
                 "--engine", "spark", "--master", "local[2]");
         assertEquals(0, spark.exitCode(), spark.err());
         assertEquals(sample, SharedSpark.tasks() - tasksBefore, "one task attempt per candidate");
-        Path sparkDb = dir.resolve("spark/redtest.db");
-        List<String> expected = metrics(dir.resolve("local/redtest.db"));
+        Path sparkDb = WORK.dir().resolve("spark/redtest.db");
+        List<String> expected = metrics(WORK.dir().resolve("local/redtest.db"));
         assertEquals(sample, expected.size());
         assertTrue(expected.stream().anyMatch(r -> r.contains("|done|")), expected.toString());
         assertEquals(expected, metrics(sparkDb), "the same candidate metrics on both engines");
@@ -142,7 +138,7 @@ class SparkEngineTest {
         assertEquals(3, indices.length);
         int retried = indices[0];
         int doomed = indices[1];
-        Path cfg = dir.resolve("faults.yaml");
+        Path cfg = WORK.dir().resolve("faults.yaml");
         Files.writeString(cfg, Files.readString(config("faults", 1)).replace("sample: 1", "sample: 6")
                 .replace("seed: " + SEED, "seed: " + (SEED + 1000)));
         int tasksBefore = SharedSpark.tasks();
@@ -158,7 +154,7 @@ class SparkEngineTest {
         assertTrue(r.out().contains("1 candidate(s) failed every attempt"), r.out());
         assertEquals(1 + SharedSpark.MAX_FAILURES, SharedSpark.failedTasks() - failedBefore, "killed attempts");
         assertEquals(6 + 1 + (SharedSpark.MAX_FAILURES - 1), SharedSpark.tasks() - tasksBefore, "attempts in all");
-        Path db = dir.resolve("faults/redtest.db");
+        Path db = WORK.dir().resolve("faults/redtest.db");
         String retriedRow = query(db, "SELECT status, attempts FROM nas_candidates WHERE arch_index = " + retried).get(0);
         assertEquals("done|2", retriedRow, "the killed attempt was retried once and succeeded");
         String doomedRow = query(db, "SELECT status, attempts, accuracy, error FROM nas_candidates WHERE arch_index = " + doomed).get(0);
