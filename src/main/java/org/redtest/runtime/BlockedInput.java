@@ -26,6 +26,11 @@ final class BlockedInput {
         return BlockedScope.active() && configured();
     }
 
+    /** Channels per block of the blocked input (when {@link #configured()}). */
+    int block() {
+        return OneDnn.channelBlock(inputTag);
+    }
+
     /** True when the layer reads or writes blocked arrays inside a {@link BlockedScope}. */
     boolean configured() {
         return inputTag != OneDnn.PLAIN || outputTag != OneDnn.PLAIN;

@@ -1,6 +1,8 @@
 package org.redtest.runtime;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -9,7 +11,14 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** DL4J's global pooling layer, reading a channel-blocked input where {@link BlockedLayouts} says so (its output is n x c). */
+/**
+ * DL4J's global pooling layer, reading a channel-blocked input where {@link BlockedLayouts} says so
+ * (its output is n x c, plain). Average pooling, the one the model zoo uses (at a network's end and
+ * on every measurement tap), runs on the blocked array itself: oneDNN's pooling over the whole plane
+ * gives the n x c result in channel order, and the gradient is its broadcast back over
+ * [n, c/block, h*w, block], already blocked. Other pooling types rewrite the input as NCHW around
+ * DL4J's code.
+ */
 final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
     final BlockedInput layouts = new BlockedInput();
 
@@ -17,10 +26,65 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
         super(conf, dataType);
     }
 
+    /** True when this pass can average the blocked input directly. */
+    private boolean averagesBlocked() {
+        var conf = (org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) layerConf();
+        return layouts.keepsBlocked() && conf.getPoolingType() == PoolingType.AVG && conf.getPoolingDimensions() == null
+                && maskArray == null && input.rank() == 4 && input.dataType() == DataType.FLOAT
+                && OneDnnConvHelper.isDense(input);
+    }
+
+    private final java.util.Map<String, Average> averages = new java.util.HashMap<>();
+
+    /**
+     * oneDNN's average pooling over the whole plane of a blocked input, built once per shape: its
+     * n x c x 1 x 1 result in the blocked layout is plain n x c order (one pixel per channel block).
+     */
+    private static final class Average {
+        private final org.bytedeco.dnnl.dnnl_primitive primitive;
+        private final org.bytedeco.dnnl.dnnl_memory src;
+        private final org.bytedeco.dnnl.dnnl_memory dst;
+
+        Average(long[] shape, int tag) {
+            var srcMd = OneDnn.desc(shape, tag);
+            var dstMd = OneDnn.desc(new long[]{shape[0], shape[1], 1, 1}, tag);
+            var pd = new org.bytedeco.dnnl.dnnl_pooling_desc_t();
+            OneDnn.check(org.bytedeco.dnnl.global.dnnl.dnnl_pooling_forward_desc_init(pd,
+                    org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference,
+                    org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_exclude_padding, srcMd, dstMd,
+                    new long[]{shape[2], shape[3]}, new long[]{shape[2], shape[3]}, new long[]{0, 0}, new long[]{0, 0}),
+                    "pooling_forward_desc_init");
+            primitive = OneDnn.primitive(OneDnn.primitiveDesc(pd, null));
+            src = OneDnn.memory(srcMd, null);
+            dst = OneDnn.memory(dstMd, null);
+        }
+
+        void run(INDArray x, INDArray out) {
+            OneDnn.bind(src, x);
+            OneDnn.bind(dst, out);
+            OneDnn.execute(primitive, org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC, src,
+                    org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST, dst);
+        }
+    }
+
+    /** The input seen as [n, c/block, h*w, block] (a view: the blocked layout's own order). */
+    private INDArray blockedView(INDArray x) {
+        int block = layouts.block();
+        return x.reshape('c', x.size(0), x.size(1) / block, x.size(2) * x.size(3), block);
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!layouts.keepsBlocked()) {
             return super.activate(training, workspaceMgr);
+        }
+        if (averagesBlocked()) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    ((org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) layerConf()).isCollapseDimensions()
+                            ? new long[]{input.size(0), input.size(1)} : new long[]{input.size(0), input.size(1), 1, 1});
+            averages.computeIfAbsent(java.util.Arrays.toString(input.shape()), k -> new Average(input.shape(),
+                    OneDnn.blockedTag(layouts.block()))).run(input, out);
+            return out;
         }
         INDArray original = input;
         try {
@@ -35,6 +99,16 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (!layouts.keepsBlocked()) {
             return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        if (averagesBlocked()) {
+            int block = layouts.block();
+            long n = input.size(0);
+            long blocks = input.size(1) / block;
+            long plane = input.size(2) * input.size(3);
+            INDArray perChannel = epsilon.reshape('c', n, blocks, 1, block).div(plane);
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
+            blockedView(dx).assign(perChannel.broadcast(n, blocks, plane, block));
+            return new Pair<>(new DefaultGradient(), dx);
         }
         INDArray original = input;
         try {

@@ -159,6 +159,11 @@ final class OneDnn {
         }
     }
 
+    /** Channels per block of a layout tag from {@link #blockedTag} (1 for plain NCHW). */
+    static int channelBlock(int tag) {
+        return tag == dnnl_aBcd16b ? 16 : tag == dnnl_aBcd8b ? 8 : 1;
+    }
+
     /** The blocked layout tag for {@code block} channels per block (0: plain NCHW). */
     static int blockedTag(int block) {
         return block == 16 ? dnnl_aBcd16b : block == 8 ? dnnl_aBcd8b : dnnl_nchw;
