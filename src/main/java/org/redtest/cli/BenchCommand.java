@@ -55,17 +55,15 @@ final class BenchCommand implements Callable<Integer> {
         int batches;
         @Option(names = "--ours-only", description = "Skip the slow stock path (e.g. to profile ours).")
         boolean oursOnly;
-        @Option(names = "--json", description = "Also write the figures to this JSON file.")
-        Path json;
+        @Mixin
+        JsonFileOption json = new JsonFileOption();
 
         @Override
         public Integer call() {
             Console.logComputePath();
             CpuPathBenchmark.Result result = new CpuPathBenchmark(model.value(), batchSize.value(), batches, oursOnly)
                     .run(spec.commandLine().getOut());
-            if (json != null) {
-                Console.writeJson(json, result);
-            }
+            json.write(result);
             return 0;
         }
     }
@@ -92,17 +90,15 @@ final class BenchCommand implements Callable<Integer> {
         int rounds;
         @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch (default ${DEFAULT-VALUE}).")
         String python;
-        @Option(names = "--json", description = "Also write the figures to this JSON file.")
-        Path json;
+        @Mixin
+        JsonFileOption json = new JsonFileOption();
 
         @Override
         public Integer call() {
             Console.logComputePath();
             PyTorchPeerBenchmark.Result result = new PyTorchPeerBenchmark(models, batchSize.value(), batches, rounds, python)
                     .run(spec.commandLine().getOut());
-            if (json != null) {
-                Console.writeJson(json, result);
-            }
+            json.write(result);
             return 0;
         }
     }
@@ -163,16 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         int batches;
         @Mixin
         BatchSizeOption batchSize = new BatchSizeOption(256);
-        @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures to FILE as JSON.")
-        Path json;
+        @Mixin
+        JsonFileOption json = new JsonFileOption();
 
         @Override
         public Integer call() {
             Console.logComputePath();
             MsrsMemoryBenchmark.Result r = MsrsMemoryBenchmark.run(model.value(), batches, batchSize.value(), spec.commandLine().getOut());
-            if (json != null) {
-                Console.writeJson(json, r);
-            }
+            json.write(r);
             return 0;
         }
     }

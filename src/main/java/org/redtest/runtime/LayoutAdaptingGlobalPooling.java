@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J's code.
  */
 final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
-    final BlockedInput layouts = new BlockedInput();
+    final LayerLayouts layouts = new LayerLayouts();
 
     LayoutAdaptingGlobalPooling(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);

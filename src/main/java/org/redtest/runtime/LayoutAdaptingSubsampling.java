@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** DL4J's pooling layer, reading and writing channel-blocked arrays where {@link BlockedLayouts} says so. */
 final class LayoutAdaptingSubsampling extends SubsamplingLayer {
-    final BlockedInput layouts = new BlockedInput();
+    final LayerLayouts layouts = new LayerLayouts();
 
     LayoutAdaptingSubsampling(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);

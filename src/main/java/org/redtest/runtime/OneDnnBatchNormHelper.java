@@ -34,9 +34,8 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
 
     private final String layerName;
     private final Map<String, Plan> plans = new HashMap<>();
-    /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
-    private int blockedInputTag = OneDnn.PLAIN;
-    private int blockedOutputTag = OneDnn.PLAIN;
+    /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
+    private final LayerLayouts layouts = new LayerLayouts();
     /** The plan of the last training forward pass, whose statistics the backward pass reads. */
     private Plan lastForward;
 
@@ -47,34 +46,13 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
 
     /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
     void useLayouts(int inputTag, int outputTag) {
-        this.blockedInputTag = inputTag;
-        this.blockedOutputTag = outputTag;
+        layouts.use(inputTag, outputTag);
         plans.clear();
     }
 
-    /** The input's layout in this pass: blocked only inside a {@link BlockedScope}. */
-    private int inputTag() {
-        return BlockedScope.active() ? blockedInputTag : OneDnn.PLAIN;
-    }
-
-    private int outputTag() {
-        return BlockedScope.active() ? blockedOutputTag : OneDnn.PLAIN;
-    }
-
-    /** True when this layer reads or writes channel-blocked arrays. */
+    /** True when this layer reads or writes channel-blocked arrays (inside a {@link BlockedScope}). */
     boolean keepsBlocked() {
-        return blockedInputTag != OneDnn.PLAIN || blockedOutputTag != OneDnn.PLAIN;
-    }
-
-    /** An array in this layer's input or output layout, rewritten as plain NCHW for the fallbacks. */
-    private static INDArray plain(INDArray a, int tag) {
-        return tag == OneDnn.PLAIN ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
-    }
-
-    /** A plain NCHW result of a fallback rewritten in {@code tag}'s layout (as a workspace array of the given kind). */
-    private static INDArray relayoutResult(INDArray a, int tag, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
-        return tag == OneDnn.PLAIN ? a
-                : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
+        return layouts.configured();
     }
 
     @Override
@@ -86,9 +64,9 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         Plan plan = handled ? plan(x, eps, training) : null;
         if (plan == null) {
             // the Java loops and DL4J's helper read and write plain NCHW: blocked arrays are rewritten around them
-            INDArray out = super.preOutput(plain(x, inputTag()), training, shape, gamma, beta, mean, var, decay, eps,
+            INDArray out = super.preOutput(layouts.plain(x, false), training, shape, gamma, beta, mean, var, decay, eps,
                     format, workspaceMgr);
-            return relayoutResult(out, outputTag(), ArrayType.ACTIVATIONS, workspaceMgr);
+            return layouts.fromPlain(out, false, ArrayType.ACTIVATIONS, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape());
         if (!training) {
@@ -111,11 +89,11 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         if (plan == null || gamma == null || beta == null || dGammaView == null || !isDenseFloatNchw(input, format)
                 || !Arrays.equals(plan.shape, input.shape()) || !isContiguousVector(gamma)
                 || !isContiguousVector(dGammaView) || !isContiguousVector(dBetaView)
-                || (outputTag() != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
-            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag()), plain(epsilon, outputTag()),
+                || (layouts.outputTag() != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
+            Pair<Gradient, INDArray> result = super.backpropGradient(layouts.plain(input, false), layouts.plain(epsilon, true),
                     shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
-            if (result != null && inputTag() != OneDnn.PLAIN) {
-                result.setSecond(relayoutResult(result.getSecond(), inputTag(), ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            if (result != null && layouts.inputTag() != OneDnn.PLAIN) {
+                result.setSecond(layouts.fromPlain(result.getSecond(), true, ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;
         }
@@ -127,13 +105,13 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     }
 
     private Plan plan(INDArray x, double eps, boolean training) {
-        String key = Arrays.toString(x.shape()) + eps + training + inputTag() + "/" + outputTag();
+        String key = Arrays.toString(x.shape()) + eps + training + layouts.inputTag() + "/" + layouts.outputTag();
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(x.shape(), (float) eps, training, inputTag(), outputTag());
+            plan = new Plan(x.shape(), (float) eps, training, layouts.inputTag(), layouts.outputTag());
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN batch norm not available for input {} ({}); using the Java loops",
                     layerName, Arrays.toString(x.shape()), e.getMessage());

@@ -49,9 +49,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     /** DL4J hands a helper a zero "dummy" bias for layers without one; this helper leaves it out. */
     private final boolean hasBias;
     private final Map<String, Plan> plans = new HashMap<>();
-    /** oneDNN layout tags of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
-    private int blockedInputTag = OneDnn.PLAIN;
-    private int blockedOutputTag = OneDnn.PLAIN;
+    /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
+    private final LayerLayouts layouts = new LayerLayouts();
     /** The plan and input array of the last forward pass, whose reordered weights the backward pass may reuse. */
     private Plan lastForward;
     private INDArray lastInput;
@@ -64,34 +63,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
 
     /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
     void useLayouts(int inputTag, int outputTag) {
-        this.blockedInputTag = inputTag;
-        this.blockedOutputTag = outputTag;
+        layouts.use(inputTag, outputTag);
         plans.clear();
     }
 
-    /** The input's layout in this pass: blocked only inside a {@link BlockedScope}. */
-    private int inputTag() {
-        return BlockedScope.active() ? blockedInputTag : OneDnn.PLAIN;
-    }
-
-    private int outputTag() {
-        return BlockedScope.active() ? blockedOutputTag : OneDnn.PLAIN;
-    }
-
-    /** True when this layer reads or writes channel-blocked arrays. */
+    /** True when this layer reads or writes channel-blocked arrays (inside a {@link BlockedScope}). */
     boolean keepsBlocked() {
-        return blockedInputTag != OneDnn.PLAIN || blockedOutputTag != OneDnn.PLAIN;
-    }
-
-    /** An array in this layer's input or output layout, rewritten as plain NCHW for DL4J's helper. */
-    private static INDArray plain(INDArray a, int tag) {
-        return tag == OneDnn.PLAIN ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
-    }
-
-    /** A plain NCHW result of DL4J's helper rewritten in {@code tag}'s layout (as a workspace array of the given kind). */
-    private static INDArray relayoutResult(INDArray a, int tag, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
-        return tag == OneDnn.PLAIN ? a
-                : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
+        return layouts.configured();
     }
 
     @Override
@@ -103,9 +81,9 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         if (plan == null) {
             lastForward = null;
             // DL4J's helper reads and writes plain NCHW: blocked arrays are rewritten around it
-            INDArray out = super.preOutput(plain(input, inputTag()), weights, bias, kernel, strides, pad, mode, fwdAlgo,
+            INDArray out = super.preOutput(layouts.plain(input, false), weights, bias, kernel, strides, pad, mode, fwdAlgo,
                     convolutionMode, dilation, format, workspaceMgr);
-            return relayoutResult(out, outputTag(), ArrayType.ACTIVATIONS, workspaceMgr);
+            return layouts.fromPlain(out, false, ArrayType.ACTIVATIONS, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, plan.outShape);
         plan.forward(input, weights, hasBias ? bias : null, out);
@@ -127,11 +105,11 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                 dilation, format);
         if (plan == null || !isDense(delta) || !isDense(weightGradView)
                 || (biasGradView != null && biasGradView.elementWiseStride() != 1)) {
-            Pair<Gradient, INDArray> result = super.backpropGradient(plain(input, inputTag()), weights, bias,
-                    plain(delta, outputTag()), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
+            Pair<Gradient, INDArray> result = super.backpropGradient(layouts.plain(input, false), weights, bias,
+                    layouts.plain(delta, true), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
                     bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
-            if (result != null && inputTag() != OneDnn.PLAIN) {
-                result.setSecond(relayoutResult(result.getSecond(), inputTag(), ArrayType.ACTIVATION_GRAD, workspaceMgr));
+            if (result != null && layouts.inputTag() != OneDnn.PLAIN) {
+                result.setSecond(layouts.fromPlain(result.getSecond(), true, ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;
         }
@@ -173,13 +151,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             return null;
         }
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
-                + Arrays.toString(pad) + (bias != null) + inputTag() + "/" + outputTag();
+                + Arrays.toString(pad) + (bias != null) + layouts.inputTag() + "/" + layouts.outputTag();
         if (plans.containsKey(key)) {
             return plans.get(key);
         }
         Plan plan = null;
         try {
-            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, inputTag(), outputTag());
+            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, layouts.inputTag(), layouts.outputTag());
         } catch (RuntimeException | LinkageError e) {
             LOG.info("layer {}: oneDNN direct convolution not available for input {} ({}); using DL4J's helper",
                     layerName, Arrays.toString(input.shape()), e.getMessage());

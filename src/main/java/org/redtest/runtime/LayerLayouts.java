@@ -6,19 +6,30 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layouts of a DL4J layer that reads plain NCHW only but sits where {@link BlockedLayouts}
- * keeps activations channel-blocked (pooling: the channel-padding shortcut's subsampling, the
- * global pooling at a network's end, a measurement tap): its input, its output and their gradients
- * are rewritten around DL4J's code. One conversion at such a layer instead of two at every
+ * The layouts of one layer's input and output (and their gradients), as {@link BlockedLayouts}
+ * chose them: plain NCHW or channel-blocked, the latter only inside a {@link BlockedScope}. Where
+ * the layer's code reads plain NCHW only (DL4J's pooling, or a fallback to DL4J's helper), its
+ * arrays are rewritten around that code: one conversion at such a layer instead of two at every
  * convolution and batch norm along a residual stream.
  */
-final class BlockedInput {
+final class LayerLayouts {
     private int inputTag = OneDnn.PLAIN;
     private int outputTag = OneDnn.PLAIN;
 
+    /** The tags {@link BlockedLayouts} chose, used inside a {@link BlockedScope}. */
     void use(int inputTag, int outputTag) {
         this.inputTag = inputTag;
         this.outputTag = outputTag;
+    }
+
+    /** The input's layout tag in this pass. */
+    int inputTag() {
+        return BlockedScope.active() ? inputTag : OneDnn.PLAIN;
+    }
+
+    /** The output's layout tag in this pass. */
+    int outputTag() {
+        return BlockedScope.active() ? outputTag : OneDnn.PLAIN;
     }
 
     /** True when the layer reads or writes blocked arrays in this pass (only inside a {@link BlockedScope}). */
@@ -38,13 +49,13 @@ final class BlockedInput {
 
     /** The layer's input (or its output's gradient, {@code ofOutput}) as plain NCHW. */
     INDArray plain(INDArray a, boolean ofOutput) {
-        int tag = !BlockedScope.active() ? OneDnn.PLAIN : ofOutput ? outputTag : inputTag;
+        int tag = ofOutput ? outputTag() : inputTag();
         return tag == OneDnn.PLAIN || a == null ? a : OneDnn.relayout(a, tag, OneDnn.PLAIN, a.ulike());
     }
 
     /** DL4J's plain output (or its input gradient, {@code ofInput}) in the layout the graph expects. */
     INDArray fromPlain(INDArray a, boolean ofInput, ArrayType kind, LayerWorkspaceMgr workspaceMgr) {
-        int tag = !BlockedScope.active() ? OneDnn.PLAIN : ofInput ? inputTag : outputTag;
+        int tag = ofInput ? inputTag() : outputTag();
         return tag == OneDnn.PLAIN || a == null ? a
                 : OneDnn.relayout(a, OneDnn.PLAIN, tag, workspaceMgr.createUninitialized(kind, DataType.FLOAT, a.shape()));
     }
