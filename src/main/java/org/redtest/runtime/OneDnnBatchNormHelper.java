@@ -33,7 +33,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnBatchNormHelper.class);
 
     private final String layerName;
-    private final Map<String, Plan> plans = new HashMap<>();
+    private final PlanCache<Plan> plans = new PlanCache<>(LOG, "oneDNN batch norm");
     /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
     private final LayerLayouts layouts = new LayerLayouts();
     /** The plan of the last training forward pass, whose statistics the backward pass reads. */
@@ -106,18 +106,8 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
 
     private Plan plan(INDArray x, double eps, boolean training) {
         String key = Arrays.toString(x.shape()) + eps + training + layouts.inputTag() + "/" + layouts.outputTag();
-        if (plans.containsKey(key)) {
-            return plans.get(key);
-        }
-        Plan plan = null;
-        try {
-            plan = new Plan(x.shape(), (float) eps, training, layouts.inputTag(), layouts.outputTag());
-        } catch (RuntimeException | LinkageError e) {
-            LOG.info("layer {}: oneDNN batch norm not available for input {} ({}); using the Java loops",
-                    layerName, Arrays.toString(x.shape()), e.getMessage());
-        }
-        plans.put(key, plan);
-        return plan;
+        return plans.get(key, layerName, "using the Java loops",
+                () -> new Plan(x.shape(), (float) eps, training, layouts.inputTag(), layouts.outputTag()));
     }
 
     /**

@@ -48,7 +48,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private final String layerName;
     /** DL4J hands a helper a zero "dummy" bias for layers without one; this helper leaves it out. */
     private final boolean hasBias;
-    private final Map<String, Plan> plans = new HashMap<>();
+    private final PlanCache<Plan> plans = new PlanCache<>(LOG, "oneDNN direct convolution");
     /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
     private final LayerLayouts layouts = new LayerLayouts();
     /** The plan and input array of the last forward pass, whose reordered weights the backward pass may reuse. */
@@ -152,18 +152,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         }
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
                 + Arrays.toString(pad) + (bias != null) + layouts.inputTag() + "/" + layouts.outputTag();
-        if (plans.containsKey(key)) {
-            return plans.get(key);
-        }
-        Plan plan = null;
-        try {
-            plan = new Plan(input.shape(), weights.shape(), strides, pad, bias != null, layouts.inputTag(), layouts.outputTag());
-        } catch (RuntimeException | LinkageError e) {
-            LOG.info("layer {}: oneDNN direct convolution not available for input {} ({}); using DL4J's helper",
-                    layerName, Arrays.toString(input.shape()), e.getMessage());
-        }
-        plans.put(key, plan);
-        return plan;
+        return plans.get(key, layerName, "using DL4J's helper", () -> new Plan(input.shape(), weights.shape(), strides,
+                pad, bias != null, layouts.inputTag(), layouts.outputTag()));
     }
 
     /**
