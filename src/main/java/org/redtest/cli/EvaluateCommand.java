@@ -40,10 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, description = "A model.zip written by train.")
     Path checkpoint;
-    @Option(names = "--dataset", description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
-    String dataset;
-    @Option(names = "--data-dir", description = "Data directory (default: the run's).")
-    String dataDir;
+    @Mixin
+    RunDataOption runData = new RunDataOption();
     @Option(names = "--test-limit", description = "Use the first N test images (default: the run's subset).")
     Integer testLimit;
     @Mixin
@@ -59,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new RedTestException("checkpoint not found: " + checkpoint);
         }
         Optional<RunMetadata> run = RunMetadata.besides(checkpoint);
-        DataSpec spec = DataChoice.resolve(run, dataset, dataDir, testLimit,
+        DataSpec spec = DataChoice.resolve(run, runData.dataset, runData.dataDir, testLimit,
                 "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
         Console.logComputePath();
         ComputationGraph graph = CheckpointStore.load(checkpoint);

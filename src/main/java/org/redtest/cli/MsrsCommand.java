@@ -55,10 +55,8 @@ final class MsrsCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
     String model;
 
-    @Option(names = {"--dataset", "--data"}, description = "fashion-mnist, cifar10 or cifar100 (default: the run's).")
-    String dataset;
-    @Option(names = "--data-dir", description = "Data directory (default: the run's; Debian's for Fashion-MNIST).")
-    String dataDir;
+    @Mixin
+    RunDataOption runData = new RunDataOption();
     @Option(names = "--split", defaultValue = "test", description = "test or train (default ${DEFAULT-VALUE}).")
     String split;
     @Option(names = "--batches", defaultValue = "10", description = "Batches to measure (default ${DEFAULT-VALUE}).")
@@ -102,7 +100,7 @@ final class MsrsCommand implements Callable<Integer> {
         }
         String modelSpec = model != null ? model : run.get().modelSpec();
         Architecture architecture = ModelSpec.parse(modelSpec);
-        DataSpec dataSpec = DataChoice.resolve(run, dataset, dataDir, null,
+        DataSpec dataSpec = DataChoice.resolve(run, runData.dataset, runData.dataDir, null,
                 "which data? give --dataset (fashion-mnist, cifar10, cifar100)");
         Console.logComputePath();
         LoadedData data = DataLoader.load(dataSpec);
