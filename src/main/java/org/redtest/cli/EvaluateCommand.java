@@ -61,34 +61,38 @@ final class EvaluateCommand implements Callable<Integer> {
                 "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
         Console.logComputePath();
         ComputationGraph graph = CheckpointStore.load(checkpoint);
-        LoadedData data = DataLoader.load(spec);
-        ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        // the run's blueprint says how many classes the model predicts; a checkpoint without run.json has only its output layer
-        long outputs = run.map(r -> (long) r.classes())
-                .orElseGet(() -> graph.layerSize(graph.getConfiguration().getNetworkOutputs().get(0)));
-        if (outputs != data.test().numClasses()) {
-            throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
-                    + data.test().name() + " has " + data.test().numClasses());
-        }
-        Path dbPath = databaseOption.path();
-        try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
-            Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-            String model = run.map(RunMetadata::modelSpec).orElse(null);
-            EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
-                    checkpoint.toString(), model);
-            if (json.requested) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("checkpoint", checkpoint.toString());
-                out.put("model", model);
-                out.put("dataset", data.test().name());
-                out.put("samples", r.samples());
-                out.put("top1", r.top1());
-                out.put("top5", r.top5());
-                out.put("loss", r.loss());
-                out().println(Console.json(out));
-            } else {
-                out().println(EvaluateStage.describe(model == null ? checkpoint : model, r, data.test().name()));
+        try {
+            LoadedData data = DataLoader.load(spec);
+            ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
+            // the run's blueprint says how many classes the model predicts; a checkpoint without run.json has only its output layer
+            long outputs = run.map(r -> (long) r.classes())
+                    .orElseGet(() -> graph.layerSize(graph.getConfiguration().getNetworkOutputs().get(0)));
+            if (outputs != data.test().numClasses()) {
+                throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
+                        + data.test().name() + " has " + data.test().numClasses());
             }
+            Path dbPath = databaseOption.path();
+            try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
+                Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
+                String model = run.map(RunMetadata::modelSpec).orElse(null);
+                EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
+                        checkpoint.toString(), model);
+                if (json.requested) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("checkpoint", checkpoint.toString());
+                    out.put("model", model);
+                    out.put("dataset", data.test().name());
+                    out.put("samples", r.samples());
+                    out.put("top1", r.top1());
+                    out.put("top5", r.top5());
+                    out.put("loss", r.loss());
+                    out().println(Console.json(out));
+                } else {
+                    out().println(EvaluateStage.describe(model == null ? checkpoint : model, r, data.test().name()));
+                }
+            }
+        } finally {
+            graph.close(); // DL4J frees the graph's native memory only here
         }
         return 0;
     }
