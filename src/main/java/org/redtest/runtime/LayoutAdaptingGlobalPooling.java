@@ -1,5 +1,8 @@
 package org.redtest.runtime;
 
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_pooling_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -10,6 +13,12 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
  * DL4J's global pooling layer, reading a channel-blocked input where {@link BlockedLayouts} says so
@@ -34,24 +43,24 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
                 && OneDnnConvHelper.isDense(input);
     }
 
-    private final java.util.Map<String, Average> averages = new java.util.HashMap<>();
+    private final Map<String, Average> averages = new HashMap<>();
 
     /**
      * oneDNN's average pooling over the whole plane of a blocked input, built once per shape: its
      * n x c x 1 x 1 result in the blocked layout is plain n x c order (one pixel per channel block).
      */
     private static final class Average {
-        private final org.bytedeco.dnnl.dnnl_primitive primitive;
-        private final org.bytedeco.dnnl.dnnl_memory src;
-        private final org.bytedeco.dnnl.dnnl_memory dst;
+        private final dnnl_primitive primitive;
+        private final dnnl_memory src;
+        private final dnnl_memory dst;
 
         Average(long[] shape, int tag) {
             var srcMd = OneDnn.desc(shape, tag);
             var dstMd = OneDnn.desc(new long[]{shape[0], shape[1], 1, 1}, tag);
-            var pd = new org.bytedeco.dnnl.dnnl_pooling_desc_t();
-            OneDnn.check(org.bytedeco.dnnl.global.dnnl.dnnl_pooling_forward_desc_init(pd,
-                    org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference,
-                    org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_exclude_padding, srcMd, dstMd,
+            var pd = new dnnl_pooling_desc_t();
+            OneDnn.check(dnnl_pooling_forward_desc_init(pd,
+                    dnnl_forward_inference,
+                    dnnl_pooling_avg_exclude_padding, srcMd, dstMd,
                     new long[]{shape[2], shape[3]}, new long[]{shape[2], shape[3]}, new long[]{0, 0}, new long[]{0, 0}),
                     "pooling_forward_desc_init");
             primitive = OneDnn.primitive(OneDnn.primitiveDesc(pd, null));
@@ -62,8 +71,8 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
         void run(INDArray x, INDArray out) {
             OneDnn.bind(src, x);
             OneDnn.bind(dst, out);
-            OneDnn.execute(primitive, org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC, src,
-                    org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST, dst);
+            OneDnn.execute(primitive, DNNL_ARG_SRC, src,
+                    DNNL_ARG_DST, dst);
         }
     }
 
@@ -82,7 +91,7 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                     ((org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) layerConf()).isCollapseDimensions()
                             ? new long[]{input.size(0), input.size(1)} : new long[]{input.size(0), input.size(1), 1, 1});
-            averages.computeIfAbsent(java.util.Arrays.toString(input.shape()), k -> new Average(input.shape(),
+            averages.computeIfAbsent(Arrays.toString(input.shape()), k -> new Average(input.shape(),
                     OneDnn.blockedTag(layouts.block()))).run(input, out);
             return out;
         }
