@@ -10,14 +10,12 @@ import org.redtest.cli.RedTestCli;
 import org.redtest.runtime.CpuAcceleration;
 import org.redtest.spark.SparkRuntime;
 import org.redtest.spark.TaskFaults;
-import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.DatabaseRows;
 import org.redtest.testing.SharedSpark;
 import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -202,21 +200,7 @@ class SparkSweepTest {
         }
     }
 
-    /** Rows as text, doubles in hexadecimal, for exact comparisons. */
     private static List<String> query(Path suiteDir, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (ResultsDatabase d = ResultsDatabase.open(suiteDir.resolve("redtest.db")); Statement st = d.connection().createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int c = 1; c <= n; c++) {
-                    Object v = rs.getObject(c);
-                    row.append(v instanceof Double x ? Double.toHexString(x) : String.valueOf(v)).append(c < n ? "|" : "");
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return DatabaseRows.query(suiteDir.resolve("redtest.db"), sql);
     }
 }

@@ -7,16 +7,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.redtest.cli.RedTestCli;
 import org.redtest.search.NatsSpace;
 import org.redtest.spark.TaskFaults;
-import org.redtest.storage.ResultsDatabase;
+import org.redtest.testing.DatabaseRows;
 import org.redtest.testing.SharedSpark;
 import org.redtest.zoo.NatsCell;
 import org.redtest.testing.TinyCifarWorkspace;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -78,24 +75,7 @@ class SparkEngineTest {
 
     /** index, status, accuracy, Params, FLOPs, MSRS mean and std of every candidate, as text for an exact comparison. */
     private static List<String> metrics(Path db) throws Exception {
-        return query(db, "SELECT arch_index, status, accuracy, params, flops, msrs_mean, msrs_std FROM nas_candidates ORDER BY arch_index");
-    }
-
-    private static List<String> query(Path db, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (ResultsDatabase d = ResultsDatabase.open(db); Statement s = d.connection().createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int c = 1; c <= n; c++) {
-                    Object v = rs.getObject(c);
-                    row.append(v instanceof Double x ? Double.toHexString(x) : String.valueOf(v)).append(c < n ? "|" : "");
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
+        return DatabaseRows.query(db, "SELECT arch_index, status, accuracy, params, flops, msrs_mean, msrs_std FROM nas_candidates ORDER BY arch_index");
     }
 
     @Test
@@ -114,7 +94,7 @@ class SparkEngineTest {
         assertEquals(sample, expected.size());
         assertTrue(expected.stream().anyMatch(r -> r.contains("|done|")), expected.toString());
         assertEquals(expected, metrics(sparkDb), "the same candidate metrics on both engines");
-        for (String row : query(sparkDb, "SELECT attempts, host, status, train_seconds FROM nas_candidates")) {
+        for (String row : DatabaseRows.query(sparkDb, "SELECT attempts, host, status, train_seconds FROM nas_candidates")) {
             String[] f = row.split("\\|");
             assertEquals("1", f[0], row);
             assertTrue(!f[1].equals("null") && (f[2].equals("degenerate") || !f[3].equals("null")), row);
@@ -122,13 +102,13 @@ class SparkEngineTest {
         assertTrue(spark.out().contains(sample + " candidates evaluated"), spark.out());
 
         // a restarted driver reuses everything recorded: no task runs
-        List<String> finished = query(sparkDb, "SELECT finished_at FROM nas_candidates ORDER BY arch_index");
+        List<String> finished = DatabaseRows.query(sparkDb, "SELECT finished_at FROM nas_candidates ORDER BY arch_index");
         int tasksAfter = SharedSpark.tasks();
         Result resumed = run("search", "--config", config("spark", sample).toString(),
                 "--engine", "spark", "--resume");
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertEquals(tasksAfter, SharedSpark.tasks());
-        assertEquals(finished, query(sparkDb, "SELECT finished_at FROM nas_candidates ORDER BY arch_index"));
+        assertEquals(finished, DatabaseRows.query(sparkDb, "SELECT finished_at FROM nas_candidates ORDER BY arch_index"));
     }
 
     @Test
@@ -155,13 +135,13 @@ class SparkEngineTest {
         assertEquals(1 + SharedSpark.MAX_FAILURES, SharedSpark.failedTasks() - failedBefore, "killed attempts");
         assertEquals(6 + 1 + (SharedSpark.MAX_FAILURES - 1), SharedSpark.tasks() - tasksBefore, "attempts in all");
         Path db = WORK.dir().resolve("faults/redtest.db");
-        String retriedRow = query(db, "SELECT status, attempts FROM nas_candidates WHERE arch_index = " + retried).get(0);
+        String retriedRow = DatabaseRows.query(db, "SELECT status, attempts FROM nas_candidates WHERE arch_index = " + retried).get(0);
         assertEquals("done|2", retriedRow, "the killed attempt was retried once and succeeded");
-        String doomedRow = query(db, "SELECT status, attempts, accuracy, error FROM nas_candidates WHERE arch_index = " + doomed).get(0);
+        String doomedRow = DatabaseRows.query(db, "SELECT status, attempts, accuracy, error FROM nas_candidates WHERE arch_index = " + doomed).get(0);
         assertTrue(doomedRow.startsWith("failed|" + SharedSpark.MAX_FAILURES + "|null|"), doomedRow);
         assertTrue(doomedRow.contains("fault injection: attempt " + SharedSpark.MAX_FAILURES + " of candidate " + doomed),
                 doomedRow);
-        List<String> others = query(db, "SELECT status FROM nas_candidates WHERE arch_index <> " + doomed);
+        List<String> others = DatabaseRows.query(db, "SELECT status FROM nas_candidates WHERE arch_index <> " + doomed);
         assertEquals(5, others.size());
         assertTrue(others.stream().noneMatch("failed"::equals), "the search went on: " + others);
     }
