@@ -14,6 +14,10 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
@@ -171,33 +175,43 @@ final class OneDnn {
 
     /**
      * {@code array}, which holds a 4-d tensor in layout {@code fromTag}, rewritten in layout
-     * {@code toTag} into a new array of the same shape (for the rare fallbacks to code that reads
-     * plain NCHW only; the reorder is built per call).
+     * {@code toTag} into {@code target} (same shape), for layers that read plain NCHW only: the
+     * pooling adapters on every pass, the helpers' fallbacks. The reorder is built once per shape
+     * and pair of layouts (oneDNN primitives may run on several threads at once); the two memory
+     * objects that point it at the arrays are made per call.
      */
     static INDArray relayout(INDArray array, int fromTag, int toTag, INDArray target) {
         INDArray source = OneDnnConvHelper.isDense(array) ? array : array.dup('c');
-        dnnl_memory_desc_t from = desc(source.shape(), fromTag);
-        dnnl_memory_desc_t to = desc(source.shape(), toTag);
-        if (same(from, to)) {
+        if (fromTag == toTag) {
             target.assign(source);
             return target;
         }
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_reorder_primitive_desc_create(pd, from, ENGINE, to, ENGINE, null), "reorder_primitive_desc_create");
-        dnnl_primitive reorder = primitive(pd);
-        dnnl_memory in = memory(from, null);
-        dnnl_memory out = memory(to, null);
+        Relayout r = RELAYOUTS.computeIfAbsent(Arrays.toString(source.shape()) + fromTag + "->" + toTag,
+                k -> new Relayout(desc(source.shape(), fromTag), desc(source.shape(), toTag)));
+        if (r.reorder() == null) { // the two tags describe the same order for this shape
+            target.assign(source);
+            return target;
+        }
+        dnnl_memory in = memory(r.from(), null);
+        dnnl_memory out = memory(r.to(), null);
         try {
             bind(in, source);
             bind(out, target);
-            reorder(reorder, in, out);
+            reorder(r.reorder(), in, out);
         } finally {
             dnnl_memory_destroy(in);
             dnnl_memory_destroy(out);
-            dnnl_primitive_destroy(reorder);
-            dnnl_primitive_desc_destroy(pd);
         }
         return target;
+    }
+
+    private static final Map<String, Relayout> RELAYOUTS = new ConcurrentHashMap<>();
+
+    /** A reorder between two layouts of one shape, with the descriptors it was built from (kept alive with it). */
+    private record Relayout(dnnl_memory_desc_t from, dnnl_memory_desc_t to, dnnl_primitive reorder) {
+        Relayout(dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+            this(from, to, OneDnn.reorder(from, to));
+        }
     }
 
     /** A raw address as a JavaCPP pointer (ND4J views start inside their buffer). */

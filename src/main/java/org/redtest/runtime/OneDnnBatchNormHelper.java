@@ -90,7 +90,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
                 || (layouts.outputTag() != OneDnn.PLAIN && !isDenseFloatNchw(epsilon, format))) {
             Pair<Gradient, INDArray> result = super.backpropGradient(layouts.plain(input, false), layouts.plain(epsilon, true),
                     shape, gamma, beta, dGammaView, dBetaView, eps, format, workspaceMgr);
-            if (result != null && layouts.inputTag() != OneDnn.PLAIN) {
+            if (result != null) {
                 result.setSecond(layouts.fromPlain(result.getSecond(), true, ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;

@@ -106,7 +106,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             Pair<Gradient, INDArray> result = super.backpropGradient(layouts.plain(input, false), weights, bias,
                     layouts.plain(delta, true), kernel, strides, pad, biasGradView, weightGradView, afn, mode,
                     bwdFilterAlgo, bwdDataAlgo, convolutionMode, dilation, format, workspaceMgr);
-            if (result != null && layouts.inputTag() != OneDnn.PLAIN) {
+            if (result != null) {
                 result.setSecond(layouts.fromPlain(result.getSecond(), true, ArrayType.ACTIVATION_GRAD, workspaceMgr));
             }
             return result;
