@@ -1,6 +1,7 @@
 package org.redtest.bench;
 
 import org.redtest.runtime.BlockedScope;
+import org.redtest.runtime.InferenceGraph;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -28,7 +29,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where the milliseconds of a training step go: a Java Flight Recorder profile of the training
+ * Where the milliseconds of a training (or inference) step go: a Java Flight Recorder profile of the running
  * thread (Java and native-method samples) while the oneDNN path trains, each sample attributed to
  * the innermost DL4J layer or vertex method on its stack and to the native ND4J call it waits in.
  * Native work runs on the training thread or on OpenMP threads it waits for, so these shares are
@@ -38,7 +39,7 @@ public final class TrainingProfile {
     private TrainingProfile() {
     }
 
-    public static void run(String model, int batchSize, int batches, PrintWriter out) throws IOException {
+    public static void run(String model, int batchSize, int batches, boolean inference, PrintWriter out) throws IOException {
         NetworkBlueprint bp = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
         TrainingConfig t = TrainingConfig.defaults();
         ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
@@ -49,8 +50,10 @@ public final class TrainingProfile {
         }
         DataSet batch = new DataSet(x, y);
         BlockedScope scope = BlockedScope.open(); // training as the trainer runs it
-        graph.fit(batch);
-        graph.fit(batch);
+        InferenceGraph forward = InferenceGraph.of(graph); // what RedTest's inference runs
+        Runnable step = inference ? () -> forward.graph().outputSingle(false, x) : () -> graph.fit(batch);
+        step.run();
+        step.run();
         Path file = Files.createTempFile("redtest-profile", ".jfr");
         long t0;
         try (Recording recording = new Recording()) {
@@ -59,12 +62,13 @@ public final class TrainingProfile {
             recording.start();
             t0 = System.nanoTime();
             for (int i = 0; i < batches; i++) {
-                graph.fit(batch);
+                step.run();
             }
             recording.stop();
             recording.dump(file);
         } finally {
             scope.close();
+            forward.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Integer> byPlace = new HashMap<>();
@@ -79,8 +83,8 @@ public final class TrainingProfile {
             total++;
         }
         Files.deleteIfExists(file);
-        out.printf("%s training, batch %d, %d steps: %.1f img/s; %d samples of the training thread%n", bp.spec(),
-                batchSize, batches, batches * batchSize / seconds, total);
+        out.printf("%s %s, batch %d, %d steps: %.1f img/s; %d samples of the running thread%n", bp.spec(),
+                inference ? "inference" : "training", batchSize, batches, batches * batchSize / seconds, total);
         out.printf("%7s  %-45s %s%n", "share", "DL4J layer / vertex method", "innermost call");
         int shown = total;
         for (Map.Entry<String, Integer> e : byPlace.entrySet().stream()

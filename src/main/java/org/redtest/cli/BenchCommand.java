@@ -196,7 +196,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Where a training step's time goes (JFR samples by DL4J layer and native call).",
             footerHeading = "%nExamples:%n",
             footer = {"  bin/redtest bench profile-training",
-                    "  bin/redtest bench profile-training --model resnet56 --batches 10"})
+                    "  bin/redtest bench profile-training --model resnet56 --batches 10",
+                    "  bin/redtest bench profile-training --inference --batches 100"})
     static final class ProfileTraining implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -206,11 +207,13 @@ final class BenchCommand implements Callable<Integer> {
         BatchSizeOption batchSize = new BatchSizeOption(128);
         @Option(names = "--batches", defaultValue = "20", description = "Profiled steps (default ${DEFAULT-VALUE}).")
         int batches;
+        @Option(names = "--inference", description = "Profile inference (graph output) instead of training steps.")
+        boolean inference;
 
         @Override
         public Integer call() throws Exception {
             Console.logComputePath();
-            TrainingProfile.run(model.value(), batchSize.value(), batches, spec.commandLine().getOut());
+            TrainingProfile.run(model.value(), batchSize.value(), batches, inference, spec.commandLine().getOut());
             return 0;
         }
     }

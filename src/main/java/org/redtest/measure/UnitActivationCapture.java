@@ -1,6 +1,7 @@
 package org.redtest.measure;
 
 import org.redtest.runtime.BlockedScope;
+import org.redtest.runtime.InferenceGraph;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,15 +18,18 @@ import java.util.List;
  * Captures the measured units' IRs, globally average-pooled to n x C as they are produced. It runs a
  * copy of the trained graph whose only outputs are pooling taps on the units (see
  * {@link Dl4jGraphFactory#measurementConfiguration}), so a 1202-layer ResNet at batch 256 keeps only
- * a few full activations alive at any time.
+ * a few full activations alive at any time. It runs as an {@link InferenceGraph}: batch norms that no tap
+ * reads between them and their convolution are folded into it; tapped activations keep their values.
  */
 public final class UnitActivationCapture implements AutoCloseable {
     private final ComputationGraph tapped;
+    private final InferenceGraph inference;
     private final List<String> units;
     private final int[] widths;
 
     private UnitActivationCapture(ComputationGraph tapped, List<String> units, int[] widths) {
         this.tapped = tapped;
+        this.inference = InferenceGraph.of(tapped);
         this.units = units;
         this.widths = widths;
     }
@@ -60,7 +64,7 @@ public final class UnitActivationCapture implements AutoCloseable {
     public List<INDArray> capture(INDArray features) {
         INDArray merged;
         try (BlockedScope ignored = BlockedScope.open()) { // the taps hand over plain arrays
-            merged = tapped.outputSingle(false, features);
+            merged = inference.graph().outputSingle(false, features);
         }
         List<INDArray> irs = new ArrayList<>(widths.length);
         long offset = 0;
@@ -73,6 +77,7 @@ public final class UnitActivationCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        inference.close();
         tapped.close();
     }
 }

@@ -34,10 +34,12 @@ import java.util.function.Supplier;
  *       primitives), or {@link FastBatchNormHelper} (Java loops) where oneDNN's Java bindings do not
  *       load. DL4J picks its helper classes by fixed names, so the swaps are done on built layers.</li>
  *   <li>Every plain-ReLU activation layer becomes a {@link LeanReluLayer} (one pass each way instead
- *       of a copy and a pass).</li>
- *   <li>The graph caches each layer's forward output for its backward pass ({@link CacheMode#DEVICE}).
- *       With DL4J's default {@link CacheMode#NONE} every convolution's forward pass runs twice per
- *       training step, once more inside its own backward pass.</li>
+ *       of a copy and a pass), and every element-wise sum vertex a {@link LeanSumVertex} (one pass per
+ *       extra input instead of a copy and an addition each).</li>
+ *   <li>Each convolution's forward output is kept for its backward pass: by our helper, which hands
+ *       DL4J the output array itself, or where DL4J's helper runs by DL4J's cache
+ *       ({@link CacheMode#DEVICE}, a copy). Without either, DL4J's default {@link CacheMode#NONE} runs
+ *       every convolution's forward pass twice per training step, once more inside its backward pass.</li>
  * </ul>
  * {@code -Dredtest.fastCpuPath=false} keeps DL4J's own helpers and cache mode.
  */
@@ -49,6 +51,7 @@ public final class FastCpuPath {
     private static final Field CONV_HELPER;
     private static final Field VERTEX_LAYER;
     private static final Field GRAPH_LAYERS;
+    private static final Field GRAPH_VERTICES_BY_NAME;
     /** Diagnostic switch: {@code false} keeps DL4J's convolution helper while the rest of the fast path stays. */
     public static final String CONV_PROPERTY = "redtest.fastCpuPath.conv";
     /** Diagnostic switch: {@code false} runs batch norm's training pass in Java loops instead of oneDNN. */
@@ -64,6 +67,8 @@ public final class FastCpuPath {
             VERTEX_LAYER.setAccessible(true);
             GRAPH_LAYERS = ComputationGraph.class.getDeclaredField("layers");
             GRAPH_LAYERS.setAccessible(true);
+            GRAPH_VERTICES_BY_NAME = ComputationGraph.class.getDeclaredField("verticesMap");
+            GRAPH_VERTICES_BY_NAME.setAccessible(true);
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -121,18 +126,23 @@ public final class FastCpuPath {
                 setHelper(HELPER, bn, oneDnnBn ? new OneDnnBatchNormHelper(type, name) : new FastBatchNormHelper(type));
             } else if (oneDnnConv && layer instanceof ConvolutionLayer c && c.getHelper() != null
                     && c.getHelper().getClass() == MKLDNNConvHelper.class) {
-                setHelper(CONV_HELPER, c, new OneDnnConvHelper(type, name,
-                        ((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer()).hasBias()));
+                var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) c.conf().getLayer();
+                setHelper(CONV_HELPER, c, new OneDnnConvHelper(c, type, conf.hasBias(),
+                        LeanReluLayer.isPlainRelu(conf.getActivationFn())));
             }
         }
         boolean blocked = oneDnnConv && oneDnnBn && BlockedLayouts.enabled() && OneDnn.preferredChannelBlock() > 0;
         replaceLayers(graph, oneDnn, blocked);
+        if (oneDnn) {
+            replaceSums(graph);
+        }
         int blockedActivations = blocked ? keepBlocked(graph) : 0;
-        graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
-        graph.setCacheMode(CacheMode.DEVICE);
+        CacheMode cache = oneDnnConv ? CacheMode.NONE : CacheMode.DEVICE; // see OneDnnConvHelper.keepForBackward
+        graph.getConfiguration().setCacheMode(cache);
+        graph.setCacheMode(cache);
         logOnce("fast CPU path: " + (oneDnnConv ? "direct oneDNN convolutions" : "DL4J's oneDNN convolutions")
                 + " + " + (oneDnnBn ? "direct oneDNN batch norm" : "batch norm in Java loops")
-                + (oneDnn ? " + oneDNN ReLU" : " + one-pass ReLU") + " + cached forward outputs"
+                + (oneDnn ? " + oneDNN ReLU and sums" : " + one-pass ReLU") + " + forward outputs kept for backward"
                 + (blockedActivations > 0 ? " + activations kept channel-blocked between layers" : "")
                 + " (-D" + PROPERTY + "=false for DL4J's own)");
         return graph;
@@ -231,6 +241,35 @@ public final class FastCpuPath {
         }
     }
 
+    /**
+     * Swaps DL4J's element-wise sum vertices for {@link LeanSumVertex}es (same inputs, one pass per extra
+     * input). DL4J instantiates vertices from their configuration by fixed classes, so this is done on the
+     * built graph, in both places it keeps them.
+     */
+    @SuppressWarnings("unchecked")
+    private static void replaceSums(ComputationGraph graph) {
+        DataType type = graph.getConfiguration().getDataType();
+        var confs = graph.getConfiguration().getVertices();
+        try {
+            GraphVertex[] vertices = graph.getVertices();
+            var byName = (java.util.Map<String, GraphVertex>) GRAPH_VERTICES_BY_NAME.get(graph);
+            for (int i = 0; i < vertices.length; i++) {
+                GraphVertex v = vertices[i];
+                if (v.getClass() != org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex.class
+                        || !(confs.get(v.getVertexName()) instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex c)
+                        || c.getOp() != org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add) {
+                    continue;
+                }
+                LeanSumVertex lean = new LeanSumVertex(graph, v.getVertexName(), v.getVertexIndex(), v.getInputVertices(),
+                        v.getOutputVertices(), type, false);
+                vertices[i] = lean;
+                byName.put(v.getVertexName(), lean);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot replace the sum vertices", e);
+        }
+    }
+
     private static boolean oneDnnLoads() {
         try {
             OneDnn.ensureLoaded();
@@ -256,6 +295,11 @@ public final class FastCpuPath {
         return count(graph, l -> l instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper h
                 && h.keepsBlocked() || l instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper b
                 && b.keepsBlocked());
+    }
+
+    /** How many of {@code graph}'s vertices are {@link LeanSumVertex}es. */
+    public static long leanSumCount(ComputationGraph graph) {
+        return Arrays.stream(graph.getVertices()).filter(v -> v instanceof LeanSumVertex).count();
     }
 
     /** How many of {@code graph}'s layers are {@link LeanReluLayer}s. */

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,12 +17,13 @@ import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * DL4J's ReLU {@link ActivationLayer} with one pass each way in training. The stock layer copies its
- * input before applying ReLU in place (forward) and copies it again before computing the derivative
- * into a third array (backward); here the forward pass writes max(x, 0) straight into the output
- * and the backward pass writes eps * (x > 0) straight into the gradient, both through oneDNN's
- * kernels ({@link OneDnnRelu}) where they load. Same configuration, same results; inference and
- * anything but a plain ReLU on dense arrays run the stock code.
+ * DL4J's ReLU {@link ActivationLayer} with one pass each way. The stock layer copies its input before
+ * applying ReLU in place (forward: in training, and at inference whenever its input lives in another
+ * workspace, which is always in a graph) and copies it again before computing the derivative into a
+ * third array (backward); here the forward pass writes max(x, 0) straight into the output and the
+ * backward pass writes eps * (x > 0) straight into the gradient, both through oneDNN's kernels
+ * ({@link OneDnnRelu}) where they load. Same configuration, same results; anything but a plain ReLU on
+ * dense arrays, and inference outside a {@link BlockedScope}, runs the stock code.
  */
 final class LeanReluLayer extends ActivationLayer {
     /** oneDNN's ReLU kernels, or null where oneDNN's Java bindings do not load (ND4J's ops then). */
@@ -34,13 +36,18 @@ final class LeanReluLayer extends ActivationLayer {
 
     /** True for a layer whose activation is a plain ReLU (no threshold, slope or cap). */
     static boolean isPlainRelu(ActivationLayer layer) {
-        return layer.layerConf().getActivationFn() instanceof ActivationReLU relu
-                && relu.equals(new ActivationReLU());
+        return isPlainRelu(layer.layerConf().getActivationFn());
+    }
+
+    static boolean isPlainRelu(IActivation activation) {
+        return activation instanceof ActivationReLU relu && relu.equals(new ActivationReLU());
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!training || !isDense(input)) {
+        // outside RedTest's scope inference stays stock: DL4J's in-place ReLU also rewrites the activation a
+        // caller's feedForward reports for this layer's input, and callers there see exactly stock DL4J
+        if (!isDense(input) || (!training && !BlockedScope.active())) {
             return super.activate(training, workspaceMgr);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');

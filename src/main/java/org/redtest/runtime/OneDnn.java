@@ -6,7 +6,9 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.FloatPointer;
@@ -69,9 +71,34 @@ final class OneDnn {
     }
 
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint) {
+        return primitiveDesc(opDesc, hint, null);
+    }
+
+    /** {@code attr}: post-ops and the like, or null for none. */
+    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, dnnl_primitive_attr attr) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint), "primitive_desc_create");
+        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE, hint), "primitive_desc_create");
         return pd;
+    }
+
+    /** Attributes that apply max(x, 0) to a primitive's output as it is written (shared, never changed). */
+    static dnnl_primitive_attr reluPostOp() {
+        return ReluPostOp.ATTR;
+    }
+
+    private static final class ReluPostOp {
+        static final dnnl_primitive_attr ATTR = create();
+
+        private static dnnl_primitive_attr create() {
+            dnnl_post_ops ops = new dnnl_post_ops();
+            check(dnnl_post_ops_create(ops), "post_ops_create");
+            check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "post_ops_append_eltwise");
+            dnnl_primitive_attr attr = new dnnl_primitive_attr();
+            check(dnnl_primitive_attr_create(attr), "primitive_attr_create");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "primitive_attr_set_post_ops");
+            dnnl_post_ops_destroy(ops); // the attributes keep their own copy
+            return attr;
+        }
     }
 
     static dnnl_primitive primitive(dnnl_primitive_desc pd) {

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -17,11 +18,13 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Field;
 import java.util.Arrays;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
@@ -43,9 +46,30 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 final class OneDnnConvHelper extends MKLDNNConvHelper {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvHelper.class);
 
+    private static final Field LAYER_OUTPUT;
+
+    static {
+        try {
+            LAYER_OUTPUT = AbstractLayer.class.getDeclaredField("preOutput");
+            LAYER_OUTPUT.setAccessible(true);
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The layer this helper computes for (its cached forward output is set here). */
+    private final org.deeplearning4j.nn.layers.convolution.ConvolutionLayer layer;
     private final String layerName;
     /** DL4J hands a helper a zero "dummy" bias for layers without one; this helper leaves it out. */
     private final boolean hasBias;
+    /**
+     * The layer's activation is a plain ReLU, applied by the convolution primitive as it writes its output
+     * (a post-op) instead of in a pass of its own. Its backward pass is unchanged: the derivative of ReLU
+     * read from the output is the one read from the input.
+     */
+    private final boolean fusedRelu;
+    /** Whether the last forward pass applied the ReLU (false after a fallback to DL4J's helper). */
+    private boolean reluApplied;
     private final PlanCache<Plan> plans = new PlanCache<>(LOG, "oneDNN direct convolution");
     /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
     private final LayerLayouts layouts = new LayerLayouts();
@@ -53,10 +77,13 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private Plan lastForward;
     private INDArray lastInput;
 
-    OneDnnConvHelper(DataType dataType, String layerName, boolean hasBias) {
+    OneDnnConvHelper(org.deeplearning4j.nn.layers.convolution.ConvolutionLayer layer, DataType dataType, boolean hasBias,
+                     boolean fusedRelu) {
         super(dataType);
-        this.layerName = layerName;
+        this.layer = layer;
+        this.layerName = layer == null ? "?" : layer.conf().getLayer().getLayerName();
         this.hasBias = hasBias;
+        this.fusedRelu = fusedRelu;
     }
 
     /** Called before the first pass: the layouts {@link BlockedLayouts} chose for this layer's input and output. */
@@ -76,6 +103,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
                               ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
                               LayerWorkspaceMgr workspaceMgr) {
         Plan plan = plan(input, weights, hasBias ? bias : null, kernel, strides, pad, convolutionMode, dilation, format);
+        keepForBackward(null); // a new forward pass: what was kept is stale
+        reluApplied = plan != null && fusedRelu;
         if (plan == null) {
             lastForward = null;
             // DL4J's helper reads and writes plain NCHW: blocked arrays are rewritten around it
@@ -88,6 +117,33 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         lastForward = plan;
         lastInput = input;
         return out;
+    }
+
+    @Override
+    public INDArray activate(INDArray z, IActivation afn, boolean training) {
+        INDArray out = reluApplied ? z : super.activate(z, afn, training);
+        if (training && (reluApplied || afn instanceof ActivationIdentity)) {
+            keepForBackward(out);
+        }
+        return out;
+    }
+
+    /**
+     * Hands the layer its forward output for the backward pass, where DL4J reads a cached one instead of
+     * running the convolution again. DL4J's own cache ({@code CacheMode.DEVICE}) copies the output; the
+     * output itself stays valid until the backward pass, as no reader changes it. That needs the value the
+     * activation's derivative is read from to be the output: true for the identity and for ReLU (its
+     * derivative reads the same from output and input).
+     */
+    private void keepForBackward(INDArray output) {
+        if (layer == null) {
+            return;
+        }
+        try {
+            LAYER_OUTPUT.set(layer, output);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
@@ -151,7 +207,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
                 + Arrays.toString(pad) + (bias != null) + layouts.inputTag() + "/" + layouts.outputTag();
         return plans.get(key, layerName, "using DL4J's helper", () -> new Plan(input.shape(), weights.shape(), strides,
-                pad, bias != null, layouts.inputTag(), layouts.outputTag()));
+                pad, bias != null, fusedRelu, layouts.inputTag(), layouts.outputTag()));
     }
 
     /**
@@ -185,7 +241,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         private final Stage dst;
         private Backward backward;
 
-        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias, int inputTag, int outputTag) {
+        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias, boolean relu, int inputTag,
+             int outputTag) {
             this.hasBias = hasBias;
             long n = inShape[0];
             long oh = (inShape[2] + 2L * pad[0] - wShape[2]) / strides[0] + 1;
@@ -203,7 +260,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
             OneDnn.check(dnnl_convolution_forward_desc_init(fd, dnnl_forward_training, dnnl_convolution_direct,
                     anySrc, anyWeights, biasMd, anyDst, this.strides, padLeft, padRight), "convolution_forward_desc_init");
-            forwardDesc = OneDnn.primitiveDesc(fd, null);
+            forwardDesc = OneDnn.primitiveDesc(fd, null, relu ? OneDnn.reluPostOp() : null);
             forward = OneDnn.primitive(forwardDesc);
 
             userSrcMd = OneDnn.desc(inShape, inputTag);

@@ -1,18 +1,28 @@
 package org.redtest.training;
 
 import org.redtest.runtime.BlockedScope;
+import org.redtest.runtime.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.data.ImageBatchIterator;
 
-/** Top-1 / top-5 accuracy and loss of a graph over a (non-augmented) iterator, in inference mode. */
+/**
+ * Top-1 / top-5 accuracy and loss of a graph over a (non-augmented) iterator, in inference mode, on the
+ * graph's {@link InferenceGraph} (batch norms folded into their convolutions on the fast CPU path).
+ */
 public final class Evaluator {
     private Evaluator() {
     }
 
     public static EvaluationResult evaluate(ComputationGraph graph, ImageBatchIterator data) {
+        try (InferenceGraph inference = InferenceGraph.of(graph)) {
+            return evaluateAsIs(inference.graph(), data);
+        }
+    }
+
+    private static EvaluationResult evaluateAsIs(ComputationGraph graph, ImageBatchIterator data) {
         long start = System.nanoTime();
         data.reset();
         int samples = 0;

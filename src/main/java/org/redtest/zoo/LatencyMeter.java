@@ -1,6 +1,7 @@
 package org.redtest.zoo;
 
 import org.redtest.runtime.BlockedScope;
+import org.redtest.runtime.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,18 +13,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Batch-1 forward latency: the median wall time after warm-up, in seconds. */
+/** Batch-1 forward latency on a graph's {@link InferenceGraph}: the median wall time after warm-up, in seconds. */
 public final class LatencyMeter {
     private LatencyMeter() {
     }
 
     public static double medianSeconds(ComputationGraph graph, Shape input, int warmup, int runs) {
-        try (BlockedScope ignored = BlockedScope.open()) {
-            return median(graph, input, warmup, runs);
+        try (InferenceGraph inference = InferenceGraph.of(graph)) {
+            return median(inference.graph(), input, warmup, runs);
         }
     }
 
     private static double median(ComputationGraph graph, Shape input, int warmup, int runs) {
+        try (BlockedScope ignored = BlockedScope.open()) {
+            return timed(graph, input, warmup, runs);
+        }
+    }
+
+    private static double timed(ComputationGraph graph, Shape input, int warmup, int runs) {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, input.channels(), input.height(), input.width());
         for (int i = 0; i < warmup; i++) {
             graph.outputSingle(false, x);
@@ -50,11 +57,16 @@ public final class LatencyMeter {
      */
     public static List<Latency> inRounds(List<ComputationGraph> graphs, Shape input, int rounds, int runsPerRound) {
         double[][] medians = new double[graphs.size()][rounds];
-        graphs.forEach(g -> medianSeconds(g, input, 10, 1));
-        for (int r = 0; r < rounds; r++) {
-            for (int g = 0; g < graphs.size(); g++) {
-                medians[g][r] = medianSeconds(graphs.get(g), input, 2, runsPerRound);
+        List<InferenceGraph> inference = graphs.stream().map(InferenceGraph::of).toList();
+        try {
+            inference.forEach(g -> median(g.graph(), input, 10, 1));
+            for (int r = 0; r < rounds; r++) {
+                for (int g = 0; g < graphs.size(); g++) {
+                    medians[g][r] = median(inference.get(g).graph(), input, 2, runsPerRound);
+                }
             }
+        } finally {
+            inference.forEach(InferenceGraph::close);
         }
         List<Latency> latencies = new ArrayList<>();
         for (double[] m : medians) {

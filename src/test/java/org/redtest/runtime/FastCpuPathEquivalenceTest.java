@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The fast CPU path against stock DL4J (no layer helpers at all) on one graph of each family:
  * outputs, loss, every gradient, and every parameter (BN running statistics included) after a few
- * Nesterov steps agree within 1e-4 (relative to the array's scale where it exceeds 1).
+ * Nesterov steps agree within 1e-4 (relative to the array's scale where it exceeds 1), and so do the
+ * outputs of the {@link InferenceGraph} inference runs on.
  */
 class FastCpuPathEquivalenceTest {
     static {
@@ -124,6 +125,12 @@ class FastCpuPathEquivalenceTest {
         }
         INDArray probe = Nd4j.rand(DataType.FLOAT, 4, 3, size, size);
         assertClose(stock.outputSingle(probe), fast.outputSingle(probe), spec + ": outputs after training");
+        // inference as RedTest runs it: batch norms folded into their convolutions, with the running statistics
+        try (InferenceGraph inference = InferenceGraph.of(fast)) {
+            assertTrue(inference.folds() > 0, spec + ": batch norms folded for inference");
+            assertClose(stock.outputSingle(probe), inference.graph().outputSingle(probe), spec + ": folded inference graph");
+            assertEquals(0, helperFailures(inference.graph()), spec + ": helper failures in the inference graph");
+        }
         // DL4J silently drops a helper that throws and falls back to its own code: none may have
         assertEquals(0, helperFailures(fast), spec + ": helper calls that failed and fell back to DL4J's code");
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Conv)) {
@@ -131,6 +138,9 @@ class FastCpuPathEquivalenceTest {
         }
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Relu)) {
             assertTrue(FastCpuPath.leanReluCount(fast) > 0, spec + ": one-pass ReLU layers installed");
+        }
+        if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Add)) {
+            assertTrue(FastCpuPath.leanSumCount(fast) > 0, spec + ": one-pass sums installed");
         }
         if (blockedExpected) {
             assertTrue(FastCpuPath.blockedLayerCount(fast) > 0, spec + ": activations kept channel-blocked");

@@ -47,7 +47,7 @@ class OneDnnConvHelperTest {
         int[] p = {pad, pad};
         int[] d = {dilation, dilation};
         LayerWorkspaceMgr ws = LayerWorkspaceMgr.noWorkspaces();
-        INDArray ours = new OneDnnConvHelper(DataType.FLOAT, "test", true).preOutput(x, w, b, k, s, p, null, null, mode, d,
+        INDArray ours = new OneDnnConvHelper(null, DataType.FLOAT, true, false).preOutput(x, w, b, k, s, p, null, null, mode, d,
                 CNN2DFormat.NCHW, ws);
         INDArray dl4j = new MKLDNNConvHelper(DataType.FLOAT).preOutput(x, w, b, k, s, p, null, null, mode, d,
                 CNN2DFormat.NCHW, ws);
