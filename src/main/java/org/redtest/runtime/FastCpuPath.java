@@ -136,6 +136,9 @@ public final class FastCpuPath {
         if (oneDnn) {
             replaceSums(graph);
         }
+        if (oneDnnBn) {
+            moveReluIntoBatchNorm(graph);
+        }
         int blockedActivations = blocked ? keepBlocked(graph) : 0;
         CacheMode cache = oneDnnConv ? CacheMode.NONE : CacheMode.DEVICE; // see OneDnnConvHelper.keepForBackward
         graph.getConfiguration().setCacheMode(cache);
@@ -238,6 +241,23 @@ public final class FastCpuPath {
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot replace the ReLU and pooling layers", e);
+        }
+    }
+
+    /**
+     * Lets each oneDNN batch norm whose output a {@link LeanReluLayer} alone reads apply the ReLU in its own
+     * forward pass in training (one pass over the activation fewer); the ReLU layer then hands on its input.
+     */
+    private static void moveReluIntoBatchNorm(ComputationGraph graph) {
+        VertexReaders readers = new VertexReaders(graph.getConfiguration());
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof BatchNormalization bn && bn.getHelper() instanceof OneDnnBatchNormHelper h) {
+                String reader = readers.onlyReader(layer.conf().getLayer().getLayerName());
+                if (reader != null && graph.getLayer(reader) instanceof LeanReluLayer relu) {
+                    h.applyFollowingRelu();
+                    relu.appliedBy(h);
+                }
+            }
         }
     }
 

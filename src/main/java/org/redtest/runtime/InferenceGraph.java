@@ -105,23 +105,22 @@ public final class InferenceGraph implements AutoCloseable {
 
     /** The chains a graph can fold, in the configuration's vertex order. */
     static List<Chain> chains(ComputationGraphConfiguration conf) {
-        Map<String, List<String>> readers = readers(conf);
+        VertexReaders readers = new VertexReaders(conf);
         List<String> outputs = conf.getNetworkOutputs();
         List<Chain> chains = new ArrayList<>();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             String conv = e.getKey();
             if (!(layerOf(e.getValue()) instanceof ConvolutionLayer c) || c.getClass() != ConvolutionLayer.class
                     || !(c.getActivationFn() instanceof ActivationIdentity) || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
-                    || c.getWeightNoise() != null || outputs.contains(conv)) {
+                    || c.getWeightNoise() != null) {
                 continue;
             }
-            String bn = onlyReader(conv, readers, conf);
+            String bn = readers.onlyReader(conv);
             if (bn == null || !(layerOf(conf.getVertices().get(bn)) instanceof BatchNormalization b)
-                    || !(b.getActivationFn() instanceof ActivationIdentity) || b.getCnn2DFormat() != CNN2DFormat.NCHW
-                    || outputs.contains(bn)) {
+                    || !(b.getActivationFn() instanceof ActivationIdentity) || b.getCnn2DFormat() != CNN2DFormat.NCHW) {
                 continue;
             }
-            String relu = onlyReader(bn, readers, conf);
+            String relu = readers.onlyReader(bn);
             boolean fuseRelu = relu != null && layerOf(conf.getVertices().get(relu)) instanceof ActivationLayer a
                     && LeanReluLayer.isPlainRelu(a.getActivationFn()) && !outputs.contains(relu);
             chains.add(new Chain(conv, bn, fuseRelu ? relu : null));
@@ -131,41 +130,22 @@ public final class InferenceGraph implements AutoCloseable {
 
     /** The sums a graph can fuse with their ReLU. */
     static List<SumRelu> sumRelus(ComputationGraphConfiguration conf) {
-        Map<String, List<String>> readers = readers(conf);
+        VertexReaders readers = new VertexReaders(conf);
         List<String> outputs = conf.getNetworkOutputs();
         List<SumRelu> fused = new ArrayList<>();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             String sum = e.getKey();
             if (e.getValue().getClass() != ElementWiseVertex.class
-                    || ((ElementWiseVertex) e.getValue()).getOp() != ElementWiseVertex.Op.Add || outputs.contains(sum)) {
+                    || ((ElementWiseVertex) e.getValue()).getOp() != ElementWiseVertex.Op.Add) {
                 continue;
             }
-            String relu = onlyReader(sum, readers, conf);
+            String relu = readers.onlyReader(sum);
             if (relu != null && layerOf(conf.getVertices().get(relu)) instanceof ActivationLayer a
                     && LeanReluLayer.isPlainRelu(a.getActivationFn()) && !outputs.contains(relu)) {
                 fused.add(new SumRelu(sum, relu));
             }
         }
         return fused;
-    }
-
-    /** The single vertex reading {@code name}, when it reads only {@code name} and has no preprocessor; else null. */
-    private static String onlyReader(String name, Map<String, List<String>> readers, ComputationGraphConfiguration conf) {
-        List<String> r = readers.getOrDefault(name, List.of());
-        if (r.size() != 1) {
-            return null;
-        }
-        String reader = r.get(0);
-        boolean single = conf.getVertexInputs().get(reader).size() == 1;
-        boolean plain = conf.getVertices().get(reader) instanceof LayerVertex lv && lv.getPreProcessor() == null;
-        return single && plain ? reader : null;
-    }
-
-    private static Map<String, List<String>> readers(ComputationGraphConfiguration conf) {
-        Map<String, List<String>> readers = new HashMap<>();
-        conf.getVertexInputs().forEach((vertex, inputs) ->
-                inputs.forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(vertex)));
-        return readers;
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer layerOf(GraphVertex v) {

@@ -28,6 +28,10 @@ import org.nd4j.linalg.factory.Nd4j;
 final class LeanReluLayer extends ActivationLayer {
     /** oneDNN's ReLU kernels, or null where oneDNN's Java bindings do not load (ND4J's ops then). */
     private final OneDnnRelu oneDnn;
+    /** The batch norm whose output alone this layer reads, when that applies the ReLU in training; else null. */
+    private OneDnnBatchNormHelper appliedBy;
+    /** Forward passes that handed the batch norm's output on as this layer's (for tests). */
+    private long handedOn;
 
     LeanReluLayer(NeuralNetConfiguration conf, DataType dataType, boolean useOneDnn) {
         super(conf, dataType);
@@ -43,8 +47,17 @@ final class LeanReluLayer extends ActivationLayer {
         return activation instanceof ActivationReLU relu && relu.equals(new ActivationReLU());
     }
 
+    /** Called before the first pass: {@code bn}'s layer alone feeds this one and applies the ReLU in training. */
+    void appliedBy(OneDnnBatchNormHelper bn) {
+        appliedBy = bn;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && appliedBy != null && appliedBy.appliedReluTo(input)) {
+            handedOn++;
+            return input; // training keeps every activation in one workspace: the array can be this layer's output too
+        }
         // outside RedTest's scope inference stays stock: DL4J's in-place ReLU also rewrites the activation a
         // caller's feedForward reports for this layer's input, and callers there see exactly stock DL4J
         if (!isDense(input) || (!training && !BlockedScope.active())) {
@@ -57,6 +70,15 @@ final class LeanReluLayer extends ActivationLayer {
             Nd4j.exec(new RectifiedLinear(input, out));
         }
         return out;
+    }
+
+    long handedOn() {
+        return handedOn;
+    }
+
+    /** True when a batch norm applies this layer's ReLU in training (see {@link #appliedBy}). */
+    boolean movedIntoBatchNorm() {
+        return appliedBy != null;
     }
 
     @Override

@@ -36,6 +36,10 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
     private final LayerLayouts layouts = new LayerLayouts();
     /** The plan of the last training forward pass, whose statistics the backward pass reads. */
     private Plan lastForward;
+    /** A plain ReLU layer alone reads this layer's output: training inside a {@link BlockedScope} applies it here. */
+    private boolean reluFollows;
+    /** The output of the last forward pass when it had the ReLU applied, else null. */
+    private INDArray lastReluOutput;
 
     OneDnnBatchNormHelper(DataType dataType, String layerName) {
         super(dataType);
@@ -53,13 +57,27 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         return layouts.configured();
     }
 
+    /** Called before the first pass when a plain ReLU layer alone reads this layer's output. */
+    void applyFollowingRelu() {
+        reluFollows = true;
+        plans.clear();
+    }
+
+    /** True when {@code output} is this layer's last output and already had the following ReLU applied. */
+    boolean appliedReluTo(INDArray output) {
+        return output != null && output == lastReluOutput;
+    }
+
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
                               INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         lastForward = null;
+        lastReluOutput = null;
         boolean handled = gamma != null && beta != null && isDenseFloatNchw(x, format) && isContiguousVector(gamma)
                 && isContiguousVector(beta) && (training || (isContiguousVector(mean) && isContiguousVector(var)));
-        Plan plan = handled ? plan(x, eps, training) : null;
+        // the ReLU's forward pass moves here in RedTest's training; its backward pass stays in its layer
+        boolean relu = training && reluFollows && BlockedScope.active();
+        Plan plan = handled ? plan(x, eps, training, relu) : null;
         if (plan == null) {
             // the Java loops and DL4J's helper read and write plain NCHW: blocked arrays are rewritten around them
             INDArray out = super.preOutput(layouts.plain(x, false), training, shape, gamma, beta, mean, var, decay, eps,
@@ -76,6 +94,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         INDArray batchVar = cache(VAR_CACHE, channels);
         plan.forward(x, gamma, beta, batchMean, batchVar, out);
         lastForward = plan;
+        lastReluOutput = relu ? out : null;
         return out;
     }
 
@@ -102,10 +121,10 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         return result(dGammaView, dBetaView, dx);
     }
 
-    private Plan plan(INDArray x, double eps, boolean training) {
-        String key = Arrays.toString(x.shape()) + eps + training + layouts.inputTag() + "/" + layouts.outputTag();
+    private Plan plan(INDArray x, double eps, boolean training, boolean relu) {
+        String key = Arrays.toString(x.shape()) + eps + training + relu + layouts.inputTag() + "/" + layouts.outputTag();
         return plans.get(key, layerName, "using the Java loops",
-                () -> new Plan(x.shape(), (float) eps, training, layouts.inputTag(), layouts.outputTag()));
+                () -> new Plan(x.shape(), (float) eps, training, relu, layouts.inputTag(), layouts.outputTag()));
     }
 
     /**
@@ -120,6 +139,10 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         private final boolean training;
         private final dnnl_primitive forward;
         private final dnnl_primitive_desc forwardDesc;
+        /** The forward pass the backward primitive is built for: without the ReLU, which its layer differentiates. */
+        private final dnnl_primitive_desc backwardHint;
+        /** Where oneDNN's forward pass with ReLU writes its mask (unused: the ReLU layer runs its own backward). */
+        private final OneDnn.Owned workspace;
         /** The layouts of the arrays DL4J hands over: input (and its gradient), output (and its gradient). */
         private final dnnl_memory_desc_t userIn;
         private final dnnl_memory_desc_t userOut;
@@ -136,7 +159,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
         private final OneDnnConvHelper.Stage dstStage;
         private Backward backward;
 
-        Plan(long[] shape, float eps, boolean training, int inputTag, int outputTag) {
+        Plan(long[] shape, float eps, boolean training, boolean relu, int inputTag, int outputTag) {
             this.shape = shape.clone();
             this.training = training;
             this.eps = eps;
@@ -147,12 +170,10 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
                     : shape[1] % 16 == 0 ? dnnl_aBcd16b : shape[1] % 8 == 0 ? dnnl_aBcd8b : dnnl_nchw);
             dnnl_memory_desc_t channels = OneDnn.desc(new long[]{shape[1]}, dnnl_x);
             flags = dnnl_use_scale | dnnl_use_shift | (training ? 0 : dnnl_use_global_stats);
-            dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
-            OneDnn.check(dnnl_batch_normalization_forward_desc_init(fd,
-                    training ? dnnl_forward_training : dnnl_forward_inference, layout, eps, flags),
-                    "batch_normalization_forward_desc_init");
-            forwardDesc = OneDnn.primitiveDesc(fd, null);
+            forwardDesc = forwardDesc(training, relu ? flags | dnnl_fuse_norm_relu : flags);
             forward = OneDnn.primitive(forwardDesc);
+            backwardHint = relu ? forwardDesc(training, flags) : forwardDesc;
+            workspace = relu ? OneDnn.allocate(OneDnn.query(forwardDesc, dnnl_query_workspace_md)) : null;
             src = OneDnn.memory(userIn, null);
             dst = OneDnn.memory(userOut, null);
             scale = OneDnn.memory(channels, null);
@@ -161,6 +182,14 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
             variance = OneDnn.memory(channels, null);
             srcStage = OneDnnConvHelper.Stage.input(userIn, layout, OneDnnConvHelper.Scratch.SRC);
             dstStage = OneDnnConvHelper.Stage.output(layout, userOut, OneDnnConvHelper.Scratch.DST);
+        }
+
+        private dnnl_primitive_desc forwardDesc(boolean training, int withFlags) {
+            dnnl_batch_normalization_desc_t fd = new dnnl_batch_normalization_desc_t();
+            OneDnn.check(dnnl_batch_normalization_forward_desc_init(fd,
+                    training ? dnnl_forward_training : dnnl_forward_inference, layout, eps, withFlags),
+                    "batch_normalization_forward_desc_init");
+            return OneDnn.primitiveDesc(fd, null);
         }
 
         /**
@@ -176,8 +205,14 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
             OneDnn.bind(variance, batchVar);
             dnnl_memory srcM = srcStage.in(src);
             dnnl_memory dstM = dstStage.target(dst);
-            OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_DST, dstM, DNNL_ARG_SCALE, scale,
-                    DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+            if (workspace != null) {
+                OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_DST, dstM, DNNL_ARG_SCALE, scale,
+                        DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+                        DNNL_ARG_WORKSPACE, workspace.memory());
+            } else {
+                OneDnn.execute(forward, DNNL_ARG_SRC, srcM, DNNL_ARG_DST, dstM, DNNL_ARG_SCALE, scale,
+                        DNNL_ARG_SHIFT, shift, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+            }
             dstStage.out(dst);
         }
 
@@ -206,7 +241,7 @@ final class OneDnnBatchNormHelper extends FastBatchNormHelper {
             dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
             OneDnn.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, p.layout, p.layout, p.eps,
                     p.flags), "batch_normalization_backward_desc_init");
-            primitive = OneDnn.primitive(OneDnn.primitiveDesc(bd, p.forwardDesc));
+            primitive = OneDnn.primitive(OneDnn.primitiveDesc(bd, p.backwardHint));
             dnnl_memory_desc_t channels = OneDnn.desc(new long[]{p.shape[1]}, dnnl_x);
             diffDst = OneDnn.memory(p.userOut, null);
             diffSrc = OneDnn.memory(p.userIn, null);

@@ -139,6 +139,17 @@ class FastCpuPathEquivalenceTest {
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Relu)) {
             assertTrue(FastCpuPath.leanReluCount(fast) > 0, spec + ": one-pass ReLU layers installed");
         }
+        // ResNet and VGG put a ReLU after each batch norm
+        if (!spec.startsWith("nats")) {
+            assertTrue(java.util.Arrays.stream(fast.getLayers()).anyMatch(l -> l instanceof LeanReluLayer r
+                    && r.movedIntoBatchNorm()), spec + ": ReLUs moved into batch norms");
+        }
+        for (org.deeplearning4j.nn.api.Layer layer : fast.getLayers()) {
+            if (layer instanceof LeanReluLayer relu && relu.movedIntoBatchNorm()) {
+                assertTrue(relu.handedOn() > 0, spec + ": " + layer.conf().getLayer().getLayerName()
+                        + "'s ReLU applied by its batch norm in training");
+            }
+        }
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Add)) {
             assertTrue(FastCpuPath.leanSumCount(fast) > 0, spec + ": one-pass sums installed");
         }
