@@ -204,7 +204,7 @@ public final class PaperSuite {
         if (todo.isEmpty()) {
             return failed;
         }
-        String suiteJson = ConfigLoader.toJson(suite.forDepthTask(suite.outputDir()));
+        String suiteJson = ConfigLoader.toJson(suite.forTask(suite.outputDir()));
         List<String> recorded = new ArrayList<>();
         SweepEngine engine = SweepEngines.open(suite); // a build without Spark stops here, before any work
         try {

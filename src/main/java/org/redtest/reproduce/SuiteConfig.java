@@ -169,8 +169,8 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
                 .validate();
     }
 
-    /** Only what a Spark task needs for the depth part, written to {@code dir}: no NAS file, no performance part. */
-    SuiteConfig forDepthTask(String dir) {
+    /** Only what a Spark task needs (a depth model, a fine-tuning), written to {@code dir}: no NAS file, no performance part. */
+    SuiteConfig forTask(String dir) {
         return new SuiteConfig(tier, name, dir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance, pruning,
                 prune, null, null, LOCAL, null);
     }

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 public interface SweepEngine extends AutoCloseable {
     /**
      * Trains, evaluates and measures each of {@code models} with the suite {@code suiteJson} (as
-     * {@link SuiteConfig#forDepthTask} writes it); returns when every outcome went to the sink, in the order they finished.
+     * {@link SuiteConfig#forTask} writes it); returns when every outcome went to the sink, in the order they finished.
      */
     void trainDepthModels(String suiteJson, List<String> models, Consumer<SweepOutcome> sink);
 

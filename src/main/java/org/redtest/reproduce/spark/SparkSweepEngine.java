@@ -2,7 +2,7 @@ package org.redtest.reproduce.spark;
 
 import org.redtest.RedTestException;
 import org.redtest.config.SparkConfig;
-import org.redtest.reproduce.ScratchDepthRun;
+import org.redtest.reproduce.TaskData;
 import org.redtest.reproduce.SweepEngine;
 import org.redtest.reproduce.SweepOutcome;
 import org.redtest.spark.SparkRuntime;
@@ -94,7 +94,7 @@ public final class SparkSweepEngine implements SweepEngine {
     @Override
     public void close() {
         if (spark.isLocal()) {
-            ScratchDepthRun.releaseData();
+            TaskData.release();
         }
         spark.close();
     }
