@@ -212,22 +212,22 @@ public final class PaperSuite {
             out.flush();
             engine.trainDepthModels(suiteJson, todo, o -> {
                 if (o.succeeded()) {
-                    TrainedDepthModel t = o.trained();
+                    TrainedDepthModel t = o.result();
                     try {
                         DepthRecorder.record(t, suite, parts);
                     } catch (RuntimeException e) {
-                        failed.put(o.model(), "it trained on " + t.host() + " but could not be recorded: " + e.getMessage());
-                        out.printf("%s: %s%n", o.model(), failed.get(o.model()));
+                        failed.put(o.key(), "it trained on " + t.host() + " but could not be recorded: " + e.getMessage());
+                        out.printf("%s: %s%n", o.key(), failed.get(o.key()));
                         out.flush();
                         return;
                     }
-                    recorded.add(o.model());
+                    recorded.add(o.key());
                     out.print(t.log());
-                    out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.model(), t.host(),
+                    out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.key(), t.host(),
                             t.seconds(), t.attempts(), recorded.size() + failed.size(), todo.size());
                 } else {
-                    failed.put(o.model(), "its Spark task failed " + o.attempts() + " attempt(s): " + o.error());
-                    out.printf("%s: its Spark task failed every attempt (%d): %s%n", o.model(), o.attempts(), o.error());
+                    failed.put(o.key(), "its Spark task failed " + o.attempts() + " attempt(s): " + o.error());
+                    out.printf("%s: its Spark task failed every attempt (%d): %s%n", o.key(), o.attempts(), o.error());
                 }
                 out.flush();
             });

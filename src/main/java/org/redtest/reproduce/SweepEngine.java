@@ -13,7 +13,7 @@ public interface SweepEngine extends AutoCloseable {
      * Trains, evaluates and measures each of {@code models} with the suite {@code suiteJson} (as
      * {@link SuiteConfig#forTask} writes it); returns when every outcome went to the sink, in the order they finished.
      */
-    void trainDepthModels(String suiteJson, List<String> models, Consumer<SweepOutcome> sink);
+    void trainDepthModels(String suiteJson, List<String> models, Consumer<SweepOutcome<TrainedDepthModel>> sink);
 
     /** One line for the log, e.g. "spark local[2,4]: 2 task slot(s), up to 4 attempt(s) each". */
     String describe();
