@@ -39,7 +39,9 @@ import java.util.function.Function;
  * <p>
  * With {@code engine: spark} the depth models, independent trainings, go to Spark as tasks instead (as many
  * training together as there are task slots); this process alone records each as it comes back, and a model
- * whose task failed every attempt becomes a FAIL row. The other parts run as above (docs/cluster.md says why).
+ * whose task failed every attempt becomes a FAIL row. So do the pruning part's fine-tunings, one task each, while
+ * this process measures the trained model, selects the units and times the latencies ({@link PruningOnSpark}).
+ * The other parts run as above (docs/cluster.md says why).
  */
 public final class PaperSuite {
     private static final Logger LOG = LoggerFactory.getLogger(PaperSuite.class);
@@ -99,6 +101,8 @@ public final class PaperSuite {
     private final Path figures;
     private final List<Part<?>> allParts;
     private final List<String> unfinished = new ArrayList<>();
+    /** The Spark engine of {@code engine: spark}, opened when first needed and shared by the depth and pruning parts. */
+    private SweepEngine sparkEngine;
     private int partsDone;
     private int partsReused;
     private final long started = System.nanoTime();
@@ -126,7 +130,7 @@ public final class PaperSuite {
     }
 
     private Part<PruningPart.ModelResult> prunePart(SuiteConfig.PruneTarget target) {
-        return new Part<>("prune-" + target.model(), "prune " + target.model(), PruningPart.SECTION,
+        return new Part<>(PruningPart.partName(target.model()), "prune " + target.model(), PruningPart.SECTION,
                 PruningPart.ModelResult.class, c -> PruningPart.run(suite, target, c.data(), c.db, figures, c.out));
     }
 
@@ -141,6 +145,17 @@ public final class PaperSuite {
     }
 
     public Outcome run(PrintWriter out) {
+        try {
+            return runParts(out);
+        } finally {
+            if (sparkEngine != null) {
+                sparkEngine.close();
+                sparkEngine = null;
+            }
+        }
+    }
+
+    private Outcome runParts(PrintWriter out) {
         Path dir = suite.directory();
         Instant start = Instant.now();
         List<String> builds = SuiteBuilds.check(dir, SoftwareVersions.build(), invocation.allowMixedBuilds());
@@ -160,7 +175,8 @@ public final class PaperSuite {
             written.add(png);
         }
         for (SuiteConfig.PruneTarget target : suite.pruning()) {
-            obtain(prunePart(target), rows, out, null).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
+            String pruneFailed = suite.engine().equals(SuiteConfig.SPARK) ? pruneOnSpark(target, out) : null;
+            obtain(prunePart(target), rows, out, pruneFailed).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
             for (String stage : List.of("before", "after")) {
                 addIfPresent(figures.resolve(target.model() + "-cka-" + stage + ".png"), written);
             }
@@ -206,7 +222,7 @@ public final class PaperSuite {
         }
         String suiteJson = ConfigLoader.toJson(suite.forTask(suite.outputDir()));
         List<String> recorded = new ArrayList<>();
-        SweepEngine engine = SweepEngines.open(suite); // a build without Spark stops here, before any work
+        SweepEngine engine = sparkEngine(); // a build without Spark stops here, before any work
         try {
             out.printf("%d depth model(s) as Spark tasks (%s): %s%n", todo.size(), engine.describe(), String.join(", ", todo));
             out.flush();
@@ -237,10 +253,37 @@ public final class PaperSuite {
             todo.stream().filter(m -> !recorded.contains(m) && !failed.containsKey(m)).forEach(m -> failed.put(m, why));
             out.println(why);
             out.flush();
-        } finally {
-            engine.close();
         }
         return failed;
+    }
+
+    /**
+     * Prunes {@code target} with its fine-tunings as Spark tasks, unless an earlier run saved the part, and saves
+     * the part; returns why it did not finish, or null. That becomes a FAIL row ({@link #obtain}), retried on the
+     * next run, which reuses every fine-tuning recorded by then.
+     */
+    private String pruneOnSpark(SuiteConfig.PruneTarget target, PrintWriter out) {
+        String name = PruningPart.partName(target.model());
+        if (parts.load(name, PruningPart.ModelResult.class).isPresent()) {
+            return null;
+        }
+        SweepEngine engine = sparkEngine();
+        try (ResultsDatabase db = ResultsDatabase.open(suite.directory().resolve("redtest.db"))) {
+            parts.save(name, PruningOnSpark.run(suite, target, TaskData.of(suite.data()), db, engine, parts, figures, out));
+            return null;
+        } catch (RuntimeException e) {
+            String why = e instanceof RedTestException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            out.printf("%s: %s%n", name, why);
+            out.flush();
+            return why;
+        }
+    }
+
+    private SweepEngine sparkEngine() {
+        if (sparkEngine == null) {
+            sparkEngine = SweepEngines.open(suite);
+        }
+        return sparkEngine;
     }
 
     /**
