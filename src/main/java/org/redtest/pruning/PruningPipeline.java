@@ -88,8 +88,9 @@ public final class PruningPipeline {
     }
 
     /**
-     * What every fine-tuning starts from (one evaluation and one measurement of the trained model), and the
-     * fine-tunings in the order they are reported; none when no unit qualifies for pruning.
+     * What every fine-tuning starts from (one evaluation and one measurement of the trained model, the adjacent CKA
+     * of each prunable unit), and the fine-tunings in the order they are reported; none when no unit qualifies.
+     * Serializable: a Spark task fine-tunes from the driver's selection.
      */
     public record Selection(double top1Original, double msrsOriginal, Map<String, Double> adjacentCka,
                             List<FineTuning> fineTunings) implements Serializable {

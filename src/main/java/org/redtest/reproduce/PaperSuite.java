@@ -268,6 +268,9 @@ public final class PaperSuite {
             return null;
         }
         SweepEngine engine = sparkEngine();
+        out.printf("prune %s: measuring it here, its fine-tunings as Spark tasks (suite running %.1f min)%n", target.model(),
+                (System.nanoTime() - started) / 6e10);
+        out.flush();
         try (ResultsDatabase db = ResultsDatabase.open(suite.directory().resolve("redtest.db"))) {
             parts.save(name, PruningOnSpark.run(suite, target, TaskData.of(suite.data()), db, engine, parts, figures, out));
             return null;

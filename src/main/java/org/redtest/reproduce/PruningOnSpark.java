@@ -48,7 +48,7 @@ final class PruningOnSpark {
                 parts.load(base.key(f), PruningOutcome.class)
                         .ifPresentOrElse(o -> done.put(base.key(f), o.withDirectory(directory)), () -> todo.add(f));
             }
-            Map<String, String> failed = fineTune(base, todo, checkpoint(trained), runDirectory, db, engine, parts, done, out);
+            Map<String, String> failed = fineTune(base, todo, trained, runDirectory, db, engine, parts, done, out);
             if (!failed.isEmpty()) {
                 throw new RedTestException(failed.size() + " of its " + selection.fineTunings().size() + " fine-tunings failed ("
                         + String.join("; ", failed.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())
@@ -62,7 +62,7 @@ final class PruningOnSpark {
     }
 
     /** Sends {@code todo} to Spark and records each as it arrives into {@code done}; returns why each other one failed. */
-    private static Map<String, String> fineTune(FineTuningBase base, List<PruningPipeline.FineTuning> todo, byte[] checkpoint,
+    private static Map<String, String> fineTune(FineTuningBase base, List<PruningPipeline.FineTuning> todo, TrainedModel trained,
                                                 Path runDirectory, ResultsDatabase db, SweepEngine engine, PartStore parts,
                                                 Map<String, PruningOutcome> done, PrintWriter out) {
         Map<String, String> failed = new LinkedHashMap<>();
@@ -72,7 +72,7 @@ final class PruningOnSpark {
         out.printf("%d fine-tuning(s) of pruned %s as Spark tasks (%s), %d done earlier%n", todo.size(), base.model(),
                 engine.describe(), done.size());
         out.flush();
-        engine.fineTunePruned(base, checkpoint, todo, o -> {
+        engine.fineTunePruned(base, checkpoint(trained), todo, o -> {
             if (o.succeeded()) {
                 FineTunedModel t = o.result();
                 try {
