@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -105,6 +107,8 @@ public final class PaperSuite {
     private SweepEngine sparkEngine;
     private int partsDone;
     private int partsReused;
+    /** Parts saved by this invocation on Spark: found saved by {@link #obtain}, but not reused from an earlier run. */
+    private final Set<String> doneOnSpark = new HashSet<>();
     private final long started = System.nanoTime();
 
     public PaperSuite(SuiteConfig suite, Invocation invocation) {
@@ -238,6 +242,7 @@ public final class PaperSuite {
                         return;
                     }
                     recorded.add(o.key());
+                    doneOnSpark.add(TrainedDepthModel.partName(o.key()));
                     out.print(t.log());
                     out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.key(), t.host(),
                             t.seconds(), t.attempts(), recorded.size() + failed.size(), todo.size());
@@ -273,6 +278,7 @@ public final class PaperSuite {
         out.flush();
         try (ResultsDatabase db = ResultsDatabase.open(suite.directory().resolve("redtest.db"))) {
             parts.save(name, PruningOnSpark.run(suite, target, TaskData.of(suite.data()), db, engine, parts, figures, out));
+            doneOnSpark.add(name);
             return null;
         } catch (RuntimeException e) {
             String why = e instanceof RedTestException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -297,8 +303,12 @@ public final class PaperSuite {
         Optional<T> saved = parts.load(part.name(), part.type());
         partsDone++;
         if (saved.isPresent()) {
-            partsReused++;
-            LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
+            if (doneOnSpark.contains(part.name())) {
+                LOG.info("[{}/{}] {}: done on Spark", partsDone, allParts.size(), part.what());
+            } else {
+                partsReused++;
+                LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
+            }
             return saved;
         }
         if (failedElsewhere != null) {

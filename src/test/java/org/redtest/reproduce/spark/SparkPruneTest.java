@@ -104,6 +104,7 @@ class SparkPruneTest {
 
         Path l = suiteDir("local");
         Path s = suiteDir("spark");
+        assertTrue(Files.readString(s.resolve("paper.md")).contains("0 of 2 parts reused"), "done on Spark, not reused");
         String lPath = l.toString();
         String sPath = s.toString();
         JsonNode expected = withoutLatency(JSON.readTree(l.resolve("parts/prune-resnet14.json").toFile()).get("result"), lPath);
@@ -150,6 +151,7 @@ class SparkPruneTest {
         assertEquals(tasksAfter, SharedSpark.tasks());
         assertFalse(again.out().contains("as Spark tasks"), again.out());
         assertEquals(FINE_TUNINGS.size(), query(s, prunings).size(), "nothing recorded twice");
+        assertTrue(Files.readString(s.resolve("paper.md")).contains("2 of 2 parts reused"), again.out());
     }
 
     @Test
