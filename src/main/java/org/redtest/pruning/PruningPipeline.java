@@ -246,7 +246,7 @@ public final class PruningPipeline {
         PrunedStructure structure = PrunedStructure.of(job.trained().architecture(), dropped);
         NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
         TrainingConfig recipe = fineTuneRecipe();
-        String planHash = Sha256.hex(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
+        String planHash = planHash(f, structure, recipe);
         Plan plan = readPlan(store).filter(existing -> existing.hash().equals(planHash)).orElse(null);
         ComputationGraph graph;
         if (plan != null && store.hasModel()) {
@@ -254,8 +254,7 @@ public final class PruningPipeline {
             graph = store.loadModel().orElseThrow();
         } else {
             if (readPlan(store).isPresent()) {
-                throw new RedTestException(store.directory() + " holds another pruning plan (the model, data or "
-                        + "pruning settings changed); move it away to prune again");
+                throw anotherPlan(store);
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
                     new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
@@ -296,6 +295,28 @@ public final class PruningPipeline {
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
                 blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
                 msrsAfter.summary().mean(), store.directory());
+    }
+
+    /**
+     * Fails as {@link #fineTune} would if {@code f}'s directory holds the plan of another fine-tuning: a driver that
+     * has {@code f} done elsewhere checks before sending it, since it then writes the directory without looking.
+     */
+    public void requireOwnDirectory(FineTuning f) {
+        CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(directoryName(f)));
+        String hash = planHash(f, PrunedStructure.of(job.trained().architecture(), f.dropped()), fineTuneRecipe());
+        if (readPlan(store).filter(existing -> !existing.hash().equals(hash)).isPresent()) {
+            throw anotherPlan(store);
+        }
+    }
+
+    /** What a fine-tuning directory is made for: the trained model's config, the directory, the structure, the recipe. */
+    private String planHash(FineTuning f, PrunedStructure structure, TrainingConfig recipe) {
+        return Sha256.hex(job.configHash() + "|" + directoryName(f) + "|" + structure.pruned().spec() + "|" + f.dropped() + "|" + recipe);
+    }
+
+    private static RedTestException anotherPlan(CheckpointStore store) {
+        return new RedTestException(store.directory() + " holds another pruning plan (the model, data or "
+                + "pruning settings changed); move it away to prune again");
     }
 
     /** The experiment's training recipe with the fine-tuning epochs (and learning rate, if given). */

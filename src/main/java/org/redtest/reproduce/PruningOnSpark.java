@@ -48,6 +48,7 @@ final class PruningOnSpark {
                 parts.load(base.key(f), PruningOutcome.class)
                         .ifPresentOrElse(o -> done.put(base.key(f), o.withDirectory(directory)), () -> todo.add(f));
             }
+            todo.forEach(pipeline::requireOwnDirectory); // as the local engine refuses, before any task
             Map<String, String> failed = fineTune(base, todo, trained, runDirectory, db, engine, parts, done, out);
             if (!failed.isEmpty()) {
                 throw new RedTestException(failed.size() + " of its " + selection.fineTunings().size() + " fine-tunings failed ("
