@@ -34,13 +34,17 @@ public final class PruneStage implements Stage {
 
     public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
                                            ResultsDatabase db, Long runId, PrintWriter out) {
-        ExperimentConfig cfg = loaded.config();
-        PruningPipeline.Job job = new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, data,
-                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), trained.architecture().family(), cfg.seed()),
-                cfg.prune(), cfg.seed(), loaded.hash());
-        Pruned pruned = prune(job, db, runId);
+        Pruned pruned = prune(job(loaded, trained, data), db, runId);
         pruned.print(out);
         return pruned.outcomes();
+    }
+
+    /** The pruning job of an experiment's prune stage on {@code trained}. */
+    public static PruningPipeline.Job job(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data) {
+        ExperimentConfig cfg = loaded.config();
+        return new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, data,
+                cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), trained.architecture().family(), cfg.seed()),
+                cfg.prune(), cfg.seed(), loaded.hash());
     }
 
     /**
@@ -48,7 +52,11 @@ public final class PruneStage implements Stage {
      * into the job's run directory: what the prune stage and {@code prune} share.
      */
     public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId) {
-        List<PruningOutcome> outcomes = new PruningPipeline(job, db).run();
+        return report(job, db, runId, new PruningPipeline(job, db).run());
+    }
+
+    /** Records {@code outcomes} (fine-tuned and timed) under {@code runId} and writes the job's JSON report. */
+    public static Pruned report(PruningPipeline.Job job, ResultsDatabase db, Long runId, List<PruningOutcome> outcomes) {
         PruningReport.record(db, runId, outcomes);
         Path json = PruningReport.writeJson(outcomes,
                 job.runDirectory().resolve("pruning-" + job.prune().criterion() + ".json"));

@@ -39,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,35 +82,71 @@ public final class PruningPipeline {
         this.blueprint = job.trained().architecture().blueprint(input, classes);
     }
 
+    /** One fine-tuning to do: a method's selection of units to drop, fine-tuned with {@code seed}. */
+    public record FineTuning(String method, long seed, List<String> dropped) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * What every fine-tuning starts from (one evaluation and one measurement of the trained model, the adjacent CKA
+     * of each prunable unit), and the fine-tunings in the order they are reported; none when no unit qualifies.
+     * Serializable: a Spark task fine-tunes from the driver's selection.
+     */
+    public record Selection(double top1Original, double msrsOriginal, Map<String, Double> adjacentCka,
+                            List<FineTuning> fineTunings) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
     public List<PruningOutcome> run() {
+        Selection selection = select();
+        if (selection.fineTunings().isEmpty()) {
+            return List.of();
+        }
+        List<PruningOutcome> outcomes = new ArrayList<>();
+        for (FineTuning f : selection.fineTunings()) {
+            outcomes.add(fineTune(f, selection));
+        }
+        return withLatencies(outcomes);
+    }
+
+    /** Evaluates and measures the trained model and selects the units each method and seed drops. */
+    public Selection select() {
         PruneConfig p = job.prune();
         ImageBatchIterator test = testIterator();
         double top1 = Evaluator.evaluate(job.trained().graph(), test).top1();
         Measurement before = measure(job.trained(), "pruning: original");
         List<PrunableUnit> units = PrunableUnits.of(job.trained().architecture(), before.summary().units(), before.summary().adjacent());
+        HashMap<String, Double> cka = new HashMap<>();
+        units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
         int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
         if (count == 0) {
             LOG.warn("no unit has adjacent CKA >= {}: nothing to prune", p.tau());
-            return List.of();
+            return new Selection(top1, before.summary().mean(), cka, List.of());
         }
-        List<PruningOutcome> outcomes = new ArrayList<>();
+        List<FineTuning> fineTunings = new ArrayList<>();
         for (PruneMethod method : p.methods()) {
             for (int repeat = 0; repeat < p.repeats(); repeat++) {
                 long seed = job.seed() + repeat;
                 List<String> dropped = UnitSelection.drop(units, preference(method, seed, units, before.summary().units()), count);
                 LOG.info("{} ({}, seed {}): dropping {} of {} prunable units: {}", method, p.criterion(), seed, dropped.size(),
                         units.size(), String.join(", ", dropped));
-                outcomes.add(pruneAndFineTune(method.word(), seed, dropped, units, top1, before.summary().mean()));
+                fineTunings.add(new FineTuning(method.word(), seed, List.copyOf(dropped)));
             }
         }
-        return withLatencies(outcomes);
+        return new Selection(top1, before.summary().mean(), cka, List.copyOf(fineTunings));
+    }
+
+    /** The directory of one fine-tuning, under the run directory: one fine-tuning per method keeps its old name. */
+    public String directoryName(FineTuning f) {
+        PruneConfig p = job.prune();
+        return "prune-" + f.method() + "-" + p.criterion() + (p.repeats() > 1 ? "-seed" + f.seed() : "");
     }
 
     /**
      * Times the original and every pruned model in the same alternating rounds, once all are fine-tuned: every
      * reduction is against one timing of the original, so identical structures get comparable figures.
      */
-    private List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
+    public List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
         List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained().graph()));
         try {
             for (PruningOutcome o : outcomes) {
@@ -194,16 +231,22 @@ public final class PruningPipeline {
         return new Captured(merged, labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private PruningOutcome pruneAndFineTune(String method, long seed, List<String> dropped, List<PrunableUnit> units,
-                                            double top1Original, double msrsOriginal) {
-        PruneConfig p = job.prune();
-        // one fine-tuning keeps the directory name it always had; repeats get one directory per seed
-        String dirName = "prune-" + method + "-" + p.criterion() + (p.repeats() > 1 ? "-seed" + seed : "");
+    /**
+     * Prunes the trained model as {@code f} says, fine-tunes it (resuming its directory's checkpoint) and measures
+     * it; latencies are left NaN for {@link #withLatencies}.
+     */
+    public PruningOutcome fineTune(FineTuning f, Selection selection) {
+        String method = f.method();
+        long seed = f.seed();
+        List<String> dropped = f.dropped();
+        double top1Original = selection.top1Original();
+        double msrsOriginal = selection.msrsOriginal();
+        String dirName = directoryName(f);
         CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(dirName));
         PrunedStructure structure = PrunedStructure.of(job.trained().architecture(), dropped);
         NetworkBlueprint prunedBlueprint = structure.pruned().blueprint(input, classes);
         TrainingConfig recipe = fineTuneRecipe();
-        String planHash = Sha256.hex(job.configHash() + "|" + dirName + "|" + structure.pruned().spec() + "|" + dropped + "|" + recipe);
+        String planHash = planHash(f, structure, recipe);
         Plan plan = readPlan(store).filter(existing -> existing.hash().equals(planHash)).orElse(null);
         ComputationGraph graph;
         if (plan != null && store.hasModel()) {
@@ -211,8 +254,7 @@ public final class PruningPipeline {
             graph = store.loadModel().orElseThrow();
         } else {
             if (readPlan(store).isPresent()) {
-                throw new RedTestException(store.directory() + " holds another pruning plan (the model, data or "
-                        + "pruning settings changed); move it away to prune again");
+                throw anotherPlan(store);
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
                     new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
@@ -247,13 +289,34 @@ public final class PruningPipeline {
                     job.trained().architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
                     structure.originalUnitNames(msrsAfter.summary().units()));
         }
-        Map<String, Double> cka = new HashMap<>();
-        units.forEach(u -> cka.put(u.name(), u.adjacentCka()));
+        Map<String, Double> cka = selection.adjacentCka();
         return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
                 blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
                 msrsAfter.summary().mean(), store.directory());
+    }
+
+    /**
+     * Fails as {@link #fineTune} would if {@code f}'s directory holds the plan of another fine-tuning: a driver that
+     * has {@code f} done elsewhere checks before sending it, since it then writes the directory without looking.
+     */
+    public void requireOwnDirectory(FineTuning f) {
+        CheckpointStore store = new CheckpointStore(job.runDirectory().resolve(directoryName(f)));
+        String hash = planHash(f, PrunedStructure.of(job.trained().architecture(), f.dropped()), fineTuneRecipe());
+        if (readPlan(store).filter(existing -> !existing.hash().equals(hash)).isPresent()) {
+            throw anotherPlan(store);
+        }
+    }
+
+    /** What a fine-tuning directory is made for: the trained model's config, the directory, the structure, the recipe. */
+    private String planHash(FineTuning f, PrunedStructure structure, TrainingConfig recipe) {
+        return Sha256.hex(job.configHash() + "|" + directoryName(f) + "|" + structure.pruned().spec() + "|" + f.dropped() + "|" + recipe);
+    }
+
+    private static RedTestException anotherPlan(CheckpointStore store) {
+        return new RedTestException(store.directory() + " holds another pruning plan (the model, data or "
+                + "pruning settings changed); move it away to prune again");
     }
 
     /** The experiment's training recipe with the fine-tuning epochs (and learning rate, if given). */

@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -39,7 +41,9 @@ import java.util.function.Function;
  * <p>
  * With {@code engine: spark} the depth models, independent trainings, go to Spark as tasks instead (as many
  * training together as there are task slots); this process alone records each as it comes back, and a model
- * whose task failed every attempt becomes a FAIL row. The other parts run as above (docs/cluster.md says why).
+ * whose task failed every attempt becomes a FAIL row. So do the pruning part's fine-tunings, one task each, while
+ * this process measures the trained model, selects the units and times the latencies ({@link PruningOnSpark}).
+ * The other parts run as above (docs/cluster.md says why).
  */
 public final class PaperSuite {
     private static final Logger LOG = LoggerFactory.getLogger(PaperSuite.class);
@@ -99,8 +103,12 @@ public final class PaperSuite {
     private final Path figures;
     private final List<Part<?>> allParts;
     private final List<String> unfinished = new ArrayList<>();
+    /** The Spark engine of {@code engine: spark}, opened when first needed and shared by the depth and pruning parts. */
+    private SweepEngine sparkEngine;
     private int partsDone;
     private int partsReused;
+    /** Parts saved by this invocation on Spark: found saved by {@link #obtain}, but not reused from an earlier run. */
+    private final Set<String> doneOnSpark = new HashSet<>();
     private final long started = System.nanoTime();
 
     public PaperSuite(SuiteConfig suite, Invocation invocation) {
@@ -126,7 +134,7 @@ public final class PaperSuite {
     }
 
     private Part<PruningPart.ModelResult> prunePart(SuiteConfig.PruneTarget target) {
-        return new Part<>("prune-" + target.model(), "prune " + target.model(), PruningPart.SECTION,
+        return new Part<>(PruningPart.partName(target.model()), "prune " + target.model(), PruningPart.SECTION,
                 PruningPart.ModelResult.class, c -> PruningPart.run(suite, target, c.data(), c.db, figures, c.out));
     }
 
@@ -141,6 +149,17 @@ public final class PaperSuite {
     }
 
     public Outcome run(PrintWriter out) {
+        try {
+            return runParts(out);
+        } finally {
+            if (sparkEngine != null) {
+                sparkEngine.close();
+                sparkEngine = null;
+            }
+        }
+    }
+
+    private Outcome runParts(PrintWriter out) {
         Path dir = suite.directory();
         Instant start = Instant.now();
         List<String> builds = SuiteBuilds.check(dir, SoftwareVersions.build(), invocation.allowMixedBuilds());
@@ -160,7 +179,8 @@ public final class PaperSuite {
             written.add(png);
         }
         for (SuiteConfig.PruneTarget target : suite.pruning()) {
-            obtain(prunePart(target), rows, out, null).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
+            String pruneFailed = suite.engine().equals(SuiteConfig.SPARK) ? pruneOnSpark(target, out) : null;
+            obtain(prunePart(target), rows, out, pruneFailed).ifPresent(r -> rows.addAll(PruningPart.rows(r)));
             for (String stage : List.of("before", "after")) {
                 addIfPresent(figures.resolve(target.model() + "-cka-" + stage + ".png"), written);
             }
@@ -204,30 +224,31 @@ public final class PaperSuite {
         if (todo.isEmpty()) {
             return failed;
         }
-        String suiteJson = ConfigLoader.toJson(suite.forDepthTask(suite.outputDir()));
+        String suiteJson = ConfigLoader.toJson(suite.forTask(suite.outputDir()));
         List<String> recorded = new ArrayList<>();
-        SweepEngine engine = SweepEngines.open(suite); // a build without Spark stops here, before any work
+        SweepEngine engine = sparkEngine(); // a build without Spark stops here, before any work
         try {
             out.printf("%d depth model(s) as Spark tasks (%s): %s%n", todo.size(), engine.describe(), String.join(", ", todo));
             out.flush();
             engine.trainDepthModels(suiteJson, todo, o -> {
                 if (o.succeeded()) {
-                    TrainedDepthModel t = o.trained();
+                    TrainedDepthModel t = o.result();
                     try {
                         DepthRecorder.record(t, suite, parts);
                     } catch (RuntimeException e) {
-                        failed.put(o.model(), "it trained on " + t.host() + " but could not be recorded: " + e.getMessage());
-                        out.printf("%s: %s%n", o.model(), failed.get(o.model()));
+                        failed.put(o.key(), "it trained on " + t.host() + " but could not be recorded: " + e.getMessage());
+                        out.printf("%s: %s%n", o.key(), failed.get(o.key()));
                         out.flush();
                         return;
                     }
-                    recorded.add(o.model());
+                    recorded.add(o.key());
+                    doneOnSpark.add(TrainedDepthModel.partName(o.key()));
                     out.print(t.log());
-                    out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.model(), t.host(),
+                    out.printf("%s: trained on %s in %.1f s, %d attempt(s), recorded (%d of %d)%n", o.key(), t.host(),
                             t.seconds(), t.attempts(), recorded.size() + failed.size(), todo.size());
                 } else {
-                    failed.put(o.model(), "its Spark task failed " + o.attempts() + " attempt(s): " + o.error());
-                    out.printf("%s: its Spark task failed every attempt (%d): %s%n", o.model(), o.attempts(), o.error());
+                    failed.put(o.key(), "its Spark task failed " + o.attempts() + " attempt(s): " + o.error());
+                    out.printf("%s: its Spark task failed every attempt (%d): %s%n", o.key(), o.attempts(), o.error());
                 }
                 out.flush();
             });
@@ -237,10 +258,41 @@ public final class PaperSuite {
             todo.stream().filter(m -> !recorded.contains(m) && !failed.containsKey(m)).forEach(m -> failed.put(m, why));
             out.println(why);
             out.flush();
-        } finally {
-            engine.close();
         }
         return failed;
+    }
+
+    /**
+     * Prunes {@code target} with its fine-tunings as Spark tasks, unless an earlier run saved the part, and saves
+     * the part; returns why it did not finish, or null. That becomes a FAIL row ({@link #obtain}), retried on the
+     * next run, which reuses every fine-tuning recorded by then.
+     */
+    private String pruneOnSpark(SuiteConfig.PruneTarget target, PrintWriter out) {
+        String name = PruningPart.partName(target.model());
+        if (parts.load(name, PruningPart.ModelResult.class).isPresent()) {
+            return null;
+        }
+        SweepEngine engine = sparkEngine();
+        out.printf("prune %s: measuring it here, its fine-tunings as Spark tasks (suite running %.1f min)%n", target.model(),
+                (System.nanoTime() - started) / 6e10);
+        out.flush();
+        try (ResultsDatabase db = ResultsDatabase.open(suite.directory().resolve("redtest.db"))) {
+            parts.save(name, PruningOnSpark.run(suite, target, TaskData.of(suite.data()), db, engine, parts, figures, out));
+            doneOnSpark.add(name);
+            return null;
+        } catch (RuntimeException e) {
+            String why = e instanceof RedTestException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            out.printf("%s: %s%n", name, why);
+            out.flush();
+            return why;
+        }
+    }
+
+    private SweepEngine sparkEngine() {
+        if (sparkEngine == null) {
+            sparkEngine = SweepEngines.open(suite);
+        }
+        return sparkEngine;
     }
 
     /**
@@ -251,8 +303,12 @@ public final class PaperSuite {
         Optional<T> saved = parts.load(part.name(), part.type());
         partsDone++;
         if (saved.isPresent()) {
-            partsReused++;
-            LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
+            if (doneOnSpark.contains(part.name())) {
+                LOG.info("[{}/{}] {}: done on Spark", partsDone, allParts.size(), part.what());
+            } else {
+                partsReused++;
+                LOG.info("[{}/{}] {}: done in an earlier run, reused", partsDone, allParts.size(), part.what());
+            }
             return saved;
         }
         if (failedElsewhere != null) {

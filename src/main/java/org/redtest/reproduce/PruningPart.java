@@ -2,7 +2,7 @@ package org.redtest.reproduce;
 
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
-import org.redtest.config.PruneConfig;
+import org.redtest.config.ExperimentConfig;
 import org.redtest.config.PruneMethod;
 import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
@@ -54,33 +54,49 @@ final class PruningPart {
     private PruningPart() {
     }
 
+    /** The suite part that prunes {@code model}. */
+    static String partName(String model) {
+        return "prune-" + model;
+    }
+
     static ModelResult run(SuiteConfig suite, SuiteConfig.PruneTarget target, LoadedData data, ResultsDatabase db,
                            Path figures, PrintWriter out) {
-        int keep = SuiteConfig.keepFor(target);
-        PruneConfig p = suite.prune();
-        PruneConfig withKeep = p.withKeep(keep);
-        ConfigLoader.LoadedConfig loaded = DepthPart.experiment(suite, target.model(), withKeep, StageName.PRUNE);
+        ConfigLoader.LoadedConfig loaded = experiment(suite, target);
         var cfg = loaded.config();
-        CheckpointStore store = new CheckpointStore(cfg.runDirectory());
-        if (!store.hasModel()) {
-            throw new RedTestException("pruning " + target.model() + " needs its trained checkpoint " + store.modelFile());
-        }
         Long runId = db.runId(cfg.name()).orElse(null);
         List<PruningOutcome> outcomes;
-        try (TrainedModel trained = TrainedModel.open(store.modelFile(), ModelSpec.parse(cfg.model()), data.train(),
-                data.normalization(), null)) {
+        try (TrainedModel trained = openTrained(cfg, data)) {
             outcomes = PruneStage.run(loaded, trained, data, db, runId, out);
         }
+        return result(target, cfg.runDirectory(), outcomes, figures);
+    }
+
+    /** The prune stage's experiment on the target's trained depth model (its run directory), keeping its units. */
+    static ConfigLoader.LoadedConfig experiment(SuiteConfig suite, SuiteConfig.PruneTarget target) {
+        return DepthPart.experiment(suite, target.model(), suite.prune().withKeep(SuiteConfig.keepFor(target)), StageName.PRUNE);
+    }
+
+    /** The trained depth model pruning starts from: its checkpoint in the run directory. */
+    static TrainedModel openTrained(ExperimentConfig cfg, LoadedData data) {
+        CheckpointStore store = new CheckpointStore(cfg.runDirectory());
+        if (!store.hasModel()) {
+            throw new RedTestException("pruning " + cfg.model() + " needs its trained checkpoint " + store.modelFile());
+        }
+        return TrainedModel.open(store.modelFile(), ModelSpec.parse(cfg.model()), data.train(), data.normalization(), null);
+    }
+
+    /** The part's result from the timed outcomes, with the CKA maps before and after copied into the figures. */
+    static ModelResult result(SuiteConfig.PruneTarget target, Path runDirectory, List<PruningOutcome> outcomes, Path figures) {
         List<MethodResult> methods = new ArrayList<>();
         for (PruningOutcome o : outcomes) {
             methods.add(new MethodResult(o.method(), o.seed(), o.prunedSpec(), o.top1Original(), o.top1FineTuned(), o.paramsReduction(),
                     o.flopsReduction(), o.latencyReduction(), o.msrsOriginal(), o.msrsPruned(), o.directory().toString()));
         }
-        copy(cfg.runDirectory().resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-before.png"));
+        copy(runDirectory.resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-before.png"));
         // the first seed's map stands for the method (CKA-guided selects the same units for every seed)
         methods.stream().filter(m -> m.method().equals(PruneMethod.CKA.word())).findFirst().ifPresent(m ->
                 copy(Path.of(m.directory()).resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-after.png")));
-        return new ModelResult(target.model(), keep, methods);
+        return new ModelResult(target.model(), SuiteConfig.keepFor(target), methods);
     }
 
     /**

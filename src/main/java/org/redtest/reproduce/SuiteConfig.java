@@ -21,8 +21,9 @@ import java.util.Map;
  * the performance benchmarks, all on one data set and training recipe. Every section but {@code data} is optional;
  * a missing {@code depth}, {@code pruning}, {@code nas} or {@code performance} skips that part.
  * {@code training_by_family} gives a family (resnet, vgg) a recipe of its own in place of {@code training}.
- * {@code engine}: where the independent trainings of the depth part run, {@code local} (each in a JVM of its own
- * on this machine) or {@code spark} (as Spark tasks, settings in {@code spark} as in a search; docs/cluster.md).
+ * {@code engine}: where the independent trainings of the depth part and the pruning part's fine-tunings run,
+ * {@code local} (each part in a JVM of its own on this machine) or {@code spark} (as Spark tasks, settings in
+ * {@code spark} as in a search; docs/cluster.md).
  * Neither is part of the suite's identity: a suite started on one engine can be finished on the other.
  */
 public record SuiteConfig(String tier, String name, String outputDir, Long seed, DataSpec data, TrainingConfig training,
@@ -169,8 +170,8 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
                 .validate();
     }
 
-    /** Only what a Spark task needs for the depth part, written to {@code dir}: no NAS file, no performance part. */
-    SuiteConfig forDepthTask(String dir) {
+    /** Only what a Spark task needs (a depth model, a fine-tuning), written to {@code dir}: no NAS file, no performance part. */
+    SuiteConfig forTask(String dir) {
         return new SuiteConfig(tier, name, dir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance, pruning,
                 prune, null, null, LOCAL, null);
     }

@@ -1,16 +1,19 @@
 package org.redtest.reproduce;
 
-/** One depth model from a sweep engine: trained, or failed every attempt with the last error. */
-public record SweepOutcome(String model, TrainedDepthModel trained, int attempts, String error) {
-    public static SweepOutcome done(TrainedDepthModel trained) {
-        return new SweepOutcome(trained.model(), trained, trained.attempts(), null);
+/**
+ * One Spark task's work from a sweep engine (a depth model, a fine-tuning), by its key: done with its result, or
+ * failed every attempt with the last error.
+ */
+public record SweepOutcome<T>(String key, T result, int attempts, String error) {
+    public static <T> SweepOutcome<T> done(String key, T result, int attempts) {
+        return new SweepOutcome<>(key, result, attempts, null);
     }
 
-    public static SweepOutcome failed(String model, int attempts, String error) {
-        return new SweepOutcome(model, null, attempts, error);
+    public static <T> SweepOutcome<T> failed(String key, int attempts, String error) {
+        return new SweepOutcome<>(key, null, attempts, error);
     }
 
     public boolean succeeded() {
-        return trained != null;
+        return result != null;
     }
 }

@@ -200,6 +200,12 @@ class PruningPipelineTest {
             RedTestException e = assertThrows(RedTestException.class,
                     () -> new PruningPipeline(job(arch, graph, tau(tau, 0.5)), db).run());
             assertTrue(e.getMessage().contains("holds another pruning plan"), e.getMessage());
+            // what a driver checks before sending fine-tunings elsewhere: the same refusal, its own plan passes
+            PruningPipeline other = new PruningPipeline(job(arch, graph, tau(tau, 0.5)), db);
+            PruningPipeline.FineTuning changed = other.select().fineTunings().get(0);
+            assertEquals(e.getMessage(), assertThrows(RedTestException.class, () -> other.requireOwnDirectory(changed)).getMessage());
+            PruningPipeline same = new PruningPipeline(job(arch, graph, tau(tau, null)), db);
+            same.requireOwnDirectory(same.select().fineTunings().get(0));
         }
     }
 }

@@ -116,13 +116,13 @@ class SuiteConfigTest {
     @Test
     void aSparkTaskGetsTheSuiteBackFromItsJson() {
         SuiteConfig s = SuiteConfig.load(Path.of("benchmarks/paper-cpu.yaml")).withEngine("spark", "local[2]");
-        SuiteConfig task = s.forDepthTask(s.outputDir());
+        SuiteConfig task = s.forTask(s.outputDir());
         SuiteConfig back = org.redtest.config.ConfigLoader.readText(org.redtest.config.ConfigLoader.toJson(task), "test",
                 SuiteConfig.class).validate();
         assertEquals(task, back);
         assertEquals(s.directory(), back.directory());
         assertEquals(null, back.nas(), "executors have no NAS file to find");
-        assertEquals(PaperSuite.fingerprint(s.withEngine("local", null).forDepthTask(s.outputDir())), PaperSuite.fingerprint(back));
+        assertEquals(PaperSuite.fingerprint(s.withEngine("local", null).forTask(s.outputDir())), PaperSuite.fingerprint(back));
     }
 
     @Test
