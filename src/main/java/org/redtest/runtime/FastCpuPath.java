@@ -300,6 +300,15 @@ public final class FastCpuPath {
         }
     }
 
+    /** Tells {@code graph}'s oneDNN convolutions that its weights never change (an inference copy's). */
+    static void freezeWeights(ComputationGraph graph) {
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper h) {
+                h.freezeWeights();
+            }
+        }
+    }
+
     /** How many of {@code graph}'s convolution layers call oneDNN directly. */
     public static long directConvolutionCount(ComputationGraph graph) {
         return count(graph, l -> l instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper);

@@ -76,6 +76,7 @@ public final class InferenceGraph implements AutoCloseable {
             }
         }
         FastCpuPath.install(folded);
+        FastCpuPath.freezeWeights(folded);
         return new InferenceGraph(folded, true, chains.size() + sumRelus.size());
     }
 

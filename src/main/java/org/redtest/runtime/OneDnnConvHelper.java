@@ -70,6 +70,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private final boolean fusedRelu;
     /** Whether the last forward pass applied the ReLU (false after a fallback to DL4J's helper). */
     private boolean reluApplied;
+    /** The weights never change (an {@link InferenceGraph}'s): each plan reorders them on its first pass only. */
+    private boolean weightsFrozen;
     private final PlanCache<Plan> plans = new PlanCache<>(LOG, "oneDNN direct convolution");
     /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
     private final LayerLayouts layouts = new LayerLayouts();
@@ -95,6 +97,12 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     /** True when this layer reads or writes channel-blocked arrays (inside a {@link BlockedScope}). */
     boolean keepsBlocked() {
         return layouts.configured();
+    }
+
+    /** Called before the first pass of a graph whose weights stay as they are (inference only). */
+    void freezeWeights() {
+        weightsFrozen = true;
+        plans.clear();
     }
 
     @Override
@@ -207,7 +215,7 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         String key = Arrays.toString(input.shape()) + Arrays.toString(weights.shape()) + Arrays.toString(strides)
                 + Arrays.toString(pad) + (bias != null) + layouts.inputTag() + "/" + layouts.outputTag();
         return plans.get(key, layerName, "using DL4J's helper", () -> new Plan(input.shape(), weights.shape(), strides,
-                pad, bias != null, fusedRelu, layouts.inputTag(), layouts.outputTag()));
+                pad, bias != null, fusedRelu, weightsFrozen, layouts.inputTag(), layouts.outputTag()));
     }
 
     /**
@@ -239,11 +247,15 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         private final Stage src;
         private final Stage weights;
         private final Stage dst;
+        /** The weights never change: once reordered into {@link #weights}' buffer they stay there. */
+        private final boolean weightsFrozen;
+        private boolean weightsReordered;
         private Backward backward;
 
-        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias, boolean relu, int inputTag,
-             int outputTag) {
+        Plan(long[] inShape, long[] wShape, int[] strides, int[] pad, boolean hasBias, boolean relu,
+             boolean weightsFrozen, int inputTag, int outputTag) {
             this.hasBias = hasBias;
+            this.weightsFrozen = weightsFrozen;
             long n = inShape[0];
             long oh = (inShape[2] + 2L * pad[0] - wShape[2]) / strides[0] + 1;
             long ow = (inShape[3] + 2L * pad[1] - wShape[3]) / strides[1] + 1;
@@ -280,7 +292,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             OneDnn.bind(userWeights, w);
             OneDnn.bind(userDst, out);
             dnnl_memory srcM = src.in(userSrc);
-            dnnl_memory wM = weights.in(userWeights);
+            dnnl_memory wM = weightsFrozen && weightsReordered ? weights.current(userWeights) : weights.in(userWeights);
+            weightsReordered = true;
             dnnl_memory dstM = dst.target(userDst);
             if (hasBias) {
                 OneDnn.bind(userBias, bias);
