@@ -14,12 +14,14 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 
 /**
  * DL4J's element-wise sum vertex with a forward pass of one pass per extra input: the stock vertex copies its
  * first input into the output and then adds each other one in place. With {@code relu} (inference graphs
  * only, see {@link InferenceGraph}) it also applies the ReLU that alone read the sum, as the sum is written.
- * The backward pass is DL4J's; anything but a sum of same-shaped dense float arrays runs the stock code.
+ * The backward pass is DL4J's, except that all inputs may get one copy of the gradient where that is safe;
+ * anything but a sum of same-shaped dense float arrays runs the stock code.
  */
 final class LeanSumVertex extends ElementWiseVertex {
     private static final Field INPUTS_IN_FORWARD_PASS;
@@ -34,12 +36,15 @@ final class LeanSumVertex extends ElementWiseVertex {
     }
 
     private final boolean relu;
+    /** Every input may get the same gradient array (see {@link SumGradientSharing}); else a copy each, as DL4J does. */
+    private final boolean shareGradient;
     private final OneDnnSum sum = new OneDnnSum();
 
     LeanSumVertex(ComputationGraph graph, String name, int index, VertexIndices[] inputVertices,
-                  VertexIndices[] outputVertices, DataType dataType, boolean relu) {
+                  VertexIndices[] outputVertices, DataType dataType, boolean relu, boolean shareGradient) {
         super(graph, name, index, inputVertices, outputVertices, Op.Add, dataType);
         this.relu = relu;
+        this.shareGradient = shareGradient;
     }
 
     /** True when oneDNN's binary kernels can run here (they need its Java bindings). */
@@ -76,6 +81,13 @@ final class LeanSumVertex extends ElementWiseVertex {
             throw new UnsupportedOperationException("vertex " + getVertexName() + " is a sum with its ReLU folded in, "
                     + "for inference only");
         }
+        if (shareGradient && epsilon != null && inputs != null && inputs.length >= 2
+                && Arrays.stream(inputs).allMatch(in -> in.equalShapes(epsilon))) {
+            INDArray gradient = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon); // in this vertex's workspace
+            INDArray[] each = new INDArray[inputs.length];
+            Arrays.fill(each, gradient);
+            return new Pair<>(null, each);
+        }
         return super.doBackward(tbptt, workspaceMgr);
     }
 
@@ -87,6 +99,10 @@ final class LeanSumVertex extends ElementWiseVertex {
             }
         }
         return true;
+    }
+
+    boolean sharesGradient() {
+        return shareGradient;
     }
 
     @Override

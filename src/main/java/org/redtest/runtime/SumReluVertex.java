@@ -33,6 +33,6 @@ final class SumReluVertex extends ElementWiseVertex {
     public org.deeplearning4j.nn.graph.vertex.GraphVertex instantiate(ComputationGraph graph, String name, int idx,
                                                                       INDArray paramsView, boolean initializeParams,
                                                                       DataType networkDatatype) {
-        return new LeanSumVertex(graph, name, idx, null, null, networkDatatype, true);
+        return new LeanSumVertex(graph, name, idx, null, null, networkDatatype, true, false);
     }
 }

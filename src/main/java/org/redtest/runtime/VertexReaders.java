@@ -19,6 +19,11 @@ final class VertexReaders {
                 inputs.forEach(in -> readers.computeIfAbsent(in, k -> new ArrayList<>()).add(vertex)));
     }
 
+    /** Every vertex that reads {@code name}'s output (once per input it takes it as). */
+    List<String> of(String name) {
+        return readers.getOrDefault(name, List.of());
+    }
+
     /**
      * The layer that alone reads {@code name}'s output, when it reads nothing else and has no preprocessor, and
      * {@code name} is no network output (a caller reads those); else null.
