@@ -139,6 +139,7 @@ public final class FastCpuPath {
         if (oneDnnBn) {
             moveReluIntoBatchNorm(graph);
         }
+        markNetworkInputReaders(graph);
         int blockedActivations = blocked ? keepBlocked(graph) : 0;
         CacheMode cache = oneDnnConv ? CacheMode.NONE : CacheMode.DEVICE; // see OneDnnConvHelper.keepForBackward
         graph.getConfiguration().setCacheMode(cache);
@@ -241,6 +242,20 @@ public final class FastCpuPath {
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot replace the ReLU and pooling layers", e);
+        }
+    }
+
+    /** Tells the oneDNN convolutions that read a network input directly (their input gradient has no reader). */
+    private static void markNetworkInputReaders(ComputationGraph graph) {
+        var conf = graph.getConfiguration();
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer instanceof ConvolutionLayer c && c.getHelper() instanceof OneDnnConvHelper h
+                    && conf.getNetworkInputs().containsAll(conf.getVertexInputs().get(name))
+                    && conf.getVertices().get(name) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getPreProcessor() == null && c.layerConf().getIDropout() == null) {
+                h.readsNetworkInput();
+            }
         }
     }
 

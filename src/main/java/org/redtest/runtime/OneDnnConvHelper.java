@@ -72,6 +72,8 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     private boolean reluApplied;
     /** The weights never change (an {@link InferenceGraph}'s): each plan reorders them on its first pass only. */
     private boolean weightsFrozen;
+    /** The layer reads a network input: inside a {@link BlockedScope} nothing reads its input gradient. */
+    private boolean readsNetworkInput;
     private final PlanCache<Plan> plans = new PlanCache<>(LOG, "oneDNN direct convolution");
     /** The layouts of the input and output arrays (plain NCHW unless {@link BlockedLayouts} chose a block). */
     private final LayerLayouts layouts = new LayerLayouts();
@@ -97,6 +99,14 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
     /** True when this layer reads or writes channel-blocked arrays (inside a {@link BlockedScope}). */
     boolean keepsBlocked() {
         return layouts.configured();
+    }
+
+    /**
+     * Called before the first pass when this layer reads a network input (no preprocessor, no dropout): RedTest's
+     * training then skips the input gradient's backward-data pass, which only DL4J's calculateGradients hands out.
+     */
+    void readsNetworkInput() {
+        readsNetworkInput = true;
     }
 
     /** Called before the first pass of a graph whose weights stay as they are (inference only). */
@@ -175,7 +185,9 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             }
             return result;
         }
-        INDArray gradAtInput = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape());
+        boolean inputGradient = !(readsNetworkInput && BlockedScope.active());
+        INDArray gradAtInput = inputGradient
+                ? workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape()) : null;
         boolean reuse = lastForward == plan && lastInput == input;
         plan.backward(input, weights, delta, gradAtInput, weightGradView, biasGradView, reuse);
         Gradient g = new DefaultGradient();
@@ -371,7 +383,6 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
         void run(INDArray input, INDArray w, INDArray delta, INDArray gradAtInput, INDArray weightGrad,
                  INDArray biasGrad, boolean reuseForward) {
             OneDnn.bind(userDiffDst, delta);
-            OneDnn.bind(userDiffSrc, gradAtInput);
             OneDnn.bind(userDiffWeights, weightGrad);
             dnnl_memory diffDstM = diffDst.in(userDiffDst);
 
@@ -391,7 +402,11 @@ final class OneDnnConvHelper extends MKLDNNConvHelper {
             }
             diffWeights.out(userDiffWeights);
 
+            if (gradAtInput == null) {
+                return; // nothing reads it
+            }
             // input gradient: the weights in the backward-data layout
+            OneDnn.bind(userDiffSrc, gradAtInput);
             dnnl_memory wM;
             if (reuseForward && dataTakesForwardWeights) {
                 wM = plan.weights.current(plan.userWeights);
