@@ -98,16 +98,11 @@ public final class InferenceGraph implements AutoCloseable {
 
     /** A convolution, the batch norm that alone reads it and, when it alone reads that, a plain ReLU (else null). */
     record Chain(String conv, String batchNorm, String relu) {
-        /** The vertex whose readers read the folded convolution instead. */
-        String last() {
-            return relu != null ? relu : batchNorm;
-        }
     }
 
     /** The chains a graph can fold, in the configuration's vertex order. */
     static List<Chain> chains(ComputationGraphConfiguration conf) {
         VertexReaders readers = new VertexReaders(conf);
-        List<String> outputs = conf.getNetworkOutputs();
         List<Chain> chains = new ArrayList<>();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             String conv = e.getKey();
@@ -121,10 +116,7 @@ public final class InferenceGraph implements AutoCloseable {
                     || !(b.getActivationFn() instanceof ActivationIdentity) || b.getCnn2DFormat() != CNN2DFormat.NCHW) {
                 continue;
             }
-            String relu = readers.onlyReader(bn);
-            boolean fuseRelu = relu != null && layerOf(conf.getVertices().get(relu)) instanceof ActivationLayer a
-                    && LeanReluLayer.isPlainRelu(a.getActivationFn()) && !outputs.contains(relu);
-            chains.add(new Chain(conv, bn, fuseRelu ? relu : null));
+            chains.add(new Chain(conv, bn, plainReluReading(bn, readers, conf)));
         }
         return chains;
     }
@@ -132,7 +124,6 @@ public final class InferenceGraph implements AutoCloseable {
     /** The sums a graph can fuse with their ReLU. */
     static List<SumRelu> sumRelus(ComputationGraphConfiguration conf) {
         VertexReaders readers = new VertexReaders(conf);
-        List<String> outputs = conf.getNetworkOutputs();
         List<SumRelu> fused = new ArrayList<>();
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             String sum = e.getKey();
@@ -140,13 +131,20 @@ public final class InferenceGraph implements AutoCloseable {
                     || ((ElementWiseVertex) e.getValue()).getOp() != ElementWiseVertex.Op.Add) {
                 continue;
             }
-            String relu = readers.onlyReader(sum);
-            if (relu != null && layerOf(conf.getVertices().get(relu)) instanceof ActivationLayer a
-                    && LeanReluLayer.isPlainRelu(a.getActivationFn()) && !outputs.contains(relu)) {
+            String relu = plainReluReading(sum, readers, conf);
+            if (relu != null) {
                 fused.add(new SumRelu(sum, relu));
             }
         }
         return fused;
+    }
+
+    /** The plain ReLU layer that alone reads {@code name}, when it is no network output (it is folded away); else null. */
+    private static String plainReluReading(String name, VertexReaders readers, ComputationGraphConfiguration conf) {
+        String relu = readers.onlyReader(name);
+        boolean plain = relu != null && layerOf(conf.getVertices().get(relu)) instanceof ActivationLayer a
+                && LeanReluLayer.isPlainRelu(a.getActivationFn());
+        return plain && !conf.getNetworkOutputs().contains(relu) ? relu : null;
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer layerOf(GraphVertex v) {
