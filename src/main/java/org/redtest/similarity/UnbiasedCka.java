@@ -123,10 +123,22 @@ public final class UnbiasedCka {
             int ra = a * d;
             for (int b = a + 1; b < n; b++) {
                 int rb = b * d;
-                double dot = 0;
-                for (int k = 0; k < d; k++) {
-                    dot += s[ra + k] * s[rb + k];
+                // four independent sums: one running sum chains every addition on the last (4x slower)
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
+                double d3 = 0;
+                int k = 0;
+                for (; k + 3 < d; k += 4) {
+                    d0 += s[ra + k] * s[rb + k];
+                    d1 += s[ra + k + 1] * s[rb + k + 1];
+                    d2 += s[ra + k + 2] * s[rb + k + 2];
+                    d3 += s[ra + k + 3] * s[rb + k + 3];
                 }
+                for (; k < d; k++) {
+                    d0 += s[ra + k] * s[rb + k];
+                }
+                double dot = (d0 + d1) + (d2 + d3);
                 upper[p++] = dot;
                 rowSums[a] += dot;
                 rowSums[b] += dot;
