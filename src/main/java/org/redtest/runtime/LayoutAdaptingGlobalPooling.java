@@ -30,6 +30,8 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  */
 final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
     final LayerLayouts layouts = new LayerLayouts();
+    /** Forward passes that averaged a blocked input directly (for tests). */
+    private long blockedAverages;
 
     LayoutAdaptingGlobalPooling(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -38,7 +40,9 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
     /** True when this pass can average the blocked input directly. */
     private boolean averagesBlocked() {
         var conf = (org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer) layerConf();
-        return layouts.keepsBlocked() && conf.getPoolingType() == PoolingType.AVG && conf.getPoolingDimensions() == null
+        // DL4J fills in the dimensions {2, 3} for convolutional input when it builds the configuration
+        boolean wholePlane = conf.getPoolingDimensions() == null || Arrays.equals(conf.getPoolingDimensions(), new int[]{2, 3});
+        return layouts.keepsBlocked() && conf.getPoolingType() == PoolingType.AVG && wholePlane
                 && maskArray == null && input.rank() == 4 && input.dataType() == DataType.FLOAT
                 && OneDnnConvHelper.isDense(input);
     }
@@ -76,6 +80,10 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
         }
     }
 
+    long blockedAverages() {
+        return blockedAverages;
+    }
+
     /** The input seen as [n, c/block, h*w, block] (a view: the blocked layout's own order). */
     private INDArray blockedView(INDArray x) {
         int block = layouts.block();
@@ -93,6 +101,7 @@ final class LayoutAdaptingGlobalPooling extends GlobalPoolingLayer {
                             ? new long[]{input.size(0), input.size(1)} : new long[]{input.size(0), input.size(1), 1, 1});
             averages.computeIfAbsent(Arrays.toString(input.shape()), k -> new Average(input.shape(),
                     OneDnn.blockedTag(layouts.block()))).run(input, out);
+            blockedAverages++;
             return out;
         }
         INDArray original = input;

@@ -139,6 +139,10 @@ class FastCpuPathEquivalenceTest {
         if (bp.liveNodes().stream().anyMatch(n -> n.op() instanceof org.redtest.zoo.Op.Relu)) {
             assertTrue(FastCpuPath.leanReluCount(fast) > 0, spec + ": one-pass ReLU layers installed");
         }
+        if (spec.startsWith("resnet")) { // its closing global average pool reads the blocked stream directly
+            assertTrue(java.util.Arrays.stream(fast.getLayers()).anyMatch(l -> l instanceof LayoutAdaptingGlobalPooling p
+                    && p.blockedAverages() > 0), spec + ": global average pooling of a blocked input without a reorder");
+        }
         // ResNet and VGG put a ReLU after each batch norm
         if (!spec.startsWith("nats")) {
             assertTrue(java.util.Arrays.stream(fast.getLayers()).anyMatch(l -> l instanceof LeanReluLayer r
