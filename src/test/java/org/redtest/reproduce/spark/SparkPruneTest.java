@@ -7,13 +7,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redtest.cli.RedTestCli;
-import org.redtest.runtime.CpuAcceleration;
-import org.redtest.spark.SparkRuntime;
-import org.redtest.spark.TaskFaults;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.DatabaseRows;
 import org.redtest.testing.SharedSpark;
-import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,63 +34,29 @@ class SparkPruneTest {
     private static final List<String> FINE_TUNINGS = List.of("cka-seed42", "cka-seed43", "random-seed42", "random-seed43");
     @TempDir
     static Path dir;
-    static Path cifar;
+    static TinySuite suite;
 
     @BeforeAll
     static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 12, 4);
-        SparkRuntime.provideContext(SharedSpark.context());
+        suite = TinySuite.open(dir, """
+                depth: [resnet14]
+                pruning: [{model: resnet14, keep: 3}]
+                prune: {baselines: [random], finetune_epochs: 1, repeats: 2}
+                """);
     }
 
     @AfterAll
     static void tearDown() {
-        SparkRuntime.provideContext(null);
-        System.clearProperty(TaskFaults.PROPERTY);
-    }
-
-    private static Path suite(String out) throws Exception {
-        Path file = dir.resolve(out + ".yaml");
-        Files.writeString(file, """
-                tier: cpu
-                name: tiny
-                output_dir: %s
-                data: {dataset: cifar10, dir: %s}
-                training: {epochs: 1, batch_size: 30, learning_rate: 0.05}
-                measure: {batches: 1, batch_size: 12}
-                depth: [resnet14]
-                pruning: [{model: resnet14, keep: 3}]
-                prune: {baselines: [random], finetune_epochs: 1, repeats: 2}
-                """.formatted(dir.resolve(out), cifar));
-        return file;
-    }
-
-    private static Path suiteDir(String out) {
-        return dir.resolve(out).resolve("tiny");
-    }
-
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result paper(String out, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("bench", "paper", "--tier", "cpu", "--suite", suite(out).toString()));
-        args.addAll(List.of(more));
-        picocli.CommandLine cl = RedTestCli.newCommandLine();
-        java.io.StringWriter o = new java.io.StringWriter();
-        java.io.StringWriter e = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(o, true));
-        cl.setErr(new java.io.PrintWriter(e, true));
-        int code = cl.execute(args.toArray(String[]::new));
-        return new Result(code, o.toString(), e.toString());
+        suite.close();
     }
 
     @Test
     void sameMetricsRowsAndFilesAsTheLocalEngineEachFineTuningOnce() throws Exception {
-        Result local = paper("local");
+        CliRun.Result local = suite.paper("local");
         assertEquals(0, local.exitCode(), local.err());
 
         int tasksBefore = SharedSpark.tasks();
-        Result spark = paper("spark", "--engine", "spark", "--master", "local[2]");
+        CliRun.Result spark = suite.paper("spark", "--engine", "spark", "--master", "local[2]");
         assertEquals(0, spark.exitCode(), spark.err());
         assertEquals(1 + FINE_TUNINGS.size(), SharedSpark.tasks() - tasksBefore, "one task attempt per model and fine-tuning: "
                 + spark.out());
@@ -102,8 +64,8 @@ class SparkPruneTest {
         assertFalse(spark.out().contains("prune resnet14 (suite running"), "the part ran in no JVM of its own: " + spark.out());
         FINE_TUNINGS.forEach(f -> assertTrue(spark.out().contains("prune-resnet14/" + f + ": fine-tuned on "), spark.out()));
 
-        Path l = suiteDir("local");
-        Path s = suiteDir("spark");
+        Path l = suite.directory("local");
+        Path s = suite.directory("spark");
         assertTrue(Files.readString(s.resolve("paper.md")).contains("0 of 2 parts reused"), "done on Spark, not reused");
         String lPath = l.toString();
         String sPath = s.toString();
@@ -146,7 +108,7 @@ class SparkPruneTest {
 
         // a restarted driver reuses the part: no task, no fine-tuning
         int tasksAfter = SharedSpark.tasks();
-        Result again = paper("spark", "--engine", "spark");
+        CliRun.Result again = suite.paper("spark", "--engine", "spark");
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(tasksAfter, SharedSpark.tasks());
         assertFalse(again.out().contains("as Spark tasks"), again.out());
@@ -158,13 +120,7 @@ class SparkPruneTest {
     void aKilledAttemptIsRetriedAndAFineTuningFailingEveryAttemptIsAFailRowThenTheOnlyOneDoneAgain() throws Exception {
         int tasksBefore = SharedSpark.tasks();
         int failedBefore = SharedSpark.failedTasks();
-        System.setProperty(TaskFaults.PROPERTY, "prune-resnet14/cka-seed42:1,prune-resnet14/random-seed43:99");
-        Result r;
-        try {
-            r = paper("faults", "--engine", "spark");
-        } finally {
-            System.clearProperty(TaskFaults.PROPERTY);
-        }
+        CliRun.Result r = suite.paperWithFaults("prune-resnet14/cka-seed42:1,prune-resnet14/random-seed43:99", "faults", "--engine", "spark");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(1 + SharedSpark.MAX_FAILURES, SharedSpark.failedTasks() - failedBefore, "killed attempts");
         assertEquals(1 + FINE_TUNINGS.size() + 1 + (SharedSpark.MAX_FAILURES - 1), SharedSpark.tasks() - tasksBefore,
@@ -173,7 +129,7 @@ class SparkPruneTest {
                 "the killed attempt was retried once: " + r.out());
         assertTrue(r.out().contains("1 part(s) did not finish (prune-resnet14)"), r.out());
 
-        Path s = suiteDir("faults");
+        Path s = suite.directory("faults");
         JsonNode fail = rows(s).stream().filter(x -> x.get("item").asText().startsWith("part prune-resnet14")).findFirst()
                 .orElseThrow(() -> new AssertionError("no FAIL row for the pruning part"));
         assertEquals("FAIL", fail.get("verdict").asText());
@@ -191,7 +147,7 @@ class SparkPruneTest {
 
         // running again fine-tunes the failed one alone and finishes the part
         int tasksAfter = SharedSpark.tasks();
-        Result again = paper("faults", "--engine", "spark");
+        CliRun.Result again = suite.paper("faults", "--engine", "spark");
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(1, SharedSpark.tasks() - tasksAfter, again.out());
         assertTrue(again.out().contains("1 fine-tuning(s) of pruned resnet14 as Spark tasks") && again.out().contains(", 3 done earlier"),

@@ -6,13 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redtest.cli.RedTestCli;
-import org.redtest.runtime.CpuAcceleration;
-import org.redtest.spark.SparkRuntime;
-import org.redtest.spark.TaskFaults;
+import org.redtest.testing.CliRun;
 import org.redtest.testing.DatabaseRows;
 import org.redtest.testing.SharedSpark;
-import org.redtest.testing.TinyData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,73 +31,34 @@ class SparkSweepTest {
     private static final List<String> MODELS = List.of("resnet8", "resnet14");
     @TempDir
     static Path dir;
-    static Path cifar;
+    static TinySuite suite;
 
     @BeforeAll
     static void setUp() throws Exception {
-        CpuAcceleration.configure();
-        cifar = TinyData.writeCifar10(dir.resolve("cifar"), 12, 4);
-        SparkRuntime.provideContext(SharedSpark.context());
+        suite = TinySuite.open(dir, """
+                depth: [resnet8, resnet14]
+                """);
     }
 
     @AfterAll
     static void tearDown() {
-        SparkRuntime.provideContext(null);
-        System.clearProperty(TaskFaults.PROPERTY);
-    }
-
-    /** A suite named "tiny" writing under {@code out}: the same suite wherever it runs, so its files can be compared. */
-    private static Path suite(String out) throws Exception {
-        Path file = dir.resolve(out + ".yaml");
-        Files.writeString(file, """
-                tier: cpu
-                name: tiny
-                output_dir: %s
-                data: {dataset: cifar10, dir: %s}
-                training: {epochs: 1, batch_size: 30, learning_rate: 0.05}
-                measure: {batches: 1, batch_size: 12}
-                depth: [resnet8, resnet14]
-                """.formatted(dir.resolve(out), cifar));
-        return file;
-    }
-
-    private static Path suiteDir(String out) {
-        return dir.resolve(out).resolve("tiny");
-    }
-
-    record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        picocli.CommandLine cl = RedTestCli.newCommandLine();
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Result paper(String out, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("bench", "paper", "--tier", "cpu", "--suite", suite(out).toString()));
-        args.addAll(List.of(more));
-        return run(args.toArray(String[]::new));
+        suite.close();
     }
 
     @Test
     void sameResultsAsTheLocalEngineEachModelTrainedOnce() throws Exception {
-        Result local = paper("local");
+        CliRun.Result local = suite.paper("local");
         assertEquals(0, local.exitCode(), local.err());
 
         int tasksBefore = SharedSpark.tasks();
-        Result spark = paper("spark", "--engine", "spark", "--master", "local[2]");
+        CliRun.Result spark = suite.paper("spark", "--engine", "spark", "--master", "local[2]");
         assertEquals(0, spark.exitCode(), spark.err());
         assertEquals(MODELS.size(), SharedSpark.tasks() - tasksBefore, "one task attempt per model: " + spark.out());
         assertTrue(spark.out().contains("2 depth model(s) as Spark tasks"), spark.out());
         assertFalse(spark.out().contains("train, evaluate and measure"), "no model trained in a JVM of its own: " + spark.out());
 
-        Path l = suiteDir("local");
-        Path s = suiteDir("spark");
+        Path l = suite.directory("local");
+        Path s = suite.directory("spark");
         String lPath = l.toString();
         String sPath = s.toString();
         for (String model : MODELS) {
@@ -135,11 +92,11 @@ class SparkSweepTest {
 
         // a restarted driver reuses every recorded model, on either engine: no task, no training
         int tasksAfter = SharedSpark.tasks();
-        Result again = paper("spark", "--engine", "spark");
+        CliRun.Result again = suite.paper("spark", "--engine", "spark");
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(tasksAfter, SharedSpark.tasks());
         assertFalse(again.out().contains("Spark tasks"), again.out());
-        Result locally = paper("spark");
+        CliRun.Result locally = suite.paper("spark");
         assertEquals(0, locally.exitCode(), locally.err());
         assertFalse(locally.out().contains("train, evaluate and measure"), locally.out());
         assertEquals(table, JSON.readTree(s.resolve("paper.json").toFile()).get("rows"));
@@ -149,13 +106,7 @@ class SparkSweepTest {
     void aKilledAttemptIsRetriedAndAModelFailingEveryAttemptIsAFailRow() throws Exception {
         int tasksBefore = SharedSpark.tasks();
         int failedBefore = SharedSpark.failedTasks();
-        System.setProperty(TaskFaults.PROPERTY, "depth-resnet8:1,depth-resnet14:99");
-        Result r;
-        try {
-            r = paper("faults", "--engine", "spark");
-        } finally {
-            System.clearProperty(TaskFaults.PROPERTY);
-        }
+        CliRun.Result r = suite.paperWithFaults("depth-resnet8:1,depth-resnet14:99", "faults", "--engine", "spark");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(1 + SharedSpark.MAX_FAILURES, SharedSpark.failedTasks() - failedBefore, "killed attempts");
         assertEquals(2 + SharedSpark.MAX_FAILURES, SharedSpark.tasks() - tasksBefore, "attempts in all");
@@ -163,7 +114,7 @@ class SparkSweepTest {
         assertTrue(r.out().contains(", 2 attempt(s), recorded"), "the killed attempt was retried once: " + r.out());
         assertTrue(r.out().contains("1 part(s) did not finish (depth-resnet14)"), r.out());
 
-        Path s = suiteDir("faults");
+        Path s = suite.directory("faults");
         JsonNode fail = rows(s).stream().filter(x -> x.get("item").asText().startsWith("part depth-resnet14")).findFirst()
                 .orElseThrow(() -> new AssertionError("no FAIL row for resnet14"));
         assertEquals("FAIL", fail.get("verdict").asText());
@@ -178,7 +129,7 @@ class SparkSweepTest {
 
         // running again trains the failed model alone
         int tasksAfter = SharedSpark.tasks();
-        Result again = paper("faults", "--engine", "spark");
+        CliRun.Result again = suite.paper("faults", "--engine", "spark");
         assertEquals(0, again.exitCode(), again.err());
         assertEquals(1, SharedSpark.tasks() - tasksAfter);
         assertTrue(again.out().contains("1 depth model(s) as Spark tasks") && again.out().contains("resnet14: trained on "),
