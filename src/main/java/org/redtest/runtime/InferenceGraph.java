@@ -54,11 +54,12 @@ public final class InferenceGraph implements AutoCloseable {
 
     /** The graph to run {@code trained}'s inference on: a folded copy, or {@code trained} when nothing folds. */
     public static InferenceGraph of(ComputationGraph trained) {
+        // direct oneDNN convolutions also mean oneDNN's Java bindings load, which the fused sums need
         if (FastCpuPath.directConvolutionCount(trained) == 0) {
             return new InferenceGraph(trained, false, 0);
         }
         List<Chain> chains = chains(trained.getConfiguration());
-        List<SumRelu> sumRelus = LeanSumVertex.available() ? sumRelus(trained.getConfiguration()) : List.of();
+        List<SumRelu> sumRelus = sumRelus(trained.getConfiguration());
         if (chains.isEmpty() && sumRelus.isEmpty()) {
             return new InferenceGraph(trained, false, 0);
         }

@@ -47,16 +47,6 @@ final class LeanSumVertex extends ElementWiseVertex {
         this.shareGradient = shareGradient;
     }
 
-    /** True when oneDNN's binary kernels can run here (they need its Java bindings). */
-    static boolean available() {
-        try {
-            OneDnn.ensureLoaded();
-            return true;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
-    }
-
     @Override
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!canDoForward() || inputs.length < 2 || !sameDenseFloat(inputs)) {
