@@ -278,14 +278,15 @@ public final class FastCpuPath {
 
     /**
      * Swaps DL4J's element-wise sum vertices for {@link LeanSumVertex}es (same inputs, one pass per extra
-     * input; one gradient array for all inputs where {@link SumGradientSharing} allows). DL4J instantiates vertices from their configuration by fixed classes, so this is done on the
-     * built graph, in both places it keeps them.
+     * input; one gradient array for all inputs where {@link SumGradientSharing} allows). DL4J instantiates
+     * vertices from their configuration by fixed classes, so this is done on the built graph, in both places
+     * it keeps them.
      */
     @SuppressWarnings("unchecked")
     private static void replaceSums(ComputationGraph graph) {
         DataType type = graph.getConfiguration().getDataType();
         var confs = graph.getConfiguration().getVertices();
-        VertexReaders readers = new VertexReaders(graph.getConfiguration());
+        SumGradientSharing sharing = new SumGradientSharing(graph, new VertexReaders(graph.getConfiguration()));
         try {
             GraphVertex[] vertices = graph.getVertices();
             var byName = (java.util.Map<String, GraphVertex>) GRAPH_VERTICES_BY_NAME.get(graph);
@@ -297,7 +298,7 @@ public final class FastCpuPath {
                     continue;
                 }
                 LeanSumVertex lean = new LeanSumVertex(graph, v.getVertexName(), v.getVertexIndex(), v.getInputVertices(),
-                        v.getOutputVertices(), type, false, SumGradientSharing.safe(graph, v.getVertexName(), readers));
+                        v.getOutputVertices(), type, false, sharing.safe(v.getVertexName()));
                 vertices[i] = lean;
                 byName.put(v.getVertexName(), lean);
             }

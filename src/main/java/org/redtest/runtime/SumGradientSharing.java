@@ -2,10 +2,11 @@ package org.redtest.runtime;
 
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,19 +22,30 @@ import java.util.Set;
  * block's input is changed by its first convolution's gradient only after the second batch norm read it.
  */
 final class SumGradientSharing {
-    private SumGradientSharing() {
+    private final ComputationGraph graph;
+    private final VertexReaders readers;
+    /** Each vertex's position in the graph's topological order (the forward pass's order). */
+    private final Map<String, Integer> steps = new HashMap<>();
+
+    SumGradientSharing(ComputationGraph graph, VertexReaders readers) {
+        this.graph = graph;
+        this.readers = readers;
+        int[] order = graph.topologicalSortOrder();
+        for (int i = 0; i < order.length; i++) {
+            steps.put(graph.getVertices()[order[i]].getVertexName(), i);
+        }
     }
 
-    static boolean safe(ComputationGraph graph, String sum, VertexReaders readers) {
+    boolean safe(String sum) {
         List<String> inputs = graph.getConfiguration().getVertexInputs().get(sum);
         if (inputs == null || inputs.size() < 2 || new HashSet<>(inputs).size() != inputs.size()) {
             return false;
         }
-        int sumStep = step(graph, sum);
+        int sumStep = steps.get(sum);
         String changed = null;
         for (String input : inputs) {
-            boolean earlyReader = readers.of(input).stream().anyMatch(r -> !r.equals(sum) && step(graph, r) > sumStep);
-            boolean lateReader = readers.of(input).stream().anyMatch(r -> !r.equals(sum) && step(graph, r) < sumStep);
+            boolean earlyReader = readers.of(input).stream().anyMatch(r -> !r.equals(sum) && steps.get(r) > sumStep);
+            boolean lateReader = readers.of(input).stream().anyMatch(r -> !r.equals(sum) && steps.get(r) < sumStep);
             if (lateReader && !earlyReader) {
                 if (changed != null) {
                     return false;
@@ -53,20 +65,8 @@ final class SumGradientSharing {
         if (changed == null) {
             return true;
         }
-        int firstOther = others.stream().mapToInt(o -> step(graph, o)).min().orElse(Integer.MAX_VALUE);
+        int firstOther = others.stream().mapToInt(steps::get).min().orElse(Integer.MAX_VALUE);
         String input = changed;
-        return readers.of(input).stream().filter(r -> !r.equals(sum)).allMatch(r -> step(graph, r) < firstOther);
-    }
-
-    /** The vertex's position in the graph's topological order (the forward pass's order). */
-    private static int step(ComputationGraph graph, String name) {
-        GraphVertex v = graph.getVertex(name);
-        int[] order = graph.topologicalSortOrder();
-        for (int i = 0; i < order.length; i++) {
-            if (order[i] == v.getVertexIndex()) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("vertex " + name + " is not in the graph's order");
+        return readers.of(input).stream().filter(r -> !r.equals(sum)).allMatch(r -> steps.get(r) < firstOther);
     }
 }
