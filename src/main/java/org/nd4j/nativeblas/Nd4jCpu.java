@@ -8,7 +8,7 @@ package org.nd4j.nativeblas;
  * that class to {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} and renamed the
  * method to {@code isUseONEDNN()}, so the lookup fails and DL4J silently never uses its oneDNN
  * layer helpers (about 10x slower convolutions on CPU). This class restores the old name and
- * delegates to the live method. See {@link org.redtest.runtime.CpuAcceleration}.
+ * delegates to the live method. See {@link org.redtest.engine.cpu.CpuAcceleration}.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

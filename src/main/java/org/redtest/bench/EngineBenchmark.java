@@ -8,7 +8,7 @@ import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.search.CandidateEngine;
 import org.redtest.search.CandidateEngines;
 import org.redtest.search.CandidateEvaluator;

@@ -1,7 +1,7 @@
 package org.redtest.bench;
 
-import org.redtest.runtime.BlockedScope;
-import org.redtest.runtime.InferenceGraph;
+import org.redtest.engine.cpu.BlockedScope;
+import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,7 +1,7 @@
 package org.redtest.bench;
 
-import org.redtest.runtime.BlockedScope;
-import org.redtest.runtime.InferenceGraph;
+import org.redtest.engine.cpu.BlockedScope;
+import org.redtest.engine.cpu.InferenceGraph;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;

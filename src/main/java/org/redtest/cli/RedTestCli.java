@@ -1,7 +1,7 @@
 package org.redtest.cli;
 
 import org.redtest.RedTestException;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

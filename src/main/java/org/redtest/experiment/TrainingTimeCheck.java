@@ -5,7 +5,7 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageDataset;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.LongRunGuard;
 import org.redtest.training.Trainer;

@@ -1,13 +1,13 @@
 package org.redtest.measure;
 
-import org.redtest.runtime.BlockedScope;
-import org.redtest.runtime.InferenceGraph;
+import org.redtest.engine.cpu.BlockedScope;
+import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.redtest.RedTestException;
-import org.redtest.runtime.FastCpuPath;
+import org.redtest.engine.cpu.FastCpuPath;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.NetworkBlueprint;
 

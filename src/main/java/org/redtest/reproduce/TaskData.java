@@ -3,7 +3,7 @@ package org.redtest.reproduce;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 
 /**
  * The data set of this JVM for a suite's Spark work, loaded once per data specification and shared by the tasks

@@ -1,5 +1,7 @@
 package org.redtest.runtime;
 
+import org.redtest.engine.cpu.CpuAcceleration;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;

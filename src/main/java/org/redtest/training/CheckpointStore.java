@@ -3,7 +3,7 @@ package org.redtest.training;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.redtest.RedTestException;
-import org.redtest.runtime.FastCpuPath;
+import org.redtest.engine.cpu.FastCpuPath;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

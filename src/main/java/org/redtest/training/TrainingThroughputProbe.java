@@ -1,6 +1,6 @@
 package org.redtest.training;
 
-import org.redtest.runtime.BlockedScope;
+import org.redtest.engine.cpu.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

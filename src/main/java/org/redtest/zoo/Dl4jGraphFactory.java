@@ -28,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.redtest.runtime.FastCpuPath;
+import org.redtest.engine.cpu.FastCpuPath;
 
 import java.util.HashMap;
 import java.util.HashSet;

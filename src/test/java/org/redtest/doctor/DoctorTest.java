@@ -1,7 +1,7 @@
 package org.redtest.doctor;
 
 import org.junit.jupiter.api.Test;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 
 import java.util.Map;
 import java.util.function.Function;

@@ -16,7 +16,7 @@ import org.redtest.data.ImageDataset;
 import org.redtest.data.LoadedData;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.TinyData;
 import org.redtest.training.TrainedModel;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.redtest.RedTestException;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

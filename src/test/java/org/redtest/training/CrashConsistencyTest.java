@@ -8,7 +8,7 @@ import org.redtest.config.ConfigLoader;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.TrainStage;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.TinyData;
 

@@ -3,7 +3,7 @@ package org.redtest.training;
 import org.redtest.config.ConfigLoader;
 import org.redtest.data.DataLoader;
 import org.redtest.experiment.TrainStage;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package org.redtest.training;
 
 import org.redtest.cli.RedTestCli;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.ImageDataset;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.testing.TinyData;
 import org.redtest.zoo.Dl4jGraphFactory;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.redtest.reproduce.spark;
 
-import org.redtest.runtime.CpuAcceleration;
+import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.spark.SparkRuntime;
 import org.redtest.spark.TaskFaults;
 import org.redtest.testing.CliRun;

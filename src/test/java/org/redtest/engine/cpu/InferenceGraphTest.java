@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assumptions;

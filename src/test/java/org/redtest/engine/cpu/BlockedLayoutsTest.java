@@ -1,7 +1,8 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assumptions;
+import org.redtest.runtime.SystemProperties;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_pooling_desc_t;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 /**
  * Where the fast path may keep activations channel-blocked ({@link BlockedLayouts}): only inside

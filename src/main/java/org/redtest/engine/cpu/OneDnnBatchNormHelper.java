@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
 import org.bytedeco.dnnl.dnnl_memory;
