@@ -4,6 +4,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.config.TrainingConfig;
+import org.redtest.engine.Device;
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
 import org.redtest.engine.cpu.FastCpuPath;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -65,19 +68,19 @@ public final class CpuPathBenchmark {
         out.printf("%-22s %12s %12s %10s %12s %12s %10s%n", "path", "train img/s", "GFLOP/s", "of peak",
                 "infer img/s", "GFLOP/s", "of peak");
         if (oursOnly) {
-            Figures f = measure(fast, batch);
+            Figures f = measure(Device.CPU, fast, batch);
             row(out, OURS, f, forwardGflop, peak);
             out.flush();
             return new Result(peak, forwardGflop, null, null, f, Double.NaN);
         }
         ComputationGraph stock = graph(FastCpuPath.LayerPath.STOCK);
         ComputationGraph helpersOnly = graph(FastCpuPath.LayerPath.DL4J_HELPERS);
-        INDArray stockOut = stock.outputSingle(false, x.dup());
-        INDArray fastOut = fast.outputSingle(false, x.dup());
+        INDArray stockOut = output(Device.DL4J, stock, x);
+        INDArray fastOut = output(Device.CPU, fast, x);
         double maxDiff = stockOut.sub(fastOut).amaxNumber().doubleValue();
-        Figures s = measure(stock, batch);
-        Figures h = measure(helpersOnly, batch);
-        Figures f = measure(fast, batch);
+        Figures s = measure(Device.DL4J, stock, batch);
+        Figures h = measure(Device.DL4J, helpersOnly, batch);
+        Figures f = measure(Device.CPU, fast, batch);
         row(out, "stock DL4J (no helpers)", s, forwardGflop, peak);
         row(out, "DL4J oneDNN helpers", h, forwardGflop, peak);
         row(out, OURS, f, forwardGflop, peak);
@@ -103,8 +106,15 @@ public final class CpuPathBenchmark {
                 Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
     }
 
-    private Figures measure(ComputationGraph g, DataSet batch) {
-        ThroughputMeter.Rates r = ThroughputMeter.measure(g, batch, batches);
+    /** {@code g}'s output for {@code x} on {@code device}'s engine. */
+    private static INDArray output(Device device, ComputationGraph g, INDArray x) {
+        try (InferenceSession inference = Engines.of(device).inference(g)) {
+            return inference.output(x.dup());
+        }
+    }
+
+    private Figures measure(Device device, ComputationGraph g, DataSet batch) {
+        ThroughputMeter.Rates r = ThroughputMeter.measure(Engines.of(device), g, batch, batches);
         return new Figures(r.trainImgPerS(), r.inferImgPerS());
     }
 }

@@ -18,6 +18,7 @@ import org.redtest.search.NatsSpace;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.engine.Engines;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.NatsArchitecture;
 import org.redtest.zoo.NatsCell;
@@ -292,7 +293,7 @@ public final class EngineBenchmark {
             NatsArchitecture arch = new NatsArchitecture(NatsCell.fromIndex(index), 16, 5);
             ComputationGraph g = Dl4jGraphFactory.create(arch.blueprint(new Shape(3, 32, 32), 10),
                     new GraphSettings(1, new org.nd4j.linalg.learning.config.Sgd(0.05), 0));
-            ThroughputMeter.Rates r = ThroughputMeter.measure(g, batch, o.scaleBatches());
+            ThroughputMeter.Rates r = ThroughputMeter.measure(Engines.current(), g, batch, o.scaleBatches());
             g.close();
             double coreHours = 12 * (50_000 / r.trainImgPerS() + 10_000 / r.inferImgPerS()) / 3600;
             hours += coreHours;

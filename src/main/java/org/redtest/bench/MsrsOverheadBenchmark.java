@@ -1,7 +1,7 @@
 package org.redtest.bench;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.redtest.config.Sampling;
@@ -47,8 +47,7 @@ public final class MsrsOverheadBenchmark {
             features.add(new ImageBatchIterator(b, b.size(), false, false, norm, 0).next().getFeatures());
         }
         double gamma = bp.family().defaultGamma();
-        try (InferenceGraph inferenceGraph = InferenceGraph.of(graph)) {
-            ComputationGraph forward = inferenceGraph.graph();
+        try (InferenceSession forward = Engines.current().inference(graph)) {
             RedundancyMeasurement.measure(graph, bp, probe.subList(0, 1), norm, Msrs.DEFAULT_BETA, gamma); // warm-up
             features.forEach(f -> inference(forward, f));
             // The machine is noisy: each round times both side by side; the median round ratio is reported.
@@ -71,10 +70,8 @@ public final class MsrsOverheadBenchmark {
         }
     }
 
-    /** Plain inference as RedTest runs it (on the inference graph, blocked layouts inside the fast path's scope). */
-    private static void inference(ComputationGraph graph, INDArray features) {
-        try (BlockedScope ignored = BlockedScope.open()) {
-            graph.outputSingle(false, features);
-        }
+    /** Plain inference as RedTest runs it, on the process's engine. */
+    private static void inference(InferenceSession forward, INDArray features) {
+        forward.output(features);
     }
 }

@@ -1,5 +1,8 @@
 package org.redtest.bench;
 
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
+import org.redtest.engine.TrainingSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -51,8 +54,12 @@ public final class PruneMemoryBenchmark {
             PrunedStructure s = PrunedStructure.of(arch, dropped);
             ComputationGraph pruned = Dl4jGraphFactory.create(s.pruned().blueprint(input, 10), GraphSettings.inference(seed));
             WeightTransfer.copy(trained, pruned, s);
-            pruned.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
-            pruned.outputSingle(false, x);
+            try (TrainingSession training = Engines.current().training(pruned)) {
+                training.fit(new org.nd4j.linalg.dataset.DataSet(x, y));
+            }
+            try (InferenceSession inference = Engines.current().inference(pruned)) {
+                inference.output(x);
+            }
             pruned.close();
             System.gc();
             out.printf("round %2d  %-16s  %s%n", round, s.pruned().spec(), MsrsMemoryBenchmark.memory());

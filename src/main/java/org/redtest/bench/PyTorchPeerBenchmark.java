@@ -9,6 +9,7 @@ import org.redtest.RedTestException;
 import org.redtest.config.TrainingConfig;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.engine.Engines;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
@@ -97,14 +98,14 @@ public final class PyTorchPeerBenchmark {
         for (int round = 0; round < rounds; round++) {
             boolean oursFirst = round % 2 == 0;
             if (oursFirst) {
-                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(graph, batch, batches));
+                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(Engines.current(), graph, batch, batches));
             }
             if (script != null) {
                 runPeer(script, model, threads).forEach((variant, r) ->
                         samples.computeIfAbsent(variant, k -> new ArrayList<>()).add(r));
             }
             if (!oursFirst) {
-                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(graph, batch, batches));
+                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(Engines.current(), graph, batch, batches));
             }
             out.printf("%s round %d/%d done%n", model, round + 1, rounds);
             out.flush();

@@ -1,18 +1,19 @@
 package org.redtest.bench;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.engine.ExecutionEngine;
+import org.redtest.engine.InferenceSession;
+import org.redtest.engine.TrainingSession;
 
 /**
  * Training and inference images per second of a graph on one fixed random batch: one untimed step
  * (helpers, workspaces and JIT warm up), then {@code batches} timed ones. The PyTorch peer does the
- * same, so the two rates are comparable. Inference runs as RedTest's does, on the trained graph's
- * {@link InferenceGraph}.
+ * same, so the two rates are comparable. Both run on the engine given, as RedTest's training and
+ * inference do (on the CPU: inference on the trained graph's folded copy).
  */
 public final class ThroughputMeter {
     public record Rates(double trainImgPerS, double inferImgPerS) {
@@ -31,26 +32,22 @@ public final class ThroughputMeter {
         return new DataSet(x, y);
     }
 
-    public static Rates measure(ComputationGraph g, DataSet batch, int batches) {
-        try (BlockedScope ignored = BlockedScope.open()) {
-            return timed(g, batch, batches);
-        }
-    }
-
-    private static Rates timed(ComputationGraph g, DataSet batch, int batches) {
+    public static Rates measure(ExecutionEngine engine, ComputationGraph g, DataSet batch, int batches) {
         int size = batch.numExamples();
-        g.fit(batch);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < batches; i++) {
-            g.fit(batch);
-        }
-        double train = batches * (double) size / ((System.nanoTime() - t0) / 1e9);
-        try (InferenceGraph inference = InferenceGraph.of(g)) {
-            ComputationGraph forward = inference.graph();
-            forward.outputSingle(false, batch.getFeatures());
-            t0 = System.nanoTime();
+        double train;
+        try (TrainingSession training = engine.training(g)) {
+            training.fit(batch);
+            long t0 = System.nanoTime();
             for (int i = 0; i < batches; i++) {
-                forward.outputSingle(false, batch.getFeatures());
+                training.fit(batch);
+            }
+            train = batches * (double) size / ((System.nanoTime() - t0) / 1e9);
+        }
+        try (InferenceSession inference = engine.inference(g)) {
+            inference.output(batch.getFeatures());
+            long t0 = System.nanoTime();
+            for (int i = 0; i < batches; i++) {
+                inference.output(batch.getFeatures());
             }
             double infer = batches * (double) size / ((System.nanoTime() - t0) / 1e9);
             return new Rates(train, infer);

@@ -1,7 +1,8 @@
 package org.redtest.bench;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
+import org.redtest.engine.TrainingSession;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -49,9 +50,9 @@ public final class TrainingProfile {
             y.putScalar(i, i % 10, 1.0);
         }
         DataSet batch = new DataSet(x, y);
-        BlockedScope scope = BlockedScope.open(); // training as the trainer runs it
-        InferenceGraph forward = InferenceGraph.of(graph); // what RedTest's inference runs
-        Runnable step = inference ? () -> forward.graph().outputSingle(false, x) : () -> graph.fit(batch);
+        TrainingSession training = Engines.current().training(graph); // training as the trainer runs it
+        InferenceSession forward = Engines.current().inference(graph); // what RedTest's inference runs
+        Runnable step = inference ? () -> forward.output(x) : () -> training.fit(batch);
         step.run();
         step.run();
         Path file = Files.createTempFile("redtest-profile", ".jfr");
@@ -67,7 +68,7 @@ public final class TrainingProfile {
             recording.stop();
             recording.dump(file);
         } finally {
-            scope.close();
+            training.close();
             forward.close();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -3,7 +3,7 @@ package org.redtest.cli;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
-import org.redtest.zoo.LatencyMeter;
+import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;

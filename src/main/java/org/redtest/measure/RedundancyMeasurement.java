@@ -7,7 +7,6 @@ import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.ImageDataset;
 import org.redtest.similarity.MsrsAccumulator;
 import org.redtest.similarity.MsrsSummary;
-import org.redtest.similarity.UnbiasedCka;
 import org.redtest.runtime.Progress;
 import org.redtest.runtime.ProgressBars;
 import org.redtest.training.TrainedModel;
@@ -47,7 +46,7 @@ public final class RedundancyMeasurement {
             for (ImageDataset batch : batches) {
                 ImageBatchIterator it = new ImageBatchIterator(batch, batch.size(), false, false, normalization, 0);
                 DataSet ds = it.next();
-                accumulator.add(UnbiasedCka.matrix(capture.units(), capture.capture(ds.getFeatures())));
+                accumulator.add(capture.cka(ds.getFeatures()));
                 bar.step();
             }
         }

@@ -1,13 +1,14 @@
 package org.redtest.measure;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.redtest.RedTestException;
-import org.redtest.engine.cpu.FastCpuPath;
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
+import org.redtest.similarity.CkaMatrix;
+import org.redtest.similarity.UnbiasedCka;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.NetworkBlueprint;
 
@@ -18,18 +19,19 @@ import java.util.List;
  * Captures the measured units' IRs, globally average-pooled to n x C as they are produced. It runs a
  * copy of the trained graph whose only outputs are pooling taps on the units (see
  * {@link Dl4jGraphFactory#measurementConfiguration}), so a 1202-layer ResNet at batch 256 keeps only
- * a few full activations alive at any time. It runs as an {@link InferenceGraph}: batch norms that no tap
- * reads between them and their convolution are folded into it; tapped activations keep their values.
+ * a few full activations alive at any time. It runs on the process's engine: on the CPU, batch norms
+ * that no tap reads between them and their convolution are folded into it (tapped activations keep their
+ * values); on a GPU, each unit's Gram matrix is formed there and only n x n matrices come back.
  */
 public final class UnitActivationCapture implements AutoCloseable {
     private final ComputationGraph tapped;
-    private final InferenceGraph inference;
+    private final InferenceSession inference;
     private final List<String> units;
     private final int[] widths;
 
     private UnitActivationCapture(ComputationGraph tapped, List<String> units, int[] widths) {
         this.tapped = tapped;
-        this.inference = InferenceGraph.of(tapped);
+        this.inference = Engines.current().inference(tapped);
         this.units = units;
         this.widths = widths;
     }
@@ -50,7 +52,6 @@ public final class UnitActivationCapture implements AutoCloseable {
             }
             target.setParams(layer.params());
         }
-        FastCpuPath.install(tapped);
         var nodes = blueprint.nodesByName();
         int[] widths = blueprint.units().stream().mapToInt(u -> nodes.get(u.vertex()).output().channels()).toArray();
         return new UnitActivationCapture(tapped, blueprint.unitNames(), widths);
@@ -62,10 +63,7 @@ public final class UnitActivationCapture implements AutoCloseable {
 
     /** One n x C array per unit, in unit order, detached from any workspace. */
     public List<INDArray> capture(INDArray features) {
-        INDArray merged;
-        try (BlockedScope ignored = BlockedScope.open()) { // the taps hand over plain arrays
-            merged = inference.graph().outputSingle(false, features);
-        }
+        INDArray merged = inference.output(features);
         List<INDArray> irs = new ArrayList<>(widths.length);
         long offset = 0;
         for (int w : widths) {
@@ -73,6 +71,13 @@ public final class UnitActivationCapture implements AutoCloseable {
             offset += w;
         }
         return irs;
+    }
+
+    /** The units' unbiased CKA matrix over one batch: from Gram matrices formed by the engine where it can. */
+    public CkaMatrix cka(INDArray features) {
+        return inference.blockGrams(features, widths)
+                .map(grams -> UnbiasedCka.fromGrams(units, grams, (int) features.size(0)))
+                .orElseGet(() -> UnbiasedCka.matrix(units, capture(features)));
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.redtest.pruning;
 
-import org.redtest.zoo.LatencyMeter;
+import org.redtest.engine.LatencyMeter;
 
 import java.io.Serializable;
 import java.nio.file.Path;

@@ -32,7 +32,7 @@ import org.redtest.training.RunMetadata;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
-import org.redtest.zoo.LatencyMeter;
+import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;

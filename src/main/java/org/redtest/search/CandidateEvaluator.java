@@ -18,7 +18,7 @@ import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.Family;
 import org.redtest.zoo.GraphSettings;
-import org.redtest.zoo.LatencyMeter;
+import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NatsArchitecture;
 import org.redtest.zoo.NatsCell;
 import org.redtest.zoo.NetworkBlueprint;

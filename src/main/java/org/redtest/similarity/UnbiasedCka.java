@@ -41,7 +41,55 @@ public final class UnbiasedCka {
      */
     public static CkaMatrix matrix(List<String> names, List<INDArray> irs) {
         int n = checkedSampleCount(names, irs);
-        int m = irs.size();
+        return fromTriangles(names, n, (i, upper, rowSums) -> {
+            double[] x = contiguousDoubles(irs.get(i));
+            if (!allFinite(x)) {
+                throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
+            }
+            shiftedGramTriangle(x, n, (int) irs.get(i).size(1), upper, rowSums);
+        });
+    }
+
+    /**
+     * The same matrix from Gram matrices formed elsewhere (on a GPU): one n x n row-major matrix per unit,
+     * of the unit's IR after its first row was subtracted from every row (see the class comment).
+     */
+    public static CkaMatrix fromGrams(List<String> names, List<double[]> grams, int n) {
+        if (names.size() != grams.size() || grams.isEmpty()) {
+            throw new IllegalArgumentException(names.size() + " names for " + grams.size() + " Gram matrices");
+        }
+        if (n < 4) {
+            throw new RedTestException("unbiased CKA needs at least 4 samples, got " + n);
+        }
+        return fromTriangles(names, n, (i, upper, rowSums) -> {
+            double[] k = grams.get(i);
+            if (k.length != n * n) {
+                throw new IllegalArgumentException("Gram matrix of " + names.get(i) + " has " + k.length
+                        + " entries, not " + n + " x " + n);
+            }
+            if (!allFinite(k)) {
+                throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
+            }
+            int p = 0;
+            for (int a = 0; a < n; a++) {
+                for (int b = a + 1; b < n; b++) {
+                    double v = k[a * n + b];
+                    upper[p++] = v;
+                    rowSums[a] += v;
+                    rowSums[b] += v;
+                }
+            }
+        });
+    }
+
+    /** Writes unit i's strictly upper Gram triangle (row by row) and the row sums of K~. */
+    private interface TriangleSource {
+        void fill(int i, double[] upper, double[] rowSums);
+    }
+
+    /** Every pair's HSIC from the units' Gram triangles, formed a chunk of units at a time. */
+    private static CkaMatrix fromTriangles(List<String> names, int n, TriangleSource source) {
+        int m = names.size();
         int pairs = n * (n - 1) / 2;
         double[][] hsic = new double[m][m];
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -53,20 +101,12 @@ public final class UnbiasedCka {
             for (int from = 0; from < m; from += GRAM_CHUNK) {
                 int first = from;
                 int to = Math.min(m, from + GRAM_CHUNK);
-                double[][] samples = new double[to - from][];
-                for (int i = from; i < to; i++) {
-                    samples[i - from] = contiguousDoubles(irs.get(i));
-                }
                 double[][] upper = new double[to - from][];
                 double[][] gramRowSums = new double[to - from][];
                 IntStream.range(from, to).parallel().forEach(i -> {
-                    double[] x = samples[i - first];
-                    if (!allFinite(x)) {
-                        throw new RedTestException("non-finite activation (NaN or Inf) in layer " + names.get(i));
-                    }
                     upper[i - first] = new double[pairs];
                     gramRowSums[i - first] = new double[n];
-                    shiftedGramTriangle(x, n, (int) irs.get(i).size(1), upper[i - first], gramRowSums[i - first]);
+                    source.fill(i, upper[i - first], gramRowSums[i - first]);
                 });
                 for (int i = from; i < to; i++) {
                     putRow(upperTriangles, i, upper[i - from]);

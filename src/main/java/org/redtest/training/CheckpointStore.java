@@ -3,7 +3,6 @@ package org.redtest.training;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.redtest.RedTestException;
-import org.redtest.engine.cpu.FastCpuPath;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -79,7 +78,7 @@ public final class CheckpointStore {
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
                     + "); it was left untouched", e);
         }
-        return FastCpuPath.install(graph);
+        return graph;
     }
 
     /** Replaces {@code epochs.json} atomically with these records (epochs 1..k, in order). */

@@ -1,28 +1,28 @@
 package org.redtest.training;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.data.ImageBatchIterator;
+import org.redtest.engine.Engines;
+import org.redtest.engine.InferenceSession;
 
 /**
  * Top-1 / top-5 accuracy and loss of a graph over a (non-augmented) iterator, in inference mode, on the
- * graph's {@link InferenceGraph} (batch norms folded into their convolutions on the fast CPU path).
+ * process's engine.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
     public static EvaluationResult evaluate(ComputationGraph graph, ImageBatchIterator data) {
-        try (InferenceGraph inference = InferenceGraph.of(graph)) {
-            return evaluateAsIs(inference.graph(), data);
+        try (InferenceSession inference = Engines.current().inference(graph)) {
+            return evaluate(inference, data);
         }
     }
 
-    private static EvaluationResult evaluateAsIs(ComputationGraph graph, ImageBatchIterator data) {
+    private static EvaluationResult evaluate(InferenceSession inference, ImageBatchIterator data) {
         long start = System.nanoTime();
         data.reset();
         int samples = 0;
@@ -31,10 +31,7 @@ public final class Evaluator {
         double lossSum = 0;
         while (data.hasNext()) {
             DataSet batch = data.next();
-            INDArray probabilities;
-            try (BlockedScope ignored = BlockedScope.open()) {
-                probabilities = graph.outputSingle(false, batch.getFeatures());
-            }
+            INDArray probabilities = inference.output(batch.getFeatures());
             float[][] p = probabilities.castTo(DataType.FLOAT).toFloatMatrix();
             int[] labels = batch.getLabels().argMax(1).toIntVector();
             for (int i = 0; i < p.length; i++) {

@@ -1,6 +1,5 @@
 package org.redtest.training;
 
-import org.redtest.engine.cpu.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -10,6 +9,8 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.redtest.RedTestException;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
+import org.redtest.engine.Engines;
+import org.redtest.engine.TrainingSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,14 +99,15 @@ public final class Trainer {
         return restored;
     }
 
-    /** Trains from the graph's completed-epoch count up to {@code config.epochs()}. */
+    /** Trains from the graph's completed-epoch count up to {@code config.epochs()}, on the process's engine. */
     public Outcome train(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
-        try (BlockedScope ignored = BlockedScope.open()) { // nothing outside reads the inner activations
-            return trainInScope(graph, train, test);
+        try (TrainingSession session = Engines.current().training(graph)) {
+            return train(session, graph, train, test);
         }
     }
 
-    private Outcome trainInScope(ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator test) {
+    private Outcome train(TrainingSession session, ComputationGraph graph, ImageBatchIterator train,
+                          ImageBatchIterator test) {
         int first = completedEpochs(graph);
         if (first >= config.epochs()) {
             LOG.info("the checkpoint has completed all {} epochs: nothing left to train", config.epochs());
@@ -132,8 +134,7 @@ public final class Trainer {
                         throw new TrainingInterrupted(epoch, config.epochs());
                     }
                     DataSet batch = train.next();
-                    graph.fit(batch);
-                    double loss = graph.score();
+                    double loss = session.fit(batch);
                     if (!Double.isFinite(loss)) {
                         throw new RedTestException("training diverged in epoch " + (epoch + 1) + " (loss " + loss
                                 + "); lower training.learning_rate. The last good checkpoint is kept.");
@@ -143,6 +144,7 @@ public final class Trainer {
                     progress.step(batch.numExamples(), loss);
                 }
             }
+            session.synchronize(); // the graph is the model of record: evaluated and saved below
             graph.getConfiguration().setEpochCount(epoch + 1);
             last = Evaluator.evaluate(graph, test);
             seconds += progress.seconds();

@@ -1,11 +1,12 @@
 package org.redtest.training;
 
-import org.redtest.engine.cpu.BlockedScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.engine.Engines;
+import org.redtest.engine.TrainingSession;
 
 import java.util.function.Supplier;
 
@@ -40,19 +41,19 @@ public final class TrainingThroughputProbe {
                                          int height, int width, int classes) {
         ComputationGraph graph = freshModel.get();
         DataSet batch = randomBatch(batchSize, channels, height, width, classes);
-        try (BlockedScope ignored = BlockedScope.open()) {
-            return imagesPerSecond(graph, batch, batchSize);
+        try (TrainingSession session = Engines.current().training(graph)) {
+            return imagesPerSecond(session, batch, batchSize);
         }
     }
 
-    private static double imagesPerSecond(ComputationGraph graph, DataSet batch, int batchSize) {
+    private static double imagesPerSecond(TrainingSession session, DataSet batch, int batchSize) {
         for (int i = 0; i < WARM_UP_STEPS; i++) {
-            graph.fit(batch);
+            session.fit(batch);
         }
         long start = System.nanoTime();
         int steps = 0;
         do {
-            graph.fit(batch);
+            session.fit(batch);
             steps++;
         } while (steps < MAX_TIMED_STEPS && System.nanoTime() - start < TARGET_NANOS);
         return steps * (double) batchSize / ((System.nanoTime() - start) / 1e9);

@@ -28,7 +28,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.redtest.engine.cpu.FastCpuPath;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,7 +66,7 @@ public final class Dl4jGraphFactory {
         ComputationGraph graph = new ComputationGraph(configuration(blueprint, settings));
         graph.init();
         drawRandomBiases(graph, blueprint, settings.seed());
-        return FastCpuPath.install(graph);
+        return graph;
     }
 
     /**

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.WeakHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,6 +50,9 @@ public final class FastCpuPath {
     public static final String PROPERTY = "redtest.fastCpuPath";
     private static final Logger LOG = LoggerFactory.getLogger(FastCpuPath.class);
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    /** Graphs {@link #install} has seen (by identity; a graph that is gone is forgotten). */
+    private static final Set<ComputationGraph> INSTALLED =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static final Field HELPER;
     private static final Field CONV_HELPER;
     private static final Field VERTEX_LAYER;
@@ -109,8 +114,14 @@ public final class FastCpuPath {
         return Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
     }
 
-    /** Installs the fast path on {@code graph} in place (when enabled and applicable) and returns the graph. */
+    /**
+     * Installs the fast path on {@code graph} in place (when enabled and applicable) and returns the graph.
+     * A graph is installed once; later calls return it as it is.
+     */
     public static ComputationGraph install(ComputationGraph graph) {
+        if (!INSTALLED.add(graph)) {
+            return graph;
+        }
         if (!enabled() || !runsOnOneDnnHelpers(graph)) {
             logOnce("DL4J's own layer path (" + (enabled() ? "no oneDNN helpers in this graph" : "-D" + PROPERTY
                     + "=false") + ")");

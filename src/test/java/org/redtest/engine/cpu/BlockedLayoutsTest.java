@@ -52,8 +52,8 @@ class BlockedLayoutsTest {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive() && oneDnnLoads(), "needs oneDNN");
         Assumptions.assumeTrue(OneDnn.preferredChannelBlock() == 16, "the names below assume 16-channel blocks");
         NetworkBlueprint bp = ModelSpec.parse("resnet:2-1-1").blueprint(new Shape(3, 16, 16), 4);
-        ComputationGraph graph = FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
-                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
+        ComputationGraph graph = FastCpuPath.install(FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
+                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4))));
         Set<String> blocked = BlockedLayouts.of(graph, OneDnn.preferredChannelBlock());
         // block interiors, the residual streams, and the channel-padding shortcut (subsampling read
         // through the adapter, zeros, a subset and a concatenation of whole 16-channel blocks)
@@ -72,8 +72,8 @@ class BlockedLayoutsTest {
     void aConcatenationOfPartialBlocksAndWidthsOffTheBlockStayPlain() {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive() && oneDnnLoads(), "needs oneDNN");
         NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
-        ComputationGraph graph = FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
-                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
+        ComputationGraph graph = FastCpuPath.install(FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
+                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4))));
         // with 32-channel blocks: stage 1 (16 channels) is off the block, and stage 2's shortcut
         // concatenates two 16-channel halves, so stage 2's stream stays plain; its block interior does not
         Set<String> blocked = BlockedLayouts.of(graph, 32);
@@ -89,9 +89,9 @@ class BlockedLayoutsTest {
     void theSwitchKeepsEveryActivationPlain() {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive() && oneDnnLoads(), "needs oneDNN");
         NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
-        ComputationGraph graph = SystemProperties.with(BlockedLayouts.PROPERTY, "false", () -> FastCpuPath.buildOn(
-                FastCpuPath.LayerPath.FAST,
-                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4))));
+        ComputationGraph graph = SystemProperties.with(BlockedLayouts.PROPERTY, "false", () -> FastCpuPath.install(
+                FastCpuPath.buildOn(FastCpuPath.LayerPath.FAST,
+                        () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)))));
         assertTrue(FastCpuPath.directConvolutionCount(graph) > 0);
         assertEquals(0, FastCpuPath.blockedLayerCount(graph));
     }

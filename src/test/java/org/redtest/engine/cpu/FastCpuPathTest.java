@@ -91,7 +91,8 @@ class FastCpuPathTest {
      */
     private static ComputationGraph graph(boolean fast) {
         NetworkBlueprint bp = ModelSpec.parse("resnet:1-1-1").blueprint(new Shape(3, 16, 16), 4);
-        return FastCpuPath.buildOn(fast ? FastCpuPath.LayerPath.FAST : FastCpuPath.LayerPath.DL4J_HELPERS,
+        ComputationGraph g = FastCpuPath.buildOn(fast ? FastCpuPath.LayerPath.FAST : FastCpuPath.LayerPath.DL4J_HELPERS,
                 () -> Dl4jGraphFactory.create(bp, new GraphSettings(6, new Nesterovs(0.05, 0.9), 5e-4)));
+        return fast ? FastCpuPath.install(g) : g;
     }
 }

@@ -94,7 +94,7 @@ class InferenceGraphTest {
 
     /** A few steps move the BN running statistics away from 0 and 1, so that folding them is tested. */
     private static ComputationGraph trainedAFewSteps(NetworkBlueprint bp) {
-        ComputationGraph g = Dl4jGraphFactory.create(bp, new GraphSettings(3, new Nesterovs(0.05, 0.9), 5e-4));
+        ComputationGraph g = FastCpuPath.install(Dl4jGraphFactory.create(bp, new GraphSettings(3, new Nesterovs(0.05, 0.9), 5e-4)));
         Nd4j.getRandom().setSeed(7);
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 3, 16, 16).muli(3).subi(1);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 4);

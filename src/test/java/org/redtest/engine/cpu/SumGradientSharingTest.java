@@ -28,8 +28,8 @@ class SumGradientSharingTest {
     @CsvSource({"resnet:1-1-1, 3, 1", "resnet:2-2-2, 6, 4"})
     void identityBlocksShareTheirGradient(String spec, int sums, int sharing) {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
-        ComputationGraph g = Dl4jGraphFactory.create(ModelSpec.parse(spec).blueprint(new Shape(3, 16, 16), 4),
-                new GraphSettings(1, new Nesterovs(0.05, 0.9), 0));
+        ComputationGraph g = FastCpuPath.install(Dl4jGraphFactory.create(
+                ModelSpec.parse(spec).blueprint(new Shape(3, 16, 16), 4), new GraphSettings(1, new Nesterovs(0.05, 0.9), 0)));
         assertEquals(sums, FastCpuPath.leanSumCount(g));
         assertEquals(sharing, Arrays.stream(g.getVertices())
                 .filter(v -> v instanceof LeanSumVertex s && s.sharesGradient()).count());

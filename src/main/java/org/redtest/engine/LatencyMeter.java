@@ -1,11 +1,10 @@
-package org.redtest.zoo;
+package org.redtest.engine;
 
-import org.redtest.engine.cpu.BlockedScope;
-import org.redtest.engine.cpu.InferenceGraph;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.zoo.Shape;
 
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
@@ -13,32 +12,26 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Batch-1 forward latency on a graph's {@link InferenceGraph}: the median wall time after warm-up, in seconds. */
+/** Batch-1 forward latency on the process's engine: the median wall time after warm-up, in seconds. */
 public final class LatencyMeter {
     private LatencyMeter() {
     }
 
     public static double medianSeconds(ComputationGraph graph, Shape input, int warmup, int runs) {
-        try (InferenceGraph inference = InferenceGraph.of(graph)) {
-            return median(inference.graph(), input, warmup, runs);
+        try (InferenceSession inference = Engines.current().inference(graph)) {
+            return median(inference, input, warmup, runs);
         }
     }
 
-    private static double median(ComputationGraph graph, Shape input, int warmup, int runs) {
-        try (BlockedScope ignored = BlockedScope.open()) {
-            return timed(graph, input, warmup, runs);
-        }
-    }
-
-    private static double timed(ComputationGraph graph, Shape input, int warmup, int runs) {
+    private static double median(InferenceSession inference, Shape input, int warmup, int runs) {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, input.channels(), input.height(), input.width());
         for (int i = 0; i < warmup; i++) {
-            graph.outputSingle(false, x);
+            inference.output(x);
         }
         double[] times = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            graph.outputSingle(false, x);
+            inference.output(x);
             times[i] = (System.nanoTime() - t0) / 1e9;
         }
         Arrays.sort(times);
@@ -57,16 +50,17 @@ public final class LatencyMeter {
      */
     public static List<Latency> inRounds(List<ComputationGraph> graphs, Shape input, int rounds, int runsPerRound) {
         double[][] medians = new double[graphs.size()][rounds];
-        List<InferenceGraph> inference = graphs.stream().map(InferenceGraph::of).toList();
+        ExecutionEngine engine = Engines.current();
+        List<InferenceSession> inference = graphs.stream().map(engine::inference).toList();
         try {
-            inference.forEach(g -> median(g.graph(), input, 10, 1));
+            inference.forEach(g -> median(g, input, 10, 1));
             for (int r = 0; r < rounds; r++) {
                 for (int g = 0; g < graphs.size(); g++) {
-                    medians[g][r] = median(inference.get(g).graph(), input, 2, runsPerRound);
+                    medians[g][r] = median(inference.get(g), input, 2, runsPerRound);
                 }
             }
         } finally {
-            inference.forEach(InferenceGraph::close);
+            inference.forEach(InferenceSession::close);
         }
         List<Latency> latencies = new ArrayList<>();
         for (double[] m : medians) {

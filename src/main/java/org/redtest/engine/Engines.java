@@ -1,0 +1,53 @@
+package org.redtest.engine;
+
+import org.redtest.RedTestException;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The process's engine, chosen once: by {@link #use} (the CLI's {@code --device}, an experiment's
+ * {@code device:}), else by {@code -Dredtest.device}, else the CPU. Each engine is opened once and kept.
+ */
+public final class Engines {
+    public static final String PROPERTY = "redtest.device";
+    private static final Map<Device, ExecutionEngine> OPENED = new EnumMap<>(Device.class);
+    private static Device chosen;
+
+    private Engines() {
+    }
+
+    /** Chooses the engine every later {@link #current()} returns, opening it now (so a missing GPU is told at once). */
+    public static synchronized ExecutionEngine use(Device device) {
+        ExecutionEngine engine = of(device);
+        chosen = device;
+        return engine;
+    }
+
+    public static synchronized ExecutionEngine current() {
+        if (chosen == null) {
+            chosen = Device.parse(System.getProperty(PROPERTY, Device.CPU.word()));
+        }
+        return of(chosen);
+    }
+
+    /** The engine of {@code device}, whatever the process's choice (for comparisons: benchmarks, tests, doctor). */
+    public static synchronized ExecutionEngine of(Device device) {
+        ExecutionEngine engine = OPENED.get(device);
+        if (engine == null) {
+            engine = provider(device).open();
+            OPENED.put(device, engine);
+        }
+        return engine;
+    }
+
+    private static EngineProvider provider(Device device) {
+        for (EngineProvider p : ServiceLoader.load(EngineProvider.class, Engines.class.getClassLoader())) {
+            if (p.device() == device) {
+                return p;
+            }
+        }
+        throw new RedTestException("this build has no engine for device '" + device + "'");
+    }
+}

@@ -1,0 +1,29 @@
+package org.redtest.engine;
+
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Trains one graph in place, a batch at a time, with the updater, learning-rate schedule and L2
+ * regularisation its configuration holds. Not thread-safe: one thread runs a session.
+ */
+public interface TrainingSession extends AutoCloseable {
+    /**
+     * One optimisation step on {@code batch}. Returns the loss as DL4J scores it (mean cross-entropy plus
+     * the L2 term) for the parameters the step started from.
+     */
+    double fit(DataSet batch);
+
+    /**
+     * Makes the graph hold everything the session changed (parameters, batch-norm statistics, updater
+     * state, iteration count). Needed before a checkpoint, an evaluation or any other reading of the
+     * graph; engines that train the graph's own arrays have nothing to do.
+     */
+    void synchronize();
+
+    /** True when every parameter is a finite number now (after the last step). */
+    boolean parametersFinite();
+
+    /** Synchronizes, then releases what the session holds. */
+    @Override
+    void close();
+}
