@@ -1,0 +1,104 @@
+package org.redtest.engine.plan;
+
+/**
+ * The operations a plan needs from a device, on float buffers in NCHW order (n samples of a
+ * {@link SampleShape} each). {@link PlanExecutor} decides what runs when; an implementation only computes.
+ * Where a method takes {@code accumulate}, true adds the result to what the target holds and false
+ * overwrites it. Implementations: plain Java (the reference, used by the tests) and cuDNN/cuBLAS.
+ */
+public interface Kernels extends AutoCloseable {
+    /** A buffer of {@code length} zeros. */
+    Buffer allocate(long length);
+
+    void free(Buffer buffer);
+
+    /** Copies {@code values} to the start of {@code target}. */
+    void upload(float[] values, Buffer target);
+
+    float[] download(Buffer source);
+
+    void fill(Buffer target, float value);
+
+    /** y (+)= factor * x, element-wise over x's length (copies, sums, zero-scaled skips, their gradients). */
+    void scale(double factor, Buffer x, Buffer y, boolean accumulate);
+
+    void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer y);
+
+    void convBackwardData(ConvShape s, int n, Buffer dy, Buffer weights, Buffer dx, boolean accumulate);
+
+    /** The weight gradient (and the bias gradient when {@code dBias} is not null), overwritten. */
+    void convBackwardParams(ConvShape s, int n, Buffer x, Buffer dy, Buffer dWeights, Buffer dBias);
+
+    /**
+     * Training-mode batch norm: normalises with the batch's mean and biased variance, and saves the mean and
+     * 1 / sqrt(variance + eps) per channel for the backward pass and the running statistics.
+     */
+    void batchNormTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                           Buffer savedMean, Buffer savedInvStd);
+
+    /** running = decay * running + (1 - decay) * batch statistic, the batch variance being 1/invStd^2 - eps. */
+    void batchNormUpdateRunning(int channels, double decay, double eps, Buffer savedMean, Buffer savedInvStd,
+                                Buffer runningMean, Buffer runningVar);
+
+    void batchNormInference(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer mean,
+                            Buffer variance, Buffer y);
+
+    /** dx (+)=, dGamma and dBeta overwritten, from the statistics {@link #batchNormTraining} saved. */
+    void batchNormBackward(SampleShape s, int n, double eps, Buffer x, Buffer dy, Buffer gamma, Buffer savedMean,
+                           Buffer savedInvStd, Buffer dx, boolean accumulate, Buffer dGamma, Buffer dBeta);
+
+    void relu(Buffer x, Buffer y);
+
+    /** dx (+)= dy where y > 0 (y being the ReLU's output); dx may be dy itself when not accumulating. */
+    void reluBackward(Buffer y, Buffer dy, Buffer dx, boolean accumulate);
+
+    void pool(PoolShape s, int n, Buffer x, Buffer y);
+
+    void poolBackward(PoolShape s, int n, Buffer x, Buffer y, Buffer dy, Buffer dx, boolean accumulate);
+
+    /**
+     * Per sample, copies {@code channels} channels of {@code plane} values each from channel {@code srcFrom} of
+     * a source with {@code srcChannels} channels to channel {@code dstFrom} of a target with {@code dstChannels}.
+     */
+    void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,
+                      int dstFrom, int channels, boolean accumulate);
+
+    /** y = x W + b (x: n x in, W: in x out, row-major). */
+    void dense(int n, int in, int out, Buffer x, Buffer weights, Buffer bias, Buffer y);
+
+    /** dW, db overwritten; dx (+)= dy W^T unless dx is null. */
+    void denseBackward(int n, int in, int out, Buffer x, Buffer weights, Buffer dy, Buffer dx, boolean accumulate,
+                       Buffer dWeights, Buffer dBias);
+
+    void softmax(int n, int classes, Buffer logits, Buffer probabilities);
+
+    /**
+     * Softmax of the logits into {@code probabilities}, the gradient of the mean cross-entropy with respect to
+     * the logits ((p - y) / n) into {@code dLogits}; returns the summed cross-entropy of the batch, with
+     * probabilities clipped to [1e-10, 1 - 1e-10] as DL4J scores them.
+     */
+    double softmaxCrossEntropy(int n, int classes, Buffer logits, Buffer labels, Buffer probabilities, Buffer dLogits);
+
+    /** Inverted dropout: keeps each value with probability {@code retain}, scaled by 1 / retain; {@code mask} records it. */
+    void dropout(double retain, Buffer x, Buffer y, Buffer mask);
+
+    void dropoutBackward(Buffer dy, Buffer mask, Buffer dx, boolean accumulate);
+
+    /** Sum of squares, in double. */
+    double sumOfSquares(Buffer x);
+
+    /**
+     * The Gram matrix over n samples of columns {@code offset..offset+width} of an n x {@code stride} row-major
+     * matrix, after subtracting the first sample's row from every row; n x n, row-major.
+     */
+    double[] gram(int n, int stride, int offset, int width, Buffer rows);
+
+    /** Waits for queued work (a no-op where every call completes before it returns). */
+    void synchronize();
+
+    /** One line: what these kernels run on. */
+    String describe();
+
+    @Override
+    void close();
+}

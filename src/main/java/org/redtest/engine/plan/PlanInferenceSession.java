@@ -1,0 +1,68 @@
+package org.redtest.engine.plan;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.redtest.engine.InferenceSession;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Runs a graph forward in inference mode on a plan's executor, with the parameters and running statistics
+ * the graph holds when the first batch arrives; forms the Gram matrices of output blocks with the kernels.
+ */
+public final class PlanInferenceSession implements InferenceSession {
+    private final ComputationGraph graph;
+    private final Supplier<Kernels> kernels;
+    private PlanExecutor executor;
+
+    public PlanInferenceSession(ComputationGraph graph, Supplier<Kernels> kernels) {
+        this.graph = graph;
+        this.kernels = kernels;
+    }
+
+    private int run(INDArray features) {
+        if (executor == null) {
+            executor = new PlanExecutor(GraphLowering.lower(graph, PlanInputs.shapeOf(features)), kernels.get(), false);
+            GraphState.load(graph, executor, false);
+        }
+        int n = (int) features.size(0);
+        executor.forward(PlanInputs.floats(features, executor.plan().inputShape()), n, false);
+        return n;
+    }
+
+    @Override
+    public INDArray output(INDArray features) {
+        int n = run(features);
+        float[] values = executor.kernels().download(executor.output(n));
+        SampleShape out = executor.plan().output().out();
+        long[] shape = out.plane() == 1 ? new long[]{n, out.channels()}
+                : new long[]{n, out.channels(), out.height(), out.width()};
+        return Nd4j.create(values, shape, 'c');
+    }
+
+    @Override
+    public Optional<List<double[]>> blockGrams(INDArray features, int[] widths) {
+        int n = run(features);
+        int stride = executor.plan().output().out().size();
+        Buffer rows = executor.output(n);
+        List<double[]> grams = new ArrayList<>(widths.length);
+        int offset = 0;
+        for (int w : widths) {
+            grams.add(executor.kernels().gram(n, stride, offset, w, rows));
+            offset += w;
+        }
+        return Optional.of(grams);
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            executor.close();
+            executor = null;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.redtest.engine.plan;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.redtest.engine.TrainingSession;
+
+import java.util.function.Supplier;
+
+/**
+ * Trains a graph on a plan's executor: the graph is lowered and its state loaded at the first batch (whose
+ * shape fixes the input's), then every step runs on the executor's kernels, and {@link #synchronize} writes
+ * parameters, batch-norm statistics, velocity and the iteration count back into the graph. The learning
+ * rate and momentum come from the graph's own updater configuration at DL4J's iteration and epoch counts.
+ */
+public final class PlanTrainingSession implements TrainingSession {
+    private final ComputationGraph graph;
+    private final Supplier<Kernels> kernels;
+    private PlanExecutor executor;
+    private boolean changed;
+
+    /** {@code kernels}: asked once, at the first batch. */
+    public PlanTrainingSession(ComputationGraph graph, Supplier<Kernels> kernels) {
+        this.graph = graph;
+        this.kernels = kernels;
+    }
+
+    @Override
+    public double fit(DataSet batch) {
+        INDArray features = batch.getFeatures();
+        if (executor == null) {
+            executor = new PlanExecutor(GraphLowering.lower(graph, PlanInputs.shapeOf(features)), kernels.get(), true);
+            GraphState.load(graph, executor, true);
+        }
+        int n = (int) features.size(0);
+        var conf = graph.getConfiguration();
+        int iteration = conf.getIterationCount();
+        int epoch = conf.getEpochCount();
+        Nesterovs optimizer = executor.plan().optimizer();
+        double lr = optimizer == null ? 0 : optimizer.getLearningRate(iteration, epoch);
+        double momentum = optimizer == null ? 0 : optimizer.currentMomentum(iteration, epoch);
+        double loss = executor.trainStep(PlanInputs.floats(features, executor.plan().inputShape()),
+                PlanInputs.floats(batch.getLabels()), n, lr, momentum);
+        conf.setIterationCount(iteration + 1);
+        changed = true;
+        return loss;
+    }
+
+    /** The executor, once the first batch made it (for tests and diagnostics). */
+    public PlanExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public void synchronize() {
+        if (changed) {
+            GraphState.store(executor, graph, true);
+            changed = false;
+        }
+    }
+
+    @Override
+    public boolean parametersFinite() {
+        return executor == null || Double.isFinite(executor.parameterSumOfSquares());
+    }
+
+    @Override
+    public void close() {
+        if (executor != null) {
+            synchronize();
+            executor.close();
+            executor = null;
+        }
+    }
+}
