@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.redtest.testing.ReluKinks;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
@@ -32,18 +34,20 @@ class FastCpuPathEquivalenceTest {
     }
 
     private static final double TOLERANCE = 1e-4;
+    /** The fast path's blocked kernels and DL4J's differ by up to about 1e-5 on a ReLU's input. */
+    private static final double KINK_MARGIN = 1e-5;
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "resnet:1-1-1; 16; true",
-            "vgg:8,M,16,16,M; 16; true",
-            "nats[C=4,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|; 8; true",
+            "resnet:1-1-1; 16; true; 12",
+            "vgg:8,M,16,16,M; 16; true; 27",
+            "nats[C=4,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|; 8; true; 34",
             // 16 channels from the stem on: cells with zero, skip and pooling edges among blocked activations
-            "nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|skip_connect~2|; 8; true"})
-    void fastPathMatchesStockDl4j(String spec, int size, boolean blockedExpected) {
+            "nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|nor_conv_3x3~1|skip_connect~2|; 8; true; 23"})
+    void fastPathMatchesStockDl4j(String spec, int size, boolean blockedExpected, long seed) {
         // as RedTest trains and measures: activations may stay blocked
         try (BlockedScope ignored = BlockedScope.open()) {
-            compareWithStock(spec, size, blockedExpected);
+            compareWithStock(spec, size, blockedExpected, seed);
         }
     }
 
@@ -72,7 +76,12 @@ class FastCpuPathEquivalenceTest {
         assertClose(expected.get(bp.outputName()), blocked.get(bp.outputName()), spec + ": the output inside the scope");
     }
 
-    private void compareWithStock(String spec, int size, boolean blockedExpected) {
+    /**
+     * {@code seed} draws the features: chosen so that no ReLU input comes within {@link #KINK_MARGIN} of zero in
+     * any of the steps (see {@link ReluKinks}; with the features of seed 11, resnet:1-1-1 had a ReLU input 6.6e-7
+     * from zero at its third step and failed by 4.4e-4 on AVX2 CPUs).
+     */
+    private void compareWithStock(String spec, int size, boolean blockedExpected, long seed) {
         Assumptions.assumeTrue(CpuAcceleration.status().oneDnnHelpersActive(), "needs DL4J's oneDNN helpers");
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 4);
         ComputationGraph stock = graph(bp, FastCpuPath.LayerPath.STOCK);
@@ -83,7 +92,7 @@ class FastCpuPathEquivalenceTest {
         assertEquals(0, FastCpuPath.installedCount(stock));
         assertEquals(stock.params(), fast.params(), "same initial parameters");
 
-        Nd4j.getRandom().setSeed(11);
+        Nd4j.getRandom().setSeed(seed);
         INDArray features = Nd4j.rand(DataType.FLOAT, 12, 3, size, size).muli(2).subi(0.5);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, 12, 4);
         for (int i = 0; i < 12; i++) {
@@ -93,6 +102,7 @@ class FastCpuPathEquivalenceTest {
         assertClose(stock.outputSingle(features), fast.outputSingle(features), spec + ": initial outputs");
 
         for (int step = 0; step < 3; step++) {
+            ReluKinks.assertNoReluInputNearZero(stock, features, KINK_MARGIN, spec + ", step " + step);
             stock.setInputs(features);
             stock.setLabels(labels);
             fast.setInputs(features);
@@ -113,13 +123,13 @@ class FastCpuPathEquivalenceTest {
             stock.fit(batch);
             Nd4j.getRandom().setSeed(200 + step);
             fast.fit(batch);
-        }
-        // params() holds every BN layer's running mean and variance beside the trainable parameters
-        for (String layer : stock.getConfiguration().getVertices().keySet()) {
-            if (stock.getLayer(layer) != null && stock.getLayer(layer).numParams() > 0) {
-                for (Map.Entry<String, INDArray> p : stock.getLayer(layer).paramTable().entrySet()) {
-                    assertClose(p.getValue(), fast.getLayer(layer).paramTable().get(p.getKey()),
-                            spec + ": parameter " + layer + "_" + p.getKey() + " after 3 steps");
+            // params() holds every BN layer's running mean and variance beside the trainable parameters
+            for (String layer : stock.getConfiguration().getVertices().keySet()) {
+                if (stock.getLayer(layer) != null && stock.getLayer(layer).numParams() > 0) {
+                    for (Map.Entry<String, INDArray> p : stock.getLayer(layer).paramTable().entrySet()) {
+                        assertClose(p.getValue(), fast.getLayer(layer).paramTable().get(p.getKey()),
+                                spec + ": parameter " + layer + "_" + p.getKey() + " after step " + step);
+                    }
                 }
             }
         }
@@ -184,11 +194,16 @@ class FastCpuPathEquivalenceTest {
     private static void assertClose(INDArray expected, INDArray actual, String what) {
         double scale = Math.max(1, expected.amaxNumber().doubleValue());
         double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= TOLERANCE * scale, what + ": largest difference " + diff + " (scale " + scale + ")");
+        INDArray d = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE));
+        assertTrue(diff <= TOLERANCE * scale, what + ": largest difference " + diff + " (scale " + scale + ", largest value "
+                + expected.amaxNumber() + ", relative norm of the difference " + d.norm2Number().doubleValue()
+                / Math.max(1e-30, expected.norm2Number().doubleValue()) + ", entries over the tolerance "
+                + Transforms.abs(d).gt(TOLERANCE * scale).castTo(DataType.INT).sumNumber() + ")");
     }
 
     private static ComputationGraph graph(NetworkBlueprint bp, FastCpuPath.LayerPath path) {
-        return FastCpuPath.buildOn(path, () ->
+        ComputationGraph g = FastCpuPath.buildOn(path, () ->
                 Dl4jGraphFactory.create(bp, new GraphSettings(5, new Nesterovs(0.05, 0.9), 5e-4)));
+        return path == FastCpuPath.LayerPath.FAST ? FastCpuPath.install(g) : g;
     }
 }

@@ -1,8 +1,6 @@
 package org.redtest.engine.plan;
 
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.engine.cpu.FastCpuPath;
+import org.redtest.testing.ReluKinks;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
@@ -60,7 +59,7 @@ class PlanEquivalenceTest {
         }
         try (PlanTrainingSession session = new PlanTrainingSession(planned, JavaKernels::new)) {
             for (int step = 0; step < 2; step++) {
-                assertNoReluInputNearZero(reference, features, spec + ", step " + step);
+                ReluKinks.assertNoReluInputNearZero(reference, features, KINK_MARGIN, spec + ", step " + step);
                 reference.setInputs(features);
                 reference.setLabels(labels);
                 reference.computeGradientAndScore();
@@ -128,28 +127,7 @@ class PlanEquivalenceTest {
         return g;
     }
 
-    /**
-     * Two correct implementations can round a ReLU input within about 1e-6 of zero to opposite sides, which changes
-     * the gradients below it discretely; the inputs of this test are chosen so that no ReLU input comes that close
-     * (exact zeros excepted), and this says so should one do on some machine.
-     */
-    private static void assertNoReluInputNearZero(ComputationGraph g, INDArray features, String what) {
-        Map<String, INDArray> activations = g.feedForward(features, true);
-        var inputs = g.getConfiguration().getVertexInputs();
-        for (var e : g.getConfiguration().getVertices().entrySet()) {
-            if (e.getValue() instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof ActivationLayer) {
-                double closest = Double.POSITIVE_INFINITY;
-                for (float v : activations.get(inputs.get(e.getKey()).get(0)).dup('c').data().asFloat()) {
-                    if (v != 0) {
-                        closest = Math.min(closest, Math.abs(v));
-                    }
-                }
-                assertTrue(closest > KINK_MARGIN, what + ": the input of ReLU " + e.getKey() + " comes within " + closest
-                        + " of zero; choose another seed for this test (see assertNoReluInputNearZero)");
-            }
-        }
-    }
-
+    /** Our double-precision reference and DL4J's float code differ by about 1e-6 on a ReLU's input. */
     private static final double KINK_MARGIN = 2e-6;
 
     private static INDArray slice(float[] values, ParamSlot slot) {
