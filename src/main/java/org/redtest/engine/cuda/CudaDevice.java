@@ -1,0 +1,107 @@
+package org.redtest.engine.cuda;
+
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUstream_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.cudnn.cudnnContext;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.cuda.global.cudnn;
+import org.bytedeco.cuda.global.nvrtc;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.redtest.RedTestException;
+
+/**
+ * The GPU the engine runs on (device 0): its libraries loaded, one stream, a cuDNN handle and two cuBLAS
+ * handles on it (one that may use TF32 tensor cores, one that never does, for sums that must stay exact),
+ * and the engine's own compiled kernels. Opening it is where a machine without a usable GPU says so.
+ */
+final class CudaDevice implements AutoCloseable {
+    final CUstream_st stream = new CUstream_st();
+    final cudnnContext cudnnHandle = new cudnnContext();
+    final cublasContext blas = new cublasContext();
+    final cublasContext exactBlas = new cublasContext();
+    final DeviceKernels kernels;
+    final boolean tf32;
+    private final String name;
+    private final int major;
+    private final int minor;
+    private final long memory;
+
+    /** {@code tf32}: whether convolutions and matrix products may use TF32 tensor cores (faster, 10-bit mantissa). */
+    CudaDevice(boolean tf32) {
+        this.tf32 = tf32;
+        try {
+            Loader.load(cudart.class);
+            Loader.load(cublas.class);
+            Loader.load(cudnn.class);
+            Loader.load(nvrtc.class);
+        } catch (UnsatisfiedLinkError e) {
+            throw new RedTestException("no GPU engine here: the CUDA 13 libraries (libcudart.so.13, libcublas.so.13, "
+                    + "libcudnn*.so.9, libnvrtc.so.13) or the NVIDIA driver (libcuda.so.1) could not be loaded ("
+                    + firstLine(e.getMessage()) + "); put their directories on LD_LIBRARY_PATH", e);
+        }
+        IntPointer count = new IntPointer(1);
+        int status = cudart.cudaGetDeviceCount(count);
+        if (status != cudart.cudaSuccess || count.get() == 0) {
+            throw new RedTestException("no CUDA GPU found (" + (status != cudart.cudaSuccess
+                    ? cudart.cudaGetErrorString(status).getString() : "0 devices") + ")");
+        }
+        Check.cuda(cudart.cudaSetDevice(0), "cudaSetDevice");
+        Check.cuda(cudart.cudaFree((Pointer) null), "cudaFree (context creation)");
+        cudaDeviceProp prop = new cudaDeviceProp();
+        Check.cuda(cudart.cudaGetDeviceProperties(prop, 0), "cudaGetDeviceProperties");
+        name = prop.name().getString();
+        major = prop.major();
+        minor = prop.minor();
+        memory = prop.totalGlobalMem();
+        if (major < 7 || major == 7 && minor < 5) {
+            throw new RedTestException("GPU " + name + " (compute capability " + major + "." + minor
+                    + ") is older than Turing (7.5), the oldest CUDA 13 supports");
+        }
+        Check.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
+        Check.cudnn(cudnn.cudnnCreate(cudnnHandle), "cudnnCreate");
+        Check.cudnn(cudnn.cudnnSetStream(cudnnHandle, stream), "cudnnSetStream");
+        for (cublasContext h : new cublasContext[]{blas, exactBlas}) {
+            Check.cublas(cublas.cublasCreate_v2(h), "cublasCreate");
+            Check.cublas(cublas.cublasSetStream_v2(h, stream), "cublasSetStream");
+        }
+        Check.cublas(cublas.cublasSetMathMode(blas, tf32 ? cublas.CUBLAS_TF32_TENSOR_OP_MATH : cublas.CUBLAS_PEDANTIC_MATH),
+                "cublasSetMathMode");
+        Check.cublas(cublas.cublasSetMathMode(exactBlas, cublas.CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
+        kernels = new DeviceKernels(major, minor, stream);
+    }
+
+    void synchronize() {
+        Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+    }
+
+    String describe() {
+        int[] runtime = new int[1];
+        int[] driver = new int[1];
+        cudart.cudaRuntimeGetVersion(runtime);
+        cudart.cudaDriverGetVersion(driver);
+        return String.format("%s (compute capability %d.%d, %.1f GiB), driver CUDA %s, runtime %s, cuDNN %d, %s", name,
+                major, minor, memory / (double) (1L << 30), version(driver[0]), version(runtime[0]), cudnn.cudnnGetVersion(),
+                tf32 ? "TF32 allowed" : "exact FP32");
+    }
+
+    private static String version(int v) {
+        return v / 1000 + "." + v % 1000 / 10;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    @Override
+    public void close() {
+        kernels.close();
+        cublas.cublasDestroy_v2(blas);
+        cublas.cublasDestroy_v2(exactBlas);
+        cudnn.cudnnDestroy(cudnnHandle);
+        cudart.cudaStreamDestroy(stream);
+    }
+}
