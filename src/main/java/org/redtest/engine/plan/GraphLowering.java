@@ -60,8 +60,8 @@ public final class GraphLowering {
                     "only graphs with one input and one output are supported");
         }
         String inputName = conf.getNetworkInputs().get(0);
-        Map<String, InputType> types = conf.clone().getLayerActivationTypes(true, // a clone: this may add preprocessors
-                InputType.convolutional(input.height(), input.width(), input.channels()));
+        Map<String, InputType> types = new java.util.HashMap<>(Map.of(inputName,
+                InputType.convolutional(input.height(), input.width(), input.channels())));
         Set<String> live = live(conf);
         List<Step> steps = new ArrayList<>();
         List<String> regularized = new ArrayList<>();
@@ -77,8 +77,9 @@ public final class GraphLowering {
             }
             GraphVertex vertex = conf.getVertices().get(name);
             List<String> ins = conf.getVertexInputs().get(name);
+            SampleShape in = shape(types.get(ins.get(0)), ins.get(0));
+            types.put(name, outputType(vertex, ins, types, name));
             SampleShape out = shape(types.get(name), name);
-            SampleShape in = ins.get(0).equals(inputName) ? input : shape(types.get(ins.get(0)), ins.get(0));
             Step step = step(name, vertex, ins, in, out, conf);
             steps.add(step);
             if (vertex instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer layer) {
@@ -123,6 +124,22 @@ public final class GraphLowering {
         return live;
     }
 
+    /**
+     * The vertex's output type from its inputs' types, as DL4J infers it, except for a channel subset of an
+     * image, which DL4J 1.0.0-M2.1 infers with no channels (from - to + 1).
+     */
+    private static InputType outputType(GraphVertex vertex, List<String> ins, Map<String, InputType> types, String name) {
+        InputType[] in = ins.stream().map(types::get).toArray(InputType[]::new);
+        if (vertex instanceof SubsetVertex s && in[0] instanceof InputType.InputTypeConvolutional c) {
+            return InputType.convolutional(c.getHeight(), c.getWidth(), s.getTo() - s.getFrom() + 1);
+        }
+        try {
+            return vertex.getOutputType(-1, in);
+        } catch (RuntimeException e) {
+            throw new UnsupportedGraphException(name, "its output shape cannot be inferred (" + e.getMessage() + ")");
+        }
+    }
+
     private static SampleShape shape(InputType type, String vertex) {
         if (type instanceof InputType.InputTypeConvolutional c) {
             if (c.getFormat() != CNN2DFormat.NCHW) {
@@ -148,8 +165,8 @@ public final class GraphLowering {
             return new Step.Scale(name, ins, out, s.getScaleFactor());
         }
         if (vertex instanceof SubsetVertex s) {
-            if (in.plane() > 1 || out.plane() > 1 || out.channels() != s.getTo() - s.getFrom() + 1) {
-                requireChannels(name, out, s.getTo() - s.getFrom() + 1);
+            if (s.getFrom() < 0 || s.getTo() >= in.channels()) {
+                throw new UnsupportedGraphException(name, "channels " + s.getFrom() + ".." + s.getTo() + " of " + in.channels());
             }
             return new Step.ChannelSubset(name, ins, out, s.getFrom(), s.getTo());
         }
@@ -298,11 +315,6 @@ public final class GraphLowering {
         }
     }
 
-    private static void requireChannels(String name, SampleShape out, int channels) {
-        if (out.channels() != channels) {
-            throw new UnsupportedGraphException(name, "a subset that is not a range of channels");
-        }
-    }
 
     private static int square(String name, int[] values, String what) {
         if (values == null || values.length != 2 || values[0] != values[1]) {

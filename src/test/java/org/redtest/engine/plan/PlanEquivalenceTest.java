@@ -19,7 +19,8 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +34,6 @@ class PlanEquivalenceTest {
     static {
         CpuAcceleration.configure();
     }
-
-    private static final double TOLERANCE = 1e-4;
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
@@ -53,66 +52,18 @@ class PlanEquivalenceTest {
             labels.putScalar(i, (i * 3) % 10, 1.0);
         }
         DataSet batch = new DataSet(features, labels);
-
-        try (PlanInferenceSession inference = new PlanInferenceSession(planned, JavaKernels::new)) {
-            assertClose(reference.outputSingle(false, features), inference.output(features), spec + ": initial outputs");
+        List<StepCheck.Difference> differences = new ArrayList<>();
+        for (int step = 0; step < 2; step++) {
+            ReluKinks.assertNoReluInputNearZero(reference, features, KINK_MARGIN, spec + ", step " + step);
+            // one step per check: the second starts a new session, which loads the velocity the first wrote back
+            differences.addAll(StepCheck.run(reference, planned, batch, 1, JavaKernels::new));
         }
-        try (PlanTrainingSession session = new PlanTrainingSession(planned, JavaKernels::new)) {
-            for (int step = 0; step < 2; step++) {
-                ReluKinks.assertNoReluInputNearZero(reference, features, KINK_MARGIN, spec + ", step " + step);
-                reference.setInputs(features);
-                reference.setLabels(labels);
-                reference.computeGradientAndScore();
-                double expectedLoss = reference.score();
-                double expectedL2 = reference.calcRegularizationScore(true);
-                Map<String, INDArray> expectedGradients = new java.util.HashMap<>();
-                // copies: the arrays are views that fit() overwrites with the update
-                reference.gradient().gradientForVariable().forEach((k, v) -> expectedGradients.put(k, v.dup('c')));
-                Map<String, INDArray> before = new java.util.HashMap<>();
-                for (Layer layer : reference.getLayers()) {
-                    layer.paramTable().forEach((k, v) -> before.put(layer.conf().getLayer().getLayerName() + "_" + k, v.dup('c')));
-                }
-                reference.fit(batch);
-
-                double loss = session.fit(batch);
-                double l2 = 0; // the L2 term, in double: DL4J sums the squares in float (VGG-11: 3.8e-4 off)
-                for (ParamSlot slot : session.executor().plan().params()) {
-                    if (slot.regularized()) {
-                        l2 += 0.5 * 5e-4 * before.get(slot.variable()).castTo(DataType.DOUBLE).norm2Number().doubleValue()
-                                * before.get(slot.variable()).castTo(DataType.DOUBLE).norm2Number().doubleValue();
-                    }
-                }
-                assertEquals(expectedLoss - expectedL2, loss - l2, TOLERANCE * Math.max(1, Math.abs(expectedLoss)),
-                        spec + ": cross-entropy at step " + step);
-                assertEquals(expectedL2, l2, 1e-3 * Math.max(1e-3, expectedL2), spec + ": L2 term at step " + step);
-                float[] gradients = session.executor().parameterGradients();
-                for (ParamSlot slot : session.executor().plan().params()) {
-                    // DL4J's gradient is summed over the batch (its updater divides and adds the L2 term); the plan's
-                    // is the mean with the L2 term added
-                    INDArray expected = expectedGradients.get(slot.variable()).div(batchSize);
-                    if (slot.regularized()) {
-                        expected.addi(before.get(slot.variable()).mul(5e-4));
-                    }
-                    assertClose(expected, slice(gradients, slot), spec + ": gradient of " + slot.variable() + " at step " + step);
-                }
-                session.synchronize();
-                assertEquals(reference.getConfiguration().getIterationCount(), planned.getConfiguration().getIterationCount());
-                for (Layer layer : reference.getLayers()) {
-                    String name = layer.conf().getLayer().getLayerName();
-                    for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
-                        assertClose(p.getValue(), planned.getLayer(name).paramTable().get(p.getKey()),
-                                spec + ": parameter " + name + "_" + p.getKey() + " after step " + step);
-                    }
-                }
-                assertClose(reference.getUpdater().getStateViewArray(), planned.getUpdater().getStateViewArray(),
-                        spec + ": Nesterov velocity after step " + step);
-            }
-            assertTrue(session.parametersFinite());
+        assertTrue(differences.size() > 20, "every parameter compared");
+        for (StepCheck.Difference d : differences) {
+            assertTrue(d.within(), spec + ": " + d.what() + ": largest difference " + d.largest()
+                    + " (scale " + d.scale() + ", tolerance " + d.tolerance() + ")");
         }
-        try (PlanInferenceSession inference = new PlanInferenceSession(planned, JavaKernels::new)) {
-            assertClose(reference.outputSingle(false, features), inference.output(features),
-                    spec + ": outputs after training (running statistics)");
-        }
+        assertEquals(reference.getConfiguration().getIterationCount(), planned.getConfiguration().getIterationCount());
     }
 
     /** DL4J's own layer code, without dropout (its masks come from ND4J's generator; dropout is tested apart). */
@@ -130,18 +81,4 @@ class PlanEquivalenceTest {
     /** Our double-precision reference and DL4J's float code differ by about 1e-6 on a ReLU's input. */
     private static final double KINK_MARGIN = 2e-6;
 
-    private static INDArray slice(float[] values, ParamSlot slot) {
-        float[] part = new float[slot.length()];
-        System.arraycopy(values, (int) slot.offset(), part, 0, part.length);
-        return Nd4j.create(part, slot.shape(), 'c');
-    }
-
-    static void assertClose(INDArray expected, INDArray actual, String what) {
-        assertEquals(expected.length(), actual.length(), what + ": size");
-        INDArray e = expected.castTo(DataType.DOUBLE).reshape(expected.length());
-        INDArray a = actual.castTo(DataType.DOUBLE).dup(expected.ordering()).reshape(expected.length());
-        double scale = Math.max(1, e.amaxNumber().doubleValue());
-        double diff = e.sub(a).amaxNumber().doubleValue();
-        assertTrue(diff <= TOLERANCE * scale, what + ": largest difference " + diff + " (scale " + scale + ")");
-    }
 }
