@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
         footer = {"  bin/redtest bench cpu-path",
                 "  bin/redtest bench paper --tier cpu"},
         subcommands = {BenchCommand.CpuPath.class, BenchCommand.PyTorchPeer.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
-                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class})
+                BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class,
+                BenchCommand.GpuOps.class, BenchCommand.GpuStep.class, BenchCommand.GpuPeer.class})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -286,6 +287,75 @@ final class BenchCommand implements Callable<Integer> {
             } catch (java.io.IOException e) {
                 return "";
             }
+        }
+    }
+
+    @Command(name = "gpu-ops", mixinStandardHelpOptions = true,
+            description = {"Every cuDNN/cuBLAS/NVRTC operation of the GPU engine against the plain-Java reference, on "
+                    + "fixed random data in exact FP32: a table of the largest differences.",
+                    "Exit code 0 when every output is within 1e-4 of the reference (relative to its scale), 1 otherwise."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench gpu-ops"})
+    static final class GpuOps implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            return org.redtest.bench.GpuChecks.ops(spec.commandLine().getOut()) == 0 ? 0 : RedTestCli.EXIT_INPUT;
+        }
+    }
+
+    @Command(name = "gpu-step", mixinStandardHelpOptions = true,
+            description = {"Two training steps of a model on the GPU engine (exact FP32) against DL4J's own layers on the "
+                    + "CPU, from the same parameters and batch: loss, every gradient, parameter, batch-norm statistic "
+                    + "and the velocity compared.",
+                    "Exit code 0 when all are within tolerance, 1 otherwise."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench gpu-step --model resnet20",
+                    "  bin/redtest bench gpu-step --model 'nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|"
+                            + "+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|'"})
+    static final class GpuStep implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ModelOption model = new ModelOption("resnet20");
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(8);
+        @Option(names = "--size", defaultValue = "32", description = "Image height and width (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Override
+        public Integer call() {
+            return org.redtest.bench.GpuChecks.step(model.value(), batchSize.value(), size, spec.commandLine().getOut()) == 0
+                    ? 0 : RedTestCli.EXIT_INPUT;
+        }
+    }
+
+    @Command(name = "gpu-peer", mixinStandardHelpOptions = true,
+            description = {"Training and inference images per second of our GPU engine on CIFAR ResNets (random 3x32x32 "
+                    + "batches, the training recipe's optimiser), to set beside PyTorch on the same GPU "
+                    + "(the bundle's gpu-smoke.sh runs both).",
+                    "TF32 is allowed unless -Dredtest.cuda.tf32=false."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench gpu-peer --models resnet20,resnet56 --batch-size 128"})
+    static final class GpuPeer implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--models", split = ",", defaultValue = "resnet20,resnet56",
+                description = "Model specs, comma-separated (default ${DEFAULT-VALUE}).")
+        java.util.List<String> models;
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(128);
+        @Option(names = "--batches", defaultValue = "20", description = "Timed batches per model (default ${DEFAULT-VALUE}).")
+        int batches;
+        @Mixin
+        JsonFileOption json = new JsonFileOption();
+
+        @Override
+        public Integer call() {
+            json.write(org.redtest.bench.GpuChecks.rates(models, batchSize.value(), batches, spec.commandLine().getOut()));
+            return 0;
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.redtest.cli;
 
 import org.redtest.RedTestException;
+import org.redtest.engine.Device;
+import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +35,12 @@ public final class RedTestCli implements Callable<Integer> {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean verbose;
 
+    @Option(names = "--device", scope = CommandLine.ScopeType.INHERIT, paramLabel = "DEVICE",
+            description = "Where networks run: cpu (the default: our oneDNN path), cuda (an NVIDIA GPU, Turing or newer, "
+                    + "with a CUDA 13 driver and libraries) or dl4j (DL4J's own layer code on the CPU, the reference). "
+                    + "Overrides an experiment file's 'device:'.")
+    String device;
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +54,27 @@ public final class RedTestCli implements Callable<Integer> {
     public static void main(String[] args) {
         CpuAcceleration.configure(); // must precede the first use of ND4J
         System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * Opens the engine {@code --device} names (wherever on the command line it stands) before the command runs,
+     * so that a missing GPU is one line at once rather than an error deep inside a stage.
+     */
+    private static int chooseDeviceThenRun(CommandLine.ParseResult parseResult) {
+        String word = null;
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption("--device")) {
+                word = r.matchedOptionValue("--device", word);
+            }
+        }
+        if (word != null) {
+            try {
+                Engines.use(Device.parse(word));
+            } catch (RedTestException e) {
+                throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
+            }
+        }
+        return new CommandLine.RunLast().execute(parseResult);
     }
 
     public static CommandLine newCommandLine() {
@@ -62,6 +91,7 @@ public final class RedTestCli implements Callable<Integer> {
             cmd.getErr().println(ErrorLines.internal(ex, verbose));
             return EXIT_INTERNAL;
         });
+        cl.setExecutionStrategy(RedTestCli::chooseDeviceThenRun);
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println(ErrorLines.usage(ex));
             return EXIT_USAGE;

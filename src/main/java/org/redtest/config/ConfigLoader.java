@@ -166,13 +166,13 @@ public final class ConfigLoader {
 
     /**
      * SHA-256 of what determines a trained model: name, model, seed, data and training sections, with
-     * defaults filled in. Formatting, comments, the stage list, measurement and pruning options and output
-     * locations do not change it, so `train --config F` and `run F` name the same run.
+     * defaults filled in. Formatting, comments, the stage list, measurement and pruning options, output
+     * locations and the device do not change it, so `train --config F` and `run F` name the same run.
      */
     public static String hash(ExperimentConfig config) {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode tree = CANONICAL_JSON.valueToTree(config);
-            tree.remove(java.util.List.of("stages", "measure", "prune", "search", "output_dir", "database"));
+            tree.remove(java.util.List.of("stages", "measure", "prune", "search", "output_dir", "database", "device"));
             byte[] canonical = CANONICAL_JSON.writeValueAsBytes(tree);
             return org.redtest.io.Sha256.hex(canonical);
         } catch (JsonProcessingException e) {

@@ -3,6 +3,7 @@ package org.redtest.config;
 import org.redtest.Choice;
 import org.redtest.RedTestException;
 import org.redtest.data.DataSpec;
+import org.redtest.engine.Device;
 import org.redtest.zoo.ModelSpec;
 
 import java.nio.file.Path;
@@ -20,11 +21,12 @@ import java.util.List;
  * measure: {batches: 10, batch_size: 256}
  * prune: {tau: 0.9, finetune_epochs: 10}
  * stages: [train, evaluate, measure, prune]
+ * device: cuda                # optional: where networks run (cpu, cuda, dl4j); --device overrides it
  * </pre>
  */
 public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
                                MeasureConfig measure, PruneConfig prune, SearchConfig search, List<StageName> stages,
-                               String outputDir, String database) {
+                               String outputDir, String database, Device device) {
     public ExperimentConfig {
         seed = seed == null ? 42L : seed;
         // a file with a search section and no model is a search experiment
@@ -43,7 +45,7 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
 
     /** {@code model} on {@code data}, every other setting at its default; the withers set the rest. */
     public static ExperimentConfig of(String name, String model, DataSpec data) {
-        return new ExperimentConfig(name, model, null, data, null, null, null, null, null, null, null);
+        return new ExperimentConfig(name, model, null, data, null, null, null, null, null, null, null, null);
     }
 
     public ExperimentConfig validate() {
@@ -104,41 +106,41 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
     // withers, for settings that come from flags or a suite rather than the file
 
     public ExperimentConfig withModel(String m) {
-        return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database);
+        return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withSeed(Long s) {
-        return new ExperimentConfig(name, model, s, data, training, measure, prune, search, stages, outputDir, database);
+        return new ExperimentConfig(name, model, s, data, training, measure, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withData(DataSpec d) {
-        return new ExperimentConfig(name, model, seed, d, training, measure, prune, search, stages, outputDir, database);
+        return new ExperimentConfig(name, model, seed, d, training, measure, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withTraining(TrainingConfig t) {
-        return new ExperimentConfig(name, model, seed, data, t, measure, prune, search, stages, outputDir, database);
+        return new ExperimentConfig(name, model, seed, data, t, measure, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withMeasure(MeasureConfig m) {
-        return new ExperimentConfig(name, model, seed, data, training, m, prune, search, stages, outputDir, database);
+        return new ExperimentConfig(name, model, seed, data, training, m, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withPrune(PruneConfig p) {
-        return new ExperimentConfig(name, model, seed, data, training, measure, p, search, stages, outputDir, database);
+        return new ExperimentConfig(name, model, seed, data, training, measure, p, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withSearch(SearchConfig s) {
-        return new ExperimentConfig(name, model, seed, data, training, measure, prune, s, stages, outputDir, database);
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, s, stages, outputDir, database, device);
     }
 
     /** The same experiment running only {@code only} (e.g. {@code train --config F} runs F's train stage). */
     public ExperimentConfig withStages(StageName... only) {
-        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, List.of(only), outputDir, database);
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, List.of(only), outputDir, database, device);
     }
 
     /** The same experiment writing below {@code dir} (null: checkpoints) into {@code db} (null: dir/redtest.db). */
     public ExperimentConfig withOutput(String dir, String db) {
-        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, stages, dir, db);
+        return new ExperimentConfig(name, model, seed, data, training, measure, prune, search, stages, dir, db, device);
     }
 
     public boolean runs(StageName stage) {

@@ -1,5 +1,6 @@
 package org.redtest.engine;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import org.redtest.Choice;
 
 /**
@@ -14,6 +15,7 @@ public enum Device implements Choice {
     /** DL4J's own layer code on the CPU, unchanged: the reference the other engines are checked against. */
     DL4J;
 
+    @JsonCreator
     public static Device parse(String word) {
         return Choice.parse(Device.class, word, "device");
     }

@@ -14,6 +14,8 @@ public final class Engines {
     public static final String PROPERTY = "redtest.device";
     private static final Map<Device, ExecutionEngine> OPENED = new EnumMap<>(Device.class);
     private static Device chosen;
+    /** True once {@link #use} chose (the command line); an experiment file's choice then gives way. */
+    private static boolean explicit;
 
     private Engines() {
     }
@@ -22,7 +24,19 @@ public final class Engines {
     public static synchronized ExecutionEngine use(Device device) {
         ExecutionEngine engine = of(device);
         chosen = device;
+        explicit = true;
         return engine;
+    }
+
+    /**
+     * An experiment file's {@code device:}: chosen as {@link #use} does unless the command line chose already;
+     * null leaves the choice as it is.
+     */
+    public static synchronized void preferFromSettings(Device device) {
+        if (device != null && !explicit) {
+            of(device);
+            chosen = device;
+        }
     }
 
     public static synchronized ExecutionEngine current() {

@@ -2,6 +2,7 @@ package org.redtest.experiment;
 
 import org.redtest.config.ConfigLoader;
 import org.redtest.config.ExperimentConfig;
+import org.redtest.engine.Engines;
 import org.redtest.config.StageName;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
@@ -48,6 +49,7 @@ public final class ExperimentRunner {
 
     public void run(ConfigLoader.LoadedConfig loaded) {
         ExperimentConfig cfg = loaded.config();
+        Engines.preferFromSettings(cfg.device()); // before any data or model is touched: a missing GPU is said at once
         LoadedData data = DataLoader.load(cfg.data());
         if (cfg.runs(StageName.TRAIN)) {
             TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written

@@ -39,9 +39,9 @@ final class CudaDevice implements AutoCloseable {
             Loader.load(cudnn.class);
             Loader.load(nvrtc.class);
         } catch (UnsatisfiedLinkError e) {
-            throw new RedTestException("no GPU engine here: the CUDA 13 libraries (libcudart.so.13, libcublas.so.13, "
-                    + "libcudnn*.so.9, libnvrtc.so.13) or the NVIDIA driver (libcuda.so.1) could not be loaded ("
-                    + firstLine(e.getMessage()) + "); put their directories on LD_LIBRARY_PATH", e);
+            throw new RedTestException("no GPU engine here: " + missingLibrary(e) + " (it needs the NVIDIA driver's "
+                    + "libcuda.so.1 and the CUDA 13 libraries libcudart.so.13, libcublas.so.13, libcudnn*.so.9 and "
+                    + "libnvrtc.so.13 on LD_LIBRARY_PATH)", e);
         }
         IntPointer count = new IntPointer(1);
         int status = cudart.cudaGetDeviceCount(count);
@@ -92,8 +92,19 @@ final class CudaDevice implements AutoCloseable {
         return v / 1000 + "." + v % 1000 / 10;
     }
 
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+    /** The library the dynamic linker could not find, from the innermost error that names one. */
+    static String missingLibrary(Throwable e) {
+        String found = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            java.util.regex.Matcher lib = java.util.regex.Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file")
+                    .matcher(m);
+            if (lib.find()) {
+                found = lib.group(1) + " not found";
+            }
+        }
+        return found != null ? found : "the CUDA libraries could not be loaded ("
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("")) + ")";
     }
 
     @Override
