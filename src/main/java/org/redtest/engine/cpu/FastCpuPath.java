@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.redtest.runtime.SystemProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,6 @@ package org.redtest.engine.cpu;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Assumptions;
-import org.redtest.runtime.SystemProperties;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

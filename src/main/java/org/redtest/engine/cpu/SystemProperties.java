@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.engine.cpu;
 
 import java.util.function.Supplier;
 
