@@ -313,8 +313,7 @@ final class BenchCommand implements Callable<Integer> {
                     "Exit code 0 when all are within tolerance, 1 otherwise."},
             footerHeading = "%nExamples:%n",
             footer = {"  bin/redtest bench gpu-step --model resnet20",
-                    "  bin/redtest bench gpu-step --model 'nats[C=16,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|"
-                            + "+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|'"})
+                    "  bin/redtest bench gpu-step --model 'nats[C=16,N=1]:#1462'"})
     static final class GpuStep implements Callable<Integer> {
         @Spec
         CommandSpec spec;
