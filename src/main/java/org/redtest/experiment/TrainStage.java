@@ -99,6 +99,7 @@ public final class TrainStage implements Stage {
                 data.normalization(), cfg.seed());
         TrainingRedundancyProbe probe = probe(cfg, data, blueprint, db, runId, store);
         Trainer.Outcome outcome;
+        EvaluationResult e;
         try {
             outcome = new Trainer(t, store, (g, record) -> {
                 db.recordEpoch(runId, record);
@@ -106,13 +107,16 @@ public final class TrainStage implements Stage {
                     probe.onEpoch(g, record);
                 }
             }, stop::requested).train(graph, trainIt, testIt);
-        } catch (TrainingInterrupted e) {
+            e = outcome.evaluation();
+            double totalSeconds = db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum();
+            db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
+        } catch (TrainingInterrupted interrupted) {
             db.markInterrupted(runId);
-            throw e.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());
+            throw interrupted.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());
+        } catch (RuntimeException | Error failure) {
+            RunFailure.record(db, runId, failure);
+            throw failure;
         }
-        double totalSeconds = db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum();
-        EvaluationResult e = outcome.evaluation();
-        db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
         stop.release();
         TrainedModel model = TrainedModel.of(graph, architecture, blueprint, data.normalization())
                 .savedAs(store.modelFile(), metadata);

@@ -96,7 +96,8 @@ public final class ResultsDatabase implements AutoCloseable {
                       versions TEXT,
                       owner_pid INTEGER,
                       owner_host TEXT,
-                      owner_started TEXT)""");
+                      owner_started TEXT,
+                      error TEXT)""");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS epochs (
                       run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -147,7 +148,7 @@ public final class ResultsDatabase implements AutoCloseable {
                     throw new RedTestException("run '" + run.name() + "' already exists in " + file
                             + " with a different configuration; choose another run name");
                 }
-                try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET status = 'running', updated_at = ?, "
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET status = 'running', error = NULL, updated_at = ?, "
                         + "versions = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?")) {
                     ps.setString(1, now());
                     ps.setString(2, run.versions());
@@ -263,6 +264,28 @@ public final class ResultsDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw failure("mark run " + runId + " interrupted", e);
         }
+    }
+
+    /**
+     * Marks a run this process was training as failed, with the one-line reason (a diverged network, a database
+     * that stayed busy...). As {@link #markInterrupted(long)}, only this process's 'running' row changes.
+     */
+    public boolean markFailed(long runId, String reason) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "UPDATE runs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND owner_pid = ?")) {
+            ps.setString(1, reason);
+            ps.setString(2, now());
+            ps.setLong(3, runId);
+            ps.setLong(4, ProcessHandle.current().pid());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure("mark run " + runId + " failed", e);
+        }
+    }
+
+    /** Why a run failed; empty unless its status is 'failed'. */
+    public Optional<String> runError(long runId) {
+        return Optional.ofNullable(queryString("SELECT error FROM runs WHERE id = ? AND status = 'failed'", runId));
     }
 
     /**

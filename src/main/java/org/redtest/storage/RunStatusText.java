@@ -8,6 +8,7 @@ public final class RunStatusText {
     public static final String RUNNING = "running";
     public static final String FINISHED = "finished";
     public static final String INTERRUPTED = "interrupted";
+    public static final String FAILED = "failed";
 
     private RunStatusText() {
     }

@@ -19,7 +19,7 @@ import java.sql.Statement;
  * and latency spreads, search candidates' executor host, attempts, error, measurement time and dropped batches.
  */
 final class SchemaVersion {
-    static final int CURRENT = 2;
+    static final int CURRENT = 3;
 
     private SchemaVersion() {
     }
@@ -63,6 +63,9 @@ final class SchemaVersion {
                 addIfPresent(s, "nas_candidates", "host", "TEXT");
                 addIfPresent(s, "nas_candidates", "attempts", "INTEGER");
                 addIfPresent(s, "nas_candidates", "error", "TEXT");
+            }
+            if (stored < 3) {
+                addIfPresent(s, "runs", "error", "TEXT");
             }
             s.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
             s.execute("DELETE FROM schema_info");

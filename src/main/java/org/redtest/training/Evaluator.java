@@ -9,7 +9,7 @@ import org.redtest.engine.Engines;
 import org.redtest.engine.InferenceSession;
 
 /**
- * Top-1 / top-5 accuracy and loss of a graph over a (non-augmented) iterator, in inference mode, on the
+ * Top-1 / top-5 accuracy (ties and non-finite scores judged as {@link TopKCount} says) and loss of a graph over a (non-augmented) iterator, in inference mode, on the
  * process's engine.
  */
 public final class Evaluator {
@@ -36,14 +36,9 @@ public final class Evaluator {
             int[] labels = batch.getLabels().argMax(1).toIntVector();
             for (int i = 0; i < p.length; i++) {
                 float target = p[i][labels[i]];
-                int higher = 0;
-                for (float v : p[i]) {
-                    if (v > target) {
-                        higher++;
-                    }
-                }
-                top1 += higher < 1 ? 1 : 0;
-                top5 += higher < 5 ? 1 : 0;
+                int rank = TopKCount.rank(p[i], labels[i]);
+                top1 += rank < 1 ? 1 : 0;
+                top5 += rank < 5 ? 1 : 0;
                 lossSum += -Math.log(Math.max(target, 1e-12));
             }
             samples += p.length;

@@ -6,7 +6,6 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.redtest.RedTestException;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.engine.Engines;
@@ -135,9 +134,11 @@ public final class Trainer {
                     }
                     DataSet batch = train.next();
                     double loss = session.fit(batch);
-                    if (!Double.isFinite(loss)) {
-                        throw new RedTestException("training diverged in epoch " + (epoch + 1) + " (loss " + loss
-                                + "); lower training.learning_rate. The last good checkpoint is kept.");
+                    // after the update, not only its loss: the step from finite parameters may leave them NaN
+                    if (!Double.isFinite(loss) || !session.parametersFinite()) {
+                        throw new TrainingDiverged(epoch + 1, config.epochs(), batches + 1,
+                                train.numBatches(), config.learningRateAt(epoch),
+                                Double.isFinite(loss) ? "a parameter is not finite" : "loss " + loss, store.hasModel());
                     }
                     lossSum += loss;
                     batches++;

@@ -112,7 +112,7 @@ class TrainerTest {
         TrainingConfig explosive = new TrainingConfig(2, 16, 1e30, 0.9, 0.0, List.of(50), 0.1, 32);
         g.setLearningRate(1e30);
         var e = assertThrows(RedTestException.class, () -> train(g, explosive, store, new ArrayList<>()));
-        assertTrue(e.getMessage().contains("training diverged in epoch 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("training diverged in epoch 2 of 2"), e.getMessage());
         assertArrayEquals(good, Files.readAllBytes(store.modelFile()));
     }
 }
