@@ -13,7 +13,9 @@ import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainedModel;
+import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.ModelSpec;
 import picocli.CommandLine.ArgGroup;
@@ -94,8 +96,14 @@ final class PruneCommand implements Callable<Integer> {
             PruningPipeline.Job job = new PruningPipeline.Job(run.name(), checkpoint.toAbsolutePath().getParent(), trained,
                     data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
                     run.seed(), run.configHash());
-            try (ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
-                PruneStage.Pruned pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null));
+            try (ResultsDatabase db = ResultsDatabase.open(databaseOption.path());
+                 StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
+                PruneStage.Pruned pruned;
+                try {
+                    pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), stop);
+                } catch (TrainingInterrupted e) {
+                    return InterruptedTraining.report(spec, e);
+                }
                 var out = spec.commandLine().getOut();
                 if (json.requested) {
                     out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));

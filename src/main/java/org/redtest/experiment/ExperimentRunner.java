@@ -42,7 +42,7 @@ public final class ExperimentRunner {
             case TRAIN -> new TrainStage(stop);
             case EVALUATE -> new EvaluateStage();
             case MEASURE -> new MeasureStage();
-            case PRUNE -> new PruneStage();
+            case PRUNE -> new PruneStage(stop);
             case SEARCH -> new SearchStage();
         };
     }

@@ -9,6 +9,7 @@ import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainedModel;
 
 import java.io.PrintWriter;
@@ -27,9 +28,21 @@ public final class PruneStage implements Stage {
         }
     }
 
+    private final StopOnSignal stop;
+
+    public PruneStage() {
+        this(StopOnSignal.never());
+    }
+
+    /** @param stop what ends a fine-tuning cleanly (see TrainStage) */
+    public PruneStage(StopOnSignal stop) {
+        this.stop = stop;
+    }
+
     @Override
     public void run(ExperimentRun run) {
-        run(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.db(), run.runId(), run.out());
+        Pruned pruned = prune(job(run.loaded(), run.trainedModel(StageName.PRUNE), run.data()), run.db(), run.runId(), stop);
+        pruned.print(run.out());
     }
 
     public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
@@ -52,7 +65,12 @@ public final class PruneStage implements Stage {
      * into the job's run directory: what the prune stage and {@code prune} share.
      */
     public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId) {
-        return report(job, db, runId, new PruningPipeline(job, db).run());
+        return prune(job, db, runId, StopOnSignal.never());
+    }
+
+    /** As above; a signal ends the fine-tuning under way with {@link org.redtest.training.TrainingInterrupted}. */
+    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId, StopOnSignal stop) {
+        return report(job, db, runId, new PruningPipeline(job, db, stop).run());
     }
 
     /** Records {@code outcomes} (fine-tuned and timed) under {@code runId} and writes the job's JSON report. */

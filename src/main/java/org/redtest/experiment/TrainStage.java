@@ -13,6 +13,7 @@ import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
 import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;

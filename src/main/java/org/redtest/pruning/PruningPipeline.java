@@ -23,13 +23,16 @@ import org.redtest.measure.UnitActivationCapture;
 import org.redtest.runtime.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 import org.redtest.training.RunMetadata;
+import org.redtest.training.StopOnSignal;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
@@ -71,11 +74,18 @@ public final class PruningPipeline {
     private final Shape input;
     private final int classes;
     private final NetworkBlueprint blueprint;
+    private final StopOnSignal stop;
     private double[] probeAccuracies;
 
     public PruningPipeline(Job job, ResultsDatabase db) {
+        this(job, db, StopOnSignal.never());
+    }
+
+    /** @param stop what ends a fine-tuning cleanly (SIGINT, SIGTERM): as training, it is then 'interrupted' and resumable */
+    public PruningPipeline(Job job, ResultsDatabase db, StopOnSignal stop) {
         this.job = job;
         this.db = db;
+        this.stop = stop;
         ImageDataset train = job.data().train();
         this.input = new Shape(train.channels(), train.height(), train.width());
         this.classes = train.numClasses();
@@ -280,10 +290,22 @@ public final class PruningPipeline {
                     job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
             // rows a kill left unwritten after a fine-tuning checkpoint
             Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
-            Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r)).train(graph, train, testIterator());
-            after = tuned.evaluation();
-            db.finishRun(runId, after.top1(), after.top5(), after.loss(),
-                    db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
+            Path file = db.file();
+            stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
+            try {
+                Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r), stop::requested)
+                        .train(graph, train, testIterator());
+                after = tuned.evaluation();
+                db.finishRun(runId, after.top1(), after.top5(), after.loss(),
+                        db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
+            } catch (TrainingInterrupted interrupted) {
+                db.markInterrupted(runId);
+                throw interrupted.of(runName, store.modelFile(), file);
+            } catch (RuntimeException | Error failure) {
+                RunFailure.record(db, runId, failure);
+                throw failure;
+            }
+            stop.release();
             msrsAfter = measure(pruned, "pruning: " + method);
             MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
                     job.trained().architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",

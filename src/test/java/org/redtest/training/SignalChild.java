@@ -12,7 +12,8 @@ import java.util.Arrays;
  * The child process of {@link SignalChildTest}: {@code bin/redtest ARGS...} with one pause. After the first
  * epoch's row it writes the marker file and waits until the JVM begins to shut down (the test's signal), so
  * the signal lands at a known instant; then training goes on and meets the stop request at its next batch.
- * Arguments: marker file, then the redtest command line.
+ * Arguments: marker file, then the redtest command line. With {@code -Dpause.at.row=N} it pauses after the Nth
+ * epoch row instead (a fine-tuning's epoch, after the training's).
  */
 public final class SignalChild {
     private SignalChild() {
@@ -20,10 +21,10 @@ public final class SignalChild {
 
     public static void main(String[] args) {
         Path marker = Path.of(args[0]);
-        boolean[] paused = {false};
+        int pauseAt = Integer.getInteger("pause.at.row", 1);
+        int[] rows = {0};
         CrashPoints.hook = point -> {
-            if (point.equals(CrashPoints.EPOCH_RECORDED) && !paused[0]) {
-                paused[0] = true;
+            if (point.equals(CrashPoints.EPOCH_RECORDED) && ++rows[0] == pauseAt) {
                 try {
                     Files.writeString(marker, String.valueOf(ProcessHandle.current().pid()));
                 } catch (IOException e) {

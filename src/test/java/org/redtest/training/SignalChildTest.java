@@ -102,6 +102,45 @@ class SignalChildTest {
         }
     }
 
+    /** Issue 25 item 7: a signal during a pruning fine-tuning is an interruption too, with the command that resumes it. */
+    @Test
+    void sigtermDuringFineTuningMarksItInterruptedWithTheResumeCommand() throws Exception {
+        Path out = WORK.dir().resolve("pruneout");
+        Path cfg = WORK.dir().resolve("prune-sig.yaml");
+        Files.writeString(cfg, """
+                name: psig
+                model: vgg:4,M,8
+                output_dir: %s
+                data: {dataset: cifar10, dir: %s}
+                training: {epochs: 1, batch_size: 10, learning_rate: 0.02}
+                measure: {batches: 1, batch_size: 4}
+                prune: {keep: 1, finetune_epochs: 3, baselines: []}
+                stages: [train, prune]
+                """.formatted(out, WORK.cifar()));
+        Path marker = WORK.dir().resolve("paused-prune");
+        List<String> command = java(SignalChild.class.getName());
+        command.add(command.size() - 1, "-Dpause.at.row=2"); // the training's epoch, then the fine-tuning's first
+        command.addAll(List.of(marker.toString(), "run", cfg.toString()));
+        Path log = WORK.dir().resolve("prune-child.log");
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (!Files.exists(marker) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(marker), "the child reached the fine-tuning's first epoch: " + Files.readString(log));
+        child.destroy(); // SIGTERM
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child stops: " + Files.readString(log));
+        String childLog = Files.readString(log);
+        assertEquals(143, child.exitValue(), childLog);
+        assertTrue(childLog.contains("redtest: interrupted: training of run 'psig/prune-cka-keep1' stopped by a signal "
+                + "during epoch 2 of 3"), childLog);
+        assertTrue(childLog.contains("redtest: the same command resumes it from epoch 2: bin/redtest run " + cfg), childLog);
+        try (ResultsDatabase d = ResultsDatabase.open(out.resolve("redtest.db"))) {
+            assertEquals("finished", d.runStatus(d.runId("psig").orElseThrow()));
+            assertEquals("interrupted", d.runStatus(d.runId("psig/prune-cka-keep1").orElseThrow()));
+        }
+    }
+
     @Test
     void aRunWhoseProcessWasKilledIsShownAsSuch() throws Exception {
         Path out = WORK.dir().resolve("killed");

@@ -1,7 +1,6 @@
-package org.redtest.experiment;
+package org.redtest.storage;
 
 import org.redtest.RedTestException;
-import org.redtest.storage.ResultsDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
