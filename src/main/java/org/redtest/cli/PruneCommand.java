@@ -8,6 +8,7 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.PruneStage;
+import org.redtest.io.DirectoryLock;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
@@ -96,7 +97,8 @@ final class PruneCommand implements Callable<Integer> {
             PruningPipeline.Job job = new PruningPipeline.Job(run.name(), checkpoint.toAbsolutePath().getParent(), trained,
                     data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
                     run.seed(), run.configHash());
-            try (ResultsDatabase db = ResultsDatabase.open(databaseOption.path());
+            try (DirectoryLock lock = DirectoryLock.acquire(checkpoint.toAbsolutePath().getParent(), "run directory");
+                 ResultsDatabase db = ResultsDatabase.open(databaseOption.path());
                  StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
                 PruneStage.Pruned pruned;
                 try {

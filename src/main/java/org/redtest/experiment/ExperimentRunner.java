@@ -6,6 +6,7 @@ import org.redtest.engine.Engines;
 import org.redtest.config.StageName;
 import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
+import org.redtest.io.DirectoryLock;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.StopOnSignal;
@@ -54,7 +55,10 @@ public final class ExperimentRunner {
         if (cfg.runs(StageName.TRAIN)) {
             TrainingTimeCheck.run(longRunGuard, cfg, data); // before the database or run directory is written
         }
-        try (ResultsDatabase db = ResultsDatabase.open(cfg.databasePath());
+        // a search alone may be shared by several processes (CandidateStore); every other stage writes the run directory
+        boolean writesRunDirectory = cfg.stages().stream().anyMatch(s -> s != StageName.SEARCH);
+        try (DirectoryLock lock = writesRunDirectory ? DirectoryLock.acquire(cfg.runDirectory(), "run directory") : null;
+             ResultsDatabase db = ResultsDatabase.open(cfg.databasePath());
              ExperimentRun run = new ExperimentRun(loaded, data, db, out)) {
             for (StageName stage : cfg.stages()) {
                 LOG.info("stage '{}' of experiment '{}'", stage, cfg.name());

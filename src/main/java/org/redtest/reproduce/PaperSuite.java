@@ -7,6 +7,7 @@ import org.redtest.data.DataLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.io.AtomicFiles;
 import org.redtest.io.Sha256;
+import org.redtest.io.DirectoryLock;
 import org.redtest.runtime.ChildJvm;
 import org.redtest.runtime.FaultInjection;
 import org.redtest.runtime.SoftwareVersions;
@@ -149,7 +150,8 @@ public final class PaperSuite {
     }
 
     public Outcome run(PrintWriter out) {
-        try {
+        // the parts' JVMs write into the directory as this process's helpers, under its lock
+        try (DirectoryLock lock = DirectoryLock.acquire(suite.directory(), "suite directory")) {
             return runParts(out);
         } finally {
             if (sparkEngine != null) {

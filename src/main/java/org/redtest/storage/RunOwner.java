@@ -1,9 +1,7 @@
 package org.redtest.storage;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.redtest.io.HostName;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -43,17 +41,8 @@ public record RunOwner(long pid, String host, String processStart) {
         return Liveness.ALIVE;
     }
 
-    /** The kernel's host name, without a DNS lookup (InetAddress can stall for seconds on a bad resolver). */
     static String hostName() {
-        Path kernel = Path.of("/proc/sys/kernel/hostname");
-        try {
-            if (Files.isReadable(kernel)) {
-                return Files.readString(kernel).strip();
-            }
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return HostName.local();
     }
 
     private static Instant parse(String instant) {
