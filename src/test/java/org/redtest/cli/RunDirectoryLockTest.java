@@ -28,18 +28,44 @@ class RunDirectoryLockTest {
     @RegisterExtension
     static final TinyCifarWorkspace WORK = new TinyCifarWorkspace(4, 17);
 
+    /** A JVM that holds {@code directory}'s lock until killed, started and holding it when this returns. */
+    private static Process holder(Path directory) throws Exception {
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), directory.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+        assertEquals("locked", lines.readLine());
+        return holder;
+    }
+
+    @Test
+    void aSecondProcessOnOneSuiteDirectoryIsRefusedBeforeAnyPart() throws Exception {
+        Path suite = WORK.dir().resolve("suite.yaml");
+        Files.writeString(suite, "tier: cpu\nname: tiny\noutput_dir: " + WORK.dir().resolve("suites") + "\ndata: {dataset: "
+                + "cifar10, dir: " + WORK.cifar() + "}\ntraining: {epochs: 1, batch_size: 10}\nmeasure: {batches: 1, "
+                + "batch_size: 4}\ndepth: [resnet8]\n");
+        Path directory = WORK.dir().resolve("suites/tiny");
+        Process holder = holder(directory);
+        try {
+            CliRun.Result refused = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
+            assertEquals(1, refused.exitCode(), refused.err());
+            assertTrue(refused.err().contains("suite directory " + directory + " is in use by another redtest process (pid "
+                    + holder.pid() + " on host "), refused.err());
+            assertEquals(List.of(".redtest.lock"), Files.list(directory).map(p -> p.getFileName().toString()).toList());
+        } finally {
+            holder.destroyForcibly();
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void aSecondProcessOnOneRunDirectoryIsRefusedNamingTheHolder() throws Exception {
         Path out = WORK.dir().resolve("out");
         Path cfg = WORK.dir().resolve("locked.yaml");
         Files.writeString(cfg, "name: locked\noutput_dir: " + out + "\nmodel: resnet8\ndata: {dataset: cifar10, dir: "
                 + WORK.cifar() + "}\ntraining: {epochs: 1, batch_size: 10}\nstages: [train]\n");
-        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), out.resolve("locked").toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process holder = holder(out.resolve("locked"));
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream()));
-            assertEquals("locked", lines.readLine());
 
             CliRun.Result refused = run("run", cfg.toString());
             assertEquals(1, refused.exitCode(), refused.err());
