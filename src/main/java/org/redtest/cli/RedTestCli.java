@@ -4,6 +4,7 @@ import org.redtest.RedTestException;
 import org.redtest.engine.Device;
 import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
+import org.redtest.runtime.ParentWatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,7 @@ public final class RedTestCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         CpuAcceleration.configure(); // must precede the first use of ND4J
+        ParentWatch.startIfChild(); // a suite's part ends with the suite, even one killed with -9
         System.exit(newCommandLine().execute(args));
     }
 

@@ -9,11 +9,13 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +26,8 @@ import java.util.function.Consumer;
  */
 public final class ChildJvm {
     private static final int KEPT_ERROR_LINES = 20;
+    /** How long a child asked to stop may take (marking its run interrupted) before it is killed. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
     private static final List<String> FORWARDED_PROPERTIES = List.of("redtest.", "org.nd4j.", "org.bytedeco.",
             "org.eclipse.deeplearning4j.", "logback.");
 
@@ -66,8 +70,9 @@ public final class ChildJvm {
         }
         jvmArgs.stream().filter(a -> a.startsWith("--add-opens") || a.startsWith("--add-exports")).forEach(cmd::add);
         System.getProperties().stringPropertyNames().stream().sorted()
-                .filter(k -> FORWARDED_PROPERTIES.stream().anyMatch(k::startsWith))
+                .filter(k -> FORWARDED_PROPERTIES.stream().anyMatch(k::startsWith) && !k.equals(ParentWatch.PROPERTY))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
+        cmd.add("-D" + ParentWatch.PROPERTY + "=" + ParentWatch.describeCurrent());
         Path crashes = crashDirectory.toAbsolutePath();
         cmd.add("-XX:ErrorFile=" + crashes.resolve("hs_err_pid%p.log"));
         cmd.addAll(List.of("-cp", classPath(System.getProperty("java.class.path"), ownCode()), "org.redtest.cli.RedTestCli"));
@@ -75,26 +80,60 @@ public final class ChildJvm {
         try {
             Files.createDirectories(crashes);
             Process process = new ProcessBuilder(cmd).start();
-            Deque<String> tail = new ArrayDeque<>();
-            Thread errors = new Thread(() -> copyErrors(process, tail), "child-jvm-stderr");
-            errors.setDaemon(true);
-            errors.start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    output.accept(line);
+            // SIGTERM, SIGINT or SIGHUP to this JVM runs its shutdown hooks: the child (and what it started) goes too
+            Thread stopChild = new Thread(() -> stop(process), "redtest-stop-child-jvm");
+            Runtime.getRuntime().addShutdownHook(stopChild);
+            try {
+                return await(process, output, crashes);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopChild);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or has run
                 }
-            }
-            int rc = process.waitFor();
-            errors.join();
-            Optional<Path> log = rc == 0 ? Optional.empty() : crashLogOf(crashes, process.pid());
-            synchronized (tail) {
-                return new Result(rc, List.copyOf(tail), log);
             }
         } catch (IOException e) {
             throw new RedTestException("cannot start a redtest process (" + String.join(" ", args) + "): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedTestException("interrupted while a redtest process ran (" + String.join(" ", args) + ")");
+        }
+    }
+
+    /**
+     * Asks the child and its descendants to stop (SIGTERM: a training child marks its run interrupted), and
+     * kills whatever is left after a grace period shorter than a caller's patience.
+     */
+    static void stop(Process process) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (ProcessHandle p : all) {
+            try {
+                p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception notYet) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static Result await(Process process, Consumer<String> output, Path crashes)
+            throws IOException, InterruptedException {
+        Deque<String> tail = new ArrayDeque<>();
+        Thread errors = new Thread(() -> copyErrors(process, tail), "child-jvm-stderr");
+        errors.setDaemon(true);
+        errors.start();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                output.accept(line);
+            }
+        }
+        int rc = process.waitFor();
+        errors.join();
+        Optional<Path> log = rc == 0 ? Optional.empty() : crashLogOf(crashes, process.pid());
+        synchronized (tail) {
+            return new Result(rc, List.copyOf(tail), log);
         }
     }
 
