@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
 import org.redtest.engine.cpu.CpuAcceleration;
+import org.redtest.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Shared bits of command output: pretty JSON and the start-up line about the compute path. */
@@ -34,7 +34,7 @@ final class Console {
     /** Writes {@code value} as JSON to {@code file} (for a command's {@code --json FILE}). */
     static void writeJson(Path file, Object value) {
         try {
-            Files.writeString(file, json(value));
+            AtomicFiles.writeString(file, json(value));
         } catch (IOException e) {
             throw new RedTestException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -51,8 +51,9 @@ public final class MeasureStage implements Stage {
      */
     public static Recorded record(ResultsDatabase db, Measurement m, MeasurementOrigin origin, Double testTop1, Path dir,
                                   String stem) {
-        MeasurementReport.record(db, m, origin, testTop1);
+        // files first: a row is never recorded for a heatmap or JSON that did not land (disk full, say)
         List<Path> files = MeasurementReport.writeFiles(m, dir, stem, origin);
+        MeasurementReport.record(db, m, origin, testTop1);
         return new Recorded(m, files.get(0), files.get(1));
     }
 }

@@ -75,9 +75,9 @@ public final class PruneStage implements Stage {
 
     /** Records {@code outcomes} (fine-tuned and timed) under {@code runId} and writes the job's JSON report. */
     public static Pruned report(PruningPipeline.Job job, ResultsDatabase db, Long runId, List<PruningOutcome> outcomes) {
-        PruningReport.record(db, runId, outcomes);
         Path json = PruningReport.writeJson(outcomes,
                 job.runDirectory().resolve("pruning-" + job.prune().criterion() + ".json"));
+        PruningReport.record(db, runId, outcomes); // after the report's file, as the measure stage does
         return new Pruned(outcomes, json);
     }
 }

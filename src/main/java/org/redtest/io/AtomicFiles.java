@@ -11,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Whole-file writes that a kill or power loss cannot leave half done: the content goes to a temporary
  * file beside the target, is forced to disk, then renamed over the target in one step. Readers see the
- * old file or the new one, never a mix.
+ * old file or the new one, never a mix. Nothing is written through a symbolic link: the rename replaces a link at
+ * the destination with the file itself, and the temporary file is created afresh (O_EXCL), never opened through
+ * whatever a stale temporary name might point to.
  */
 public final class AtomicFiles {
     /** Writes a file's content to a stream. */
@@ -26,9 +28,10 @@ public final class AtomicFiles {
     public static void write(Path target, Content content) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = parent.resolve("." + target.getFileName() + ".tmp");
+        Path tmp = parent.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(tmp); // a link or file left by a killed writer; deleting a link leaves its target alone
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 content.writeTo(out);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -38,6 +41,11 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Copies {@code source} to {@code target} as {@link #write} writes. */
+    public static void copy(Path source, Path target) throws IOException {
+        write(target, out -> Files.copy(source, out));
     }
 
     public static void writeString(Path target, String text) throws IOException {

@@ -9,8 +9,10 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * One owner per run or suite directory: an OS lock on {@code .redtest.lock} inside it, held while a command
@@ -20,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class DirectoryLock implements AutoCloseable {
     public static final String FILE = ".redtest.lock";
+    /** Files that mark a directory as written by RedTest (older runs have no lock file). */
+    private static final List<String> OWN_FILES = List.of(FILE, "run.json", "suite.json");
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -38,6 +42,7 @@ public final class DirectoryLock implements AutoCloseable {
         Path file = directory.resolve(FILE);
         FileChannel channel = null;
         try {
+            refuseForeignLink(directory, what);
             Files.createDirectories(directory);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
@@ -59,6 +64,25 @@ public final class DirectoryLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new RedTestException("cannot lock " + what + " " + directory + " (" + file + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A directory given as a symbolic link to a non-empty directory that none of our commands wrote (no lock file, no
+     * run.json or suite.json) is someone else's: writing our files into it could overwrite theirs.
+     */
+    static void refuseForeignLink(Path directory, String what) throws IOException {
+        if (!Files.isSymbolicLink(directory) || !Files.isDirectory(directory)) {
+            return;
+        }
+        boolean empty;
+        try (var entries = Files.list(directory)) {
+            empty = entries.findAny().isEmpty();
+        }
+        boolean ours = OWN_FILES.stream().anyMatch(f -> Files.exists(directory.resolve(f), LinkOption.NOFOLLOW_LINKS));
+        if (!empty && !ours) {
+            throw new RedTestException(what + " " + directory + " is a symbolic link to " + directory.toRealPath()
+                    + ", a non-empty directory that RedTest did not write; remove the link or choose another name");
         }
     }
 

@@ -1,6 +1,6 @@
 package org.redtest.measure;
 
-import org.knowm.xchart.BitmapEncoder;
+import org.redtest.plot.PngFile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -38,7 +38,7 @@ public final class ExpectedMsrsPlot {
                 groups.stream().flatMap(g -> g.points().stream()).mapToDouble(DepthPoint::msrsMean).toArray());
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            PngFile.write(chart, png);
         } catch (IOException e) {
             throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }

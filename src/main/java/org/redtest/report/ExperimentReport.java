@@ -3,15 +3,14 @@ package org.redtest.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
+import org.redtest.io.AtomicFiles;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.EpochRecord;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -50,11 +49,7 @@ public final class ExperimentReport {
         Path file = out != null ? out : source.directory().resolve("report.html");
         String html = render(source);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = parent.resolve(file.getFileName() + ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.writeString(file, html);
         } catch (IOException e) {
             throw new RedTestException("cannot write report " + file + ": " + e.getMessage(), e);
         }

@@ -9,13 +9,12 @@ import org.redtest.config.StageName;
 import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.experiment.SearchStage;
+import org.redtest.io.AtomicFiles;
 import org.redtest.storage.ResultsDatabase;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,9 +53,7 @@ final class NasPart {
                     number(e.getValue(), "mean_msrs"), number(e.getValue(), "mean_latency_s"), number(e.getValue(), "mean_params")));
                 }
             });
-            Files.createDirectories(figures);
-            Files.copy(cfg.runDirectory().resolve("search-scatter.png"), figures.resolve("nas-scatter.png"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.copy(cfg.runDirectory().resolve("search-scatter.png"), figures.resolve("nas-scatter.png"));
         } catch (IOException e) {
             throw new RedTestException("cannot read the search report " + json + ": " + e.getMessage(), e);
         }

@@ -7,6 +7,7 @@ import org.redtest.config.PruneMethod;
 import org.redtest.config.StageName;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.PruneStage;
+import org.redtest.io.AtomicFiles;
 import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.SeedStatistics;
 import org.redtest.storage.ResultsDatabase;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -161,8 +161,7 @@ final class PruningPart {
             return;
         }
         try {
-            Files.createDirectories(to.getParent());
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.copy(from, to);
         } catch (IOException e) {
             throw new RedTestException("cannot copy " + from + " to " + to + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import org.redtest.RedTestException;
 import org.redtest.config.ConfigLoader;
 import org.redtest.data.LoadedData;
 import org.redtest.experiment.PruneStage;
+import org.redtest.io.AtomicFiles;
 import org.redtest.pruning.PruningOutcome;
 import org.redtest.pruning.PruningPipeline;
 import org.redtest.storage.ResultsDatabase;
@@ -12,7 +13,6 @@ import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -57,8 +57,7 @@ public final class ScratchFineTuning {
 
     private static void write(Path file, byte[] bytes) {
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, bytes);
+            AtomicFiles.write(file, out -> out.write(bytes));
         } catch (IOException e) {
             throw new RedTestException("cannot write the trained checkpoint into the scratch directory: " + e.getMessage(), e);
         }

@@ -2,7 +2,7 @@ package org.redtest.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.knowm.xchart.BitmapEncoder;
+import org.redtest.plot.PngFile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -163,7 +163,7 @@ public final class SearchReport {
         }
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            PngFile.write(chart, png);
         } catch (IOException e) {
             throw new RedTestException("cannot write plot " + png + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package org.redtest.similarity;
 
-import org.knowm.xchart.BitmapEncoder;
+import org.redtest.plot.PngFile;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
@@ -75,7 +75,7 @@ public final class CkaHeatmap {
             if (png.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(png.toAbsolutePath().getParent());
             }
-            BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+            PngFile.write(chart, png);
         } catch (IOException e) {
             throw new RedTestException("cannot write heatmap " + png + ": " + e.getMessage(), e);
         }

@@ -129,8 +129,11 @@ public final class CheckpointStore {
     private Path temporary(String fileName) {
         try {
             Files.createDirectories(directory);
-            // Hidden, per-process name: never read back, and two processes never share one.
-            return directory.resolve("." + fileName + "." + ProcessHandle.current().pid() + ".tmp");
+            // Hidden, per-process name: never read back, and two processes never share one. Whatever a killed
+            // writer left there (a link included) is removed, so the write below never goes through a link.
+            Path tmp = directory.resolve("." + fileName + "." + ProcessHandle.current().pid() + ".tmp");
+            Files.deleteIfExists(tmp);
+            return tmp;
         } catch (IOException e) {
             throw new RedTestException("cannot create run directory " + directory + ": " + e.getMessage(), e);
         }
