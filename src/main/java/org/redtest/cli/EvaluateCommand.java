@@ -60,7 +60,9 @@ final class EvaluateCommand implements Callable<Integer> {
         DataSpec spec = DataChoice.resolve(run, runData.dataset, runData.dataDir, testLimit,
                 "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
         Console.logComputePath();
-        ComputationGraph graph = CheckpointStore.load(checkpoint);
+        // with run.json, the checkpoint must hold the model it names (as run, msrs and prune check)
+        ComputationGraph graph = run.isPresent() ? CheckpointStore.load(checkpoint, run.get().blueprint())
+                : CheckpointStore.load(checkpoint);
         try {
             LoadedData data = DataLoader.load(spec);
             ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());

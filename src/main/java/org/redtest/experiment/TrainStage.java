@@ -80,7 +80,7 @@ public final class TrainStage implements Stage {
         NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
                 new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
-        checkMatches(graph, blueprint, store);
+        CheckpointStore.requireMatches(graph, blueprint, store.modelFile());
         if (Trainer.completedEpochs(graph) == 0 && !store.hasModel()) {
             LOG.info("training {} ({} params, {} FLOPs) on {} train / {} test images of {}", blueprint.spec(),
                     blueprint.params(), blueprint.flops(), data.train().size(), data.test().size(), data.train().name());
@@ -145,14 +145,5 @@ public final class TrainStage implements Stage {
                 new Shape(train.channels(), train.height(), train.width()).toString(), train.numClasses(), cfg.data(),
                 data.normalization().mean(), data.normalization().std(), cfg.seed(), loaded.hash(),
                 cfg.training().epochs(), cfg.training());
-    }
-
-    /** A checkpoint of another model (edited config, foreign file) must not be trained on silently. */
-    static void checkMatches(ComputationGraph graph, NetworkBlueprint blueprint, CheckpointStore store) {
-        long expected = Dl4jGraphFactory.expectedParameterCount(blueprint);
-        if (graph.numParams() != expected) {
-            throw new RedTestException("checkpoint " + store.modelFile() + " holds a model with " + graph.numParams()
-                    + " parameters, but " + blueprint.spec() + " has " + expected + "; it was left untouched");
-        }
     }
 }

@@ -261,7 +261,7 @@ public final class PruningPipeline {
         ComputationGraph graph;
         if (plan != null && store.hasModel()) {
             LOG.info("{}: resuming the fine-tuning in {}", method, store.directory());
-            graph = store.loadModel().orElseThrow();
+            graph = CheckpointStore.load(store.modelFile(), prunedBlueprint);
         } else {
             if (readPlan(store).isPresent()) {
                 throw anotherPlan(store);

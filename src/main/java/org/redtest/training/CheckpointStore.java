@@ -3,6 +3,8 @@ package org.redtest.training;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.redtest.RedTestException;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.NetworkBlueprint;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -63,6 +65,31 @@ public final class CheckpointStore {
 
     public Optional<ComputationGraph> loadModel() {
         return hasModel() ? Optional.of(load(modelFile())) : Optional.empty();
+    }
+
+    /**
+     * Loads a checkpoint that should hold {@code expected} (the model its run.json or experiment names): the one
+     * check every command that loads a checkpoint makes, so a model.zip copied into another run's directory is
+     * never trained, evaluated or measured under that run's name. The file is left untouched either way.
+     */
+    public static ComputationGraph load(Path file, NetworkBlueprint expected) {
+        ComputationGraph graph = load(file);
+        try {
+            requireMatches(graph, expected, file);
+        } catch (RedTestException e) {
+            graph.close();
+            throw e;
+        }
+        return graph;
+    }
+
+    /** Refuses a graph whose parameters are not those of {@code expected}, naming both counts. */
+    public static void requireMatches(ComputationGraph graph, NetworkBlueprint expected, Path file) {
+        long params = Dl4jGraphFactory.expectedParameterCount(expected);
+        if (graph.numParams() != params) {
+            throw new RedTestException("checkpoint " + file + " holds a model with " + graph.numParams()
+                    + " parameters, but " + expected.spec() + " has " + params + "; it was left untouched");
+        }
     }
 
     /** Loads any checkpoint file; a missing, truncated or foreign file gives a one-line error. */

@@ -7,6 +7,9 @@ import org.redtest.RedTestException;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.NetworkBlueprint;
+import org.redtest.zoo.Shape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +28,11 @@ public record RunMetadata(String name, String modelSpec, String inputShape, int 
 
     public ChannelNormalization normalization() {
         return new ChannelNormalization(normalizationMean, normalizationStd);
+    }
+
+    /** The network this run trains: its model spec built for its input shape and classes. */
+    public NetworkBlueprint blueprint() {
+        return ModelSpec.parse(modelSpec).blueprint(Shape.parse(inputShape), classes);
     }
 
     public String toJson() {

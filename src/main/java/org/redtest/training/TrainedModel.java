@@ -51,8 +51,8 @@ public final class TrainedModel implements AutoCloseable {
                                     ChannelNormalization normalization, RunMetadata metadata) {
         NetworkBlueprint blueprint = architecture.blueprint(
                 new Shape(images.channels(), images.height(), images.width()), images.numClasses());
-        return new TrainedModel(CheckpointStore.load(checkpoint), architecture, blueprint, normalization, checkpoint,
-                metadata);
+        return new TrainedModel(CheckpointStore.load(checkpoint, blueprint), architecture, blueprint, normalization,
+                checkpoint, metadata);
     }
 
     /** Opens a checkpoint that train wrote: the run.json beside it names its model, inputs and normalisation. */
@@ -60,8 +60,9 @@ public final class TrainedModel implements AutoCloseable {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": it names the model spec, data and normalisation"));
         Architecture architecture = ModelSpec.parse(run.modelSpec());
-        return new TrainedModel(CheckpointStore.load(checkpoint), architecture,
-                architecture.blueprint(Shape.parse(run.inputShape()), run.classes()), run.normalization(), checkpoint, run);
+        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(run.inputShape()), run.classes());
+        return new TrainedModel(CheckpointStore.load(checkpoint, blueprint), architecture, blueprint, run.normalization(),
+                checkpoint, run);
     }
 
     /** The same model as the contents of {@code checkpoint} of the run {@code metadata} describes (just trained and saved there). */
