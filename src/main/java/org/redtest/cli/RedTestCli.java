@@ -5,6 +5,7 @@ import org.redtest.engine.Device;
 import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.runtime.ParentWatch;
+import org.redtest.runtime.Verbose;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +64,9 @@ public final class RedTestCli implements Callable<Integer> {
      * so that a missing GPU is one line at once rather than an error deep inside a stage.
      */
     private static int chooseDeviceThenRun(CommandLine.ParseResult parseResult) {
+        if (matchedAnywhere(parseResult, "--verbose")) {
+            System.setProperty(Verbose.PROPERTY, "true"); // libraries' own start-up logging shown
+        }
         String word = null;
         for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
             if (r.hasMatchedOption("--device")) {
@@ -77,6 +81,15 @@ public final class RedTestCli implements Callable<Integer> {
             }
         }
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    private static boolean matchedAnywhere(CommandLine.ParseResult parseResult, String option) {
+        for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static CommandLine newCommandLine() {

@@ -14,19 +14,23 @@ import java.util.Map;
  * local mode otherwise never retries). {@code slots}: tasks in flight at once; unset, Spark's
  * default parallelism (executor cores over {@code spark.task.cpus}). {@code conf}: further Spark
  * settings, passed as they are (e.g. {@code spark.executor.memory}, {@code spark.task.resource.gpu.amount}).
+ * {@code master_timeout}: seconds to wait for a {@code spark://} master to accept a connection before the command
+ * gives up with one line (default 10; Spark's own client would retry for about a minute).
  */
-public record SparkConfig(String master, Integer maxFailures, Integer slots, Map<String, String> conf) {
+public record SparkConfig(String master, Integer maxFailures, Integer slots, Map<String, String> conf,
+                          Integer masterTimeout) {
     public SparkConfig {
         maxFailures = maxFailures == null ? 4 : maxFailures;
+        masterTimeout = masterTimeout == null ? 10 : masterTimeout;
         conf = conf == null ? Map.of() : Map.copyOf(conf);
     }
 
     public static SparkConfig defaults() {
-        return new SparkConfig(null, null, null, null);
+        return new SparkConfig(null, null, null, null, null);
     }
 
     public SparkConfig withMaster(String url) {
-        return new SparkConfig(url, maxFailures, slots, conf);
+        return new SparkConfig(url, maxFailures, slots, conf, masterTimeout);
     }
 
     public SparkConfig validate() {
@@ -35,6 +39,9 @@ public record SparkConfig(String master, Integer maxFailures, Integer slots, Map
 
     /** As above, naming the section as the file spells it ({@code search.spark} or a suite's {@code spark}). */
     public SparkConfig validate(String section) {
+        if (masterTimeout < 1) {
+            throw new RedTestException(section + ".master_timeout must be >= 1 (seconds), got " + masterTimeout);
+        }
         if (maxFailures < 1 || (slots != null && slots < 1)) {
             throw new RedTestException(section + ".max_failures and " + section + ".slots must be >= 1");
         }

@@ -3,7 +3,14 @@ package org.redtest.spark;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.redtest.RedTestException;
 import org.redtest.config.SparkConfig;
+import org.redtest.runtime.Verbose;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +40,42 @@ public final class SparkRuntime implements AutoCloseable {
 
     /** The provided context if there is one, else a new one from the settings (stopped by {@link #close()}). */
     public static SparkRuntime open(SparkConfig s, String appName) {
+        SparkMaster.check(requestedMaster(s, new SparkConf()), Duration.ofSeconds(s.masterTimeout()));
         SparkContext shared = provided;
-        return shared != null ? new SparkRuntime(shared, false, s) : new SparkRuntime(new SparkContext(sparkConf(s, appName)), true, s);
+        return shared != null ? new SparkRuntime(shared, false, s) : new SparkRuntime(start(s, appName), true, s);
+    }
+
+    /**
+     * A new context, or one line naming the master and why it could not start: a malformed or unreachable master
+     * is found before Spark tries ({@link #open} asks SparkMaster), and Spark's own start-up errors, logged with stack traces, are kept
+     * off the console unless --verbose.
+     */
+    private static SparkContext start(SparkConfig s, String appName) {
+        SparkConf conf = sparkConf(s, appName);
+        String master = requestedMaster(s, new SparkConf());
+        Logger sparkLog = (Logger) LoggerFactory.getLogger("org.apache.spark");
+        Level before = sparkLog.getLevel();
+        if (!Verbose.on()) {
+            sparkLog.setLevel(Level.OFF);
+        }
+        try {
+            return new SparkContext(conf);
+        } catch (Exception e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+            throw new RedTestException("cannot start Spark with master " + master + ": " + why, e);
+        } finally {
+            sparkLog.setLevel(before);
+        }
+    }
+
+    /** The master as the user gave it (before local[N] gets its retry count): the setting, spark-submit's, or local[*]. */
+    private static String requestedMaster(SparkConfig s, SparkConf conf) {
+        s.conf().forEach(conf::set);
+        return s.master() != null ? s.master() : conf.get("spark.master", "local[*]");
     }
 
     /** Hands the engines a context to use instead of their own (the caller stops it); null takes it back. */
@@ -44,8 +85,7 @@ public final class SparkRuntime implements AutoCloseable {
 
     static SparkConf sparkConf(SparkConfig s, String appName) {
         SparkConf conf = new SparkConf(); // with the spark.* settings spark-submit passes as system properties
-        s.conf().forEach(conf::set);
-        String master = s.master() != null ? s.master() : conf.get("spark.master", "local[*]");
+        String master = requestedMaster(s, conf);
         conf.setMaster(withLocalRetries(master, s.maxFailures()));
         conf.set("spark.task.maxFailures", String.valueOf(s.maxFailures()));
         conf.setIfMissing("spark.app.name", appName);
