@@ -20,6 +20,7 @@ import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSize;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -135,6 +136,7 @@ final class MsrsCommand implements Callable<Integer> {
         var train = data.train();
         NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
                 train.numClasses());
+        ModelSize.requireFits(blueprint, batchSize.value());
         return TrainedModel.of(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed)), architecture, blueprint,
                 normalization);
     }

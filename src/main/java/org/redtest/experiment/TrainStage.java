@@ -24,6 +24,7 @@ import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSize;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -78,6 +79,7 @@ public final class TrainStage implements Stage {
                 });
         Architecture architecture = ModelSpec.parse(cfg.model());
         NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        ModelSize.requireFits(blueprint, t.batchSize()); // before any graph is built or row written
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
                 new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
         CheckpointStore.requireMatches(graph, blueprint, store.modelFile());

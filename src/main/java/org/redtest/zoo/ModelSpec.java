@@ -99,16 +99,20 @@ public final class ModelSpec {
         int c = NatsArchitecture.DEFAULT_CHANNELS;
         List<Integer> n = List.of(NatsArchitecture.DEFAULT_CELLS, NatsArchitecture.DEFAULT_CELLS, NatsArchitecture.DEFAULT_CELLS);
         if (options != null && !options.isBlank()) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String option : options.split(",")) {
                 String[] kv = option.trim().split("=");
-                String key = kv[0].trim().toUpperCase();
+                String key = kv[0].trim().toUpperCase(java.util.Locale.ROOT);
                 String value = kv.length == 2 ? kv[1].trim() : "";
-                if (key.equals("C") && value.matches("\\d+")) {
+                if (!seen.add(key)) { // nats[C=8,N=1,C=16] would silently take the last C
+                    throw new RedTestException("invalid model spec '" + spec + "': NATS option " + key + " is given twice");
+                }
+                if (key.equals("C") && value.matches("\\d{1,9}")) {
                     c = Integer.parseInt(value);
-                } else if (key.equals("N") && value.matches("\\d+")) {
+                } else if (key.equals("N") && value.matches("\\d{1,9}")) {
                     int cells = Integer.parseInt(value);
                     n = List.of(cells, cells, cells);
-                } else if (key.equals("N") && value.matches("\\d+-\\d+-\\d+")) {
+                } else if (key.equals("N") && value.matches("\\d{1,9}-\\d{1,9}-\\d{1,9}")) {
                     n = java.util.Arrays.stream(value.split("-")).map(Integer::valueOf).toList();
                 } else {
                     throw new RedTestException("invalid model spec '" + spec + "': NATS options read C=<int>,N=<int> or N=<a-b-c>");
