@@ -5,6 +5,7 @@ import org.redtest.engine.Device;
 import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.runtime.ParentWatch;
+import org.redtest.runtime.TempDirectory;
 import org.redtest.runtime.Verbose;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,6 +55,11 @@ public final class RedTestCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        var tmp = TempDirectory.problem(); // before any native library is unpacked there
+        if (tmp.isPresent()) {
+            System.err.println(ErrorLines.input(tmp.get()));
+            System.exit(EXIT_INPUT);
+        }
         CpuAcceleration.configure(); // must precede the first use of ND4J
         ParentWatch.startIfChild(); // a suite's part ends with the suite, even one killed with -9
         System.exit(newCommandLine().execute(args));

@@ -41,6 +41,9 @@ public final class ConfigLoader {
     private static final java.util.regex.Pattern LOSSY =
             java.util.regex.Pattern.compile("^Cannot coerce Floating-point value \\(([^)]*)\\)");
 
+    /** The largest settings file read, comments included. */
+    public static final long MAX_BYTES = 1L << 20;
+
     private ConfigLoader() {
     }
 
@@ -81,13 +84,7 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(file)) {
             throw new RedTestException("config file not found: " + file);
         }
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new RedTestException("cannot read config file " + file + ": " + e.getMessage(), e);
-        }
-        return parse(text, file.toString());
+        return parse(readLimited(file, "config file"), file.toString());
     }
 
     public static LoadedConfig parse(String text, String source) {
@@ -110,10 +107,24 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(file)) {
             throw new RedTestException("file not found: " + file);
         }
+        return bind(readLimited(file, "file"), file.toString(), type);
+    }
+
+    /**
+     * The whole file, comments included, at most {@link #MAX_BYTES}: the YAML parser's own limit counts only what it
+     * keeps, so a 50 MB file of comments was read and stored with every run.
+     */
+    private static String readLimited(Path file, String what) {
         try {
-            return bind(Files.readString(file, StandardCharsets.UTF_8), file.toString(), type);
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new RedTestException(what + " " + file + " is " + String.format(java.util.Locale.ROOT, "%,d", size)
+                        + " bytes; settings files are limited to " + String.format(java.util.Locale.ROOT, "%,d", MAX_BYTES)
+                        + " bytes (1 MiB), comments included");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new RedTestException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new RedTestException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -128,11 +139,11 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             String known = e.getKnownPropertyIds() == null ? "" : " (known keys: " + e.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", ")) + ")";
-            throw new RedTestException("unknown key '" + path(e) + "' in " + source + location(e) + known);
+            throw new RedTestException("unknown key '" + path(e) + "' in " + source + location(e, text) + known);
         } catch (JsonMappingException e) {
             RedTestException wrongWord = userError(e);
             if (wrongWord != null) { // e.g. an unknown stage or pruning method: the word's own message lists the known ones
-                throw new RedTestException("invalid value for '" + path(e) + "' in " + source + location(e) + ": "
+                throw new RedTestException("invalid value for '" + path(e) + "' in " + source + location(e, text) + ": "
                         + wrongWord.getMessage(), e);
             }
             MarkedYAMLException syntax = yamlSyntaxError(e);
@@ -144,7 +155,7 @@ public final class ConfigLoader {
             java.util.regex.Matcher lossy = LOSSY.matcher(firstLine(e.getOriginalMessage()));
             String why = lossy.find() ? "a whole number is required, got " + lossy.group(1)
                     : firstLine(e.getOriginalMessage());
-            throw new RedTestException("invalid value for " + where + " in " + source + location(e) + ": " + why);
+            throw new RedTestException("invalid value for " + where + " in " + source + location(e, text) + ": " + why);
         } catch (JsonProcessingException e) {
             String message = firstLine(e.getOriginalMessage());
             String key = parserKey(e);
@@ -242,9 +253,11 @@ public final class ConfigLoader {
 
     /** The dotted key the parser was at when it stopped ("" when unknown or at the top level). */
     private static String parserKey(JsonProcessingException e) {
-        if (!(e.getProcessor() instanceof JsonParser parser)) {
-            return "";
-        }
+        return e.getProcessor() instanceof JsonParser parser ? contextPath(parser) : "";
+    }
+
+    /** The dotted path (with [i] for list items) of where {@code parser} is now. */
+    private static String contextPath(JsonParser parser) {
         java.util.LinkedList<String> parts = new java.util.LinkedList<>();
         for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
             if (c.inObject()) {
@@ -256,6 +269,27 @@ public final class ConfigLoader {
             }
         }
         return String.join(".", parts).replace(".[", "[");
+    }
+
+    /**
+     * Where the key of a binding error is written. Records are bound through a buffer, so the exception's own
+     * location is where the buffered section ended (an unknown key on line 1 was reported at the last line);
+     * the key's line is found by walking the text's tokens to its path instead.
+     */
+    private static String location(JsonMappingException e, String text) {
+        String target = path(e);
+        if (!target.isEmpty()) {
+            try (JsonParser p = YAML.getFactory().createParser(text)) {
+                for (var token = p.nextToken(); token != null; token = p.nextToken()) {
+                    if (token == com.fasterxml.jackson.core.JsonToken.FIELD_NAME && contextPath(p).equals(target)) {
+                        return " (line " + p.currentTokenLocation().getLineNr() + ")";
+                    }
+                }
+            } catch (IOException malformed) {
+                // the text parsed once already; fall back to what the exception says
+            }
+        }
+        return location(e);
     }
 
     private static String location(JsonProcessingException e) {

@@ -4,6 +4,7 @@ import org.redtest.Choice;
 import org.redtest.RedTestException;
 import org.redtest.data.DataSpec;
 import org.redtest.engine.Device;
+import org.redtest.io.UserPath;
 import org.redtest.zoo.ModelSpec;
 
 import java.nio.file.Path;
@@ -148,10 +149,10 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
     }
 
     public Path runDirectory() {
-        return Path.of(outputDir).resolve(name);
+        return UserPath.of(outputDir, "output_dir").resolve(name);
     }
 
     public Path databasePath() {
-        return database != null ? Path.of(database) : Path.of(outputDir).resolve("redtest.db");
+        return database != null ? UserPath.of(database, "database") : UserPath.of(outputDir, "output_dir").resolve("redtest.db");
     }
 }

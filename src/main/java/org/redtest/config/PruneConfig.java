@@ -3,6 +3,7 @@ package org.redtest.config;
 import org.redtest.Choice;
 import org.redtest.RedTestException;
 import org.redtest.zoo.Architecture;
+import org.redtest.zoo.DroppableUnit;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,6 +74,13 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
             if (keep < 1 || keep > prunable) {
                 throw new RedTestException(keepName + " must be between 1 and the " + prunable + " prunable units of "
                         + architecture.spec() + ", got " + keep);
+            }
+            // each group (a ResNet stage; the whole of a VGG or NATS network) keeps a unit: fewer cannot be met,
+            // and would fine-tune an unchanged or half-pruned model under the keep's name
+            long groups = architecture.prunableUnits().stream().map(DroppableUnit::group).distinct().count();
+            if (keep < groups) {
+                throw new RedTestException(keepName + " " + keep + " cannot be met on " + architecture.spec() + ": each of its "
+                        + groups + " stages keeps one of its " + prunable + " prunable units, so at least " + groups + " stay");
             }
         }
         return this;

@@ -1,6 +1,7 @@
 package org.redtest.data;
 
 import org.redtest.RedTestException;
+import org.redtest.io.UserPath;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -78,16 +79,12 @@ public record DataSpec(String dataset, String dir, Integer trainLimit, Integer t
         return name;
     }
 
-    /** The data directory, with a leading {@code ~} expanded and the Fashion-MNIST default applied. */
+    /** The data directory, with a leading {@code ~} expanded ({@link UserPath}) and the Fashion-MNIST default applied. */
     public Path resolvedDir() {
         if (dir == null) {
             return FashionMnistReader.DEFAULT_DIR;
         }
-        String d = dir.trim();
-        if (d.equals("~") || d.startsWith("~/")) {
-            d = System.getProperty("user.home") + d.substring(1);
-        }
-        return Path.of(d);
+        return UserPath.of(dir, "data.dir");
     }
 
     public boolean augmentOrDefault() {

@@ -14,6 +14,11 @@ public record MeasurementSettings(int batches, int batchSize, Sampling sampling,
                 c.gamma() != null ? c.gamma() : family.defaultGamma());
     }
 
+    /** What a measurement actually used when the split had fewer images than asked (ProbeBatches): that is what is recorded. */
+    public MeasurementSettings asUsed(int usedBatches, int usedBatchSize) {
+        return new MeasurementSettings(usedBatches, usedBatchSize, sampling, seed, beta, gamma);
+    }
+
     public MeasurementSettings withBatches(int probeBatches) {
         return new MeasurementSettings(probeBatches, batchSize, Sampling.FIRST, seed, beta, gamma);
     }

@@ -34,7 +34,9 @@ public final class RedundancyMeasurement {
                 settings.sampling(), settings.seed());
         MsrsSummary summary = measure(model.graph(), model.blueprint(), batches, model.normalization(), settings.beta(),
                 settings.gamma());
-        return new Measurement(model.architecture(), split.name(), splitName, settings, summary,
+        // measure.batch_size 100000 on 256 images measures one batch of 256: the record says 256
+        MeasurementSettings used = settings.asUsed(batches.size(), batches.get(0).size());
+        return new Measurement(model.architecture(), split.name(), splitName, used, summary,
                 (System.nanoTime() - start) / 1e9, model.checkpoint().map(Path::toString).orElse(null), null, null);
     }
 

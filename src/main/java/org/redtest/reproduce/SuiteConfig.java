@@ -7,6 +7,7 @@ import org.redtest.config.PruneConfig;
 import org.redtest.config.SparkConfig;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
+import org.redtest.io.UserPath;
 import org.redtest.zoo.ModelSpec;
 
 import java.nio.file.Files;
@@ -153,7 +154,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
 
     /** Where the suite's runs, database, table and figures go. */
     public Path directory() {
-        return Path.of(outputDir).resolve(name);
+        return UserPath.of(outputDir, "output_dir").resolve(name);
     }
 
     public SuiteConfig withDataDir(String dir) {

@@ -38,7 +38,7 @@ class CheckpointIdentityTest {
         for (String[] command : new String[][]{
                 {"evaluate", "--checkpoint", checkpoint.toString(), "--db", db.toString()},
                 {"msrs", "--checkpoint", checkpoint.toString(), "--batches", "1", "--batch-size", "4", "--db", db.toString()},
-                {"prune", "--checkpoint", checkpoint.toString(), "--keep", "1", "--db", db.toString()}}) {
+                {"prune", "--checkpoint", checkpoint.toString(), "--keep", "3", "--db", db.toString()}}) {
             CliRun.Result r = run(command);
             assertEquals(1, r.exitCode(), command[0] + ": " + r.err());
             assertTrue(r.err().contains(refusal) && r.err().contains("but resnet:1-1-2 has"), command[0] + ": " + r.err());
