@@ -136,7 +136,8 @@ final class MsrsCommand implements Callable<Integer> {
         var train = data.train();
         NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
                 train.numClasses());
-        ModelSize.requireFits(blueprint, batchSize.value());
+        // a batch never holds more images than the split has (ProbeBatches)
+        ModelSize.requireFits(blueprint, Math.min(batchSize.value(), Math.max(data.train().size(), data.test().size())));
         return TrainedModel.of(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed)), architecture, blueprint,
                 normalization);
     }
