@@ -11,7 +11,7 @@ How they are made (run from the repository root: /usr/bin/python3 src/test/onnx/
   mobilenet_v2: torchvision.models.mobilenet_v2(width_mult=0.25, num_classes=10), unchanged otherwise.
 - images.npy: 32 random images (float32, 32 x 3 x 64 x 64, standard normal).
 - <model>-hooks/NN_<module>.npy: the outputs of the expected units, captured with PyTorch forward hooks on the same
-  32 images and averaged over height and width (32 x C): resnet18's 8 BasicBlocks (after their final ReLU),
+  32 images and averaged over height and width (32 x C), computed in float64: resnet18's 8 BasicBlocks (after their final ReLU),
   vgg11_bn's 8 ReLUs after conv-BN, mobilenet_v2's 10 InvertedResidual blocks that add their input (use_res_connect).
   The Java tests compute CKA on these with our engine and compare it with what `msrs --onnx` captures itself.
 
@@ -91,11 +91,12 @@ def dump_hooks(name, model, images, directory):
     handles = []
     for index, (module_name, module) in enumerate(units(name, model)):
         def hook(_module, _inputs, output, index=index, module_name=module_name):
-            pooled = output.detach().mean(dim=(2, 3)).numpy().astype(np.float32)
+            pooled = output.detach().mean(dim=(2, 3)).numpy()
             captured.append((f"{index:02d}_{module_name}", pooled))
         handles.append(module.register_forward_hook(hook))
-    with torch.no_grad():
-        model(torch.from_numpy(images))
+    with torch.no_grad():  # in float64: the dumps are then the exact values that ONNX Runtime's float32 approximates
+        model.double()(torch.from_numpy(images).double())
+        model.float()
     for h in handles:
         h.remove()
     for file_name, pooled in captured:
