@@ -52,7 +52,7 @@ import java.util.concurrent.Callable;
                 "  bin/redtest msrs --checkpoint FILE --model resnet20 --dataset fashion-mnist",
                 "      a checkpoint without the run.json that train writes beside it",
                 "  bin/redtest msrs --onnx resnet18.onnx --inputs images.npy --batch-size 64",
-                "      any CNN exported to ONNX (--units list shows the tensors it could measure)"})
+                "      any CNN exported to ONNX (--units list: the candidate units)"})
 final class MsrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
