@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
                         + "mean and std are in the metadata); outputs: logits and probabilities."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest export --checkpoint RUN/model.zip --onnx model.onnx",
-                "  bin/redtest export --checkpoint RUN/prune-cka-keep6/model.zip --onnx pruned.onnx",
+                "  bin/redtest export --checkpoint RUN/prune-cka-keep6/model.zip --onnx p.onnx",
                 "      a pruned model (prune writes one directory per method)"})
 final class ExportCommand implements Callable<Integer> {
     @Spec
