@@ -99,6 +99,28 @@ class OnnxBadInputTest {
         assertEquals(0, msrs(external).exitCode());
     }
 
+    @Test
+    void aModelWithADynamicImageSizeIsRefusedNamingItsInput() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(OnnxFixtures.file("vgg11_bn.onnx")));
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        ValueInfoProto.Builder input = g.getInputBuilder(0);
+        input.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(2).clearDimValue().setDimParam("height");
+        Path dynamic = Files.write(dir.resolve("dynamic.onnx"), model.toBuilder().setGraph(g).build().toByteArray());
+        assertOneLine(msrs(dynamic), "input 'images' has a dynamic image size images float[batch, 3, height, 64]");
+    }
+
+    @Test
+    void anOpOnnxRuntimeDoesNotKnowIsRefusedNamingTheNode() throws Exception {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(OnnxFixtures.file("vgg11_bn.onnx")));
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        NodeProto.Builder node = g.getNodeBuilder(1);
+        String name = node.getName();
+        node.setOpType("Frobnicate");
+        Path odd = Files.write(dir.resolve("odd.onnx"), model.toBuilder().setGraph(g).build().toByteArray());
+        assertOneLine(msrs(odd), "ONNX Runtime cannot load");
+        assertTrue(msrs(odd).err().contains(name), "names the node " + name);
+    }
+
     private static ValueInfoProto value(String name, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : dims) {
