@@ -11,11 +11,20 @@ import org.redtest.similarity.CkaMatrix;
 import org.redtest.similarity.UnbiasedCka;
 import org.redtest.testing.CliRun;
 import org.redtest.testing.DatabaseRows;
+import org.redtest.testing.NpyFiles;
+import org.redtest.data.DataSpec;
+import org.redtest.training.CheckpointStore;
+import org.redtest.training.RunMetadata;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.Shape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,6 +78,35 @@ class ModelComparisonTest {
         assertEquals(2, JSON.readTree(r.out()).get("batches").asInt());
         for (int i = 0; i < cka.size(); i++) {
             assertEquals(1.0, cka.get(i).get(i).asDouble(), 1e-9);
+        }
+    }
+
+    @Test
+    void aCheckpointAgainstItsOwnExportMatchesUnitForUnit() throws Exception {
+        var blueprint = ModelSpec.parse("resnet8").blueprint(new Shape(3, 16, 16), 4);
+        CheckpointStore store = new CheckpointStore(dir.resolve("run"));
+        store.saveModel(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(5)));
+        Files.writeString(dir.resolve("run").resolve(CheckpointStore.METADATA_FILE), new RunMetadata("run", "resnet8",
+                "3x16x16", 4, DataSpec.of(DataSpec.CIFAR10, null), new double[] {0, 0, 0}, new double[] {1, 1, 1}, 5, "h",
+                1, null).toJson());
+        Path zip = dir.resolve("run").resolve(CheckpointStore.MODEL_FILE);
+        Path onnx = dir.resolve("r8.onnx");
+        assertEquals(0, CliRun.run("export", "--checkpoint", zip.toString(), "--onnx", onnx.toString()).exitCode());
+        Random r = new Random(1);
+        float[] pixels = new float[16 * 3 * 16 * 16];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) r.nextGaussian();
+        }
+        Path images = NpyFiles.writeFloat32(dir.resolve("x.npy"), new long[] {16, 3, 16, 16}, pixels);
+
+        CliRun.Result c = CliRun.run("similarity", zip.toString(), "--against", onnx.toString(), "--inputs",
+                images.toString(), "--plot", dir.resolve("p.png").toString(), "--db", dir.resolve("r.db").toString(), "--json");
+        assertEquals(0, c.exitCode(), c.err());
+        JsonNode result = JSON.readTree(c.out());
+        assertEquals(blueprint.unitNames().size(), result.get("first").get("units").size());
+        JsonNode cka = result.get("cka");
+        for (int i = 0; i < cka.size(); i++) {
+            assertEquals(1.0, cka.get(i).get(i).asDouble(), 1e-4, "unit " + i + " against its exported self");
         }
     }
 
