@@ -54,7 +54,7 @@ final class ModelComparisonRun {
             if (json) {
                 out.println(Console.json(result));
             } else {
-                out.printf("CKA of %d units of %s against %d units of %s on %d batch(es) of %d %s images%n",
+                out.printf("CKA of %d units of %s against %d units of %s on %d batch(es) of %d images (%s)%n",
                         a.tensors().size(), firstName, b.tensors().size(), againstName, c.batches(), c.batchSize(), images.name());
                 for (int i = 0; i < a.tensors().size(); i++) {
                     int best = 0;
