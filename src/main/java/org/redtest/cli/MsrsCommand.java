@@ -167,11 +167,12 @@ final class MsrsCommand implements Callable<Integer> {
             OnnxMsrs.list(m, out);
             return 0;
         }
-        UnitChoice choice = OnnxMsrs.choose(m, units, units.equals("auto") ? OnnxMsrs.candidateShapes(m) : Map.of());
+        Map<String, long[]> candidates = units.equals("auto") ? OnnxMsrs.candidateShapes(m) : Map.of();
+        UnitChoice choice = OnnxMsrs.choose(m, units, candidates);
         ModelImagesOption.Images loaded = images.load(runData.dataset, runData.dataDir, m.input());
         Path dir = this.out != null ? this.out
                 : Path.of("checkpoints", "msrs", "onnx-" + onnx.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
-        OnnxMsrs.measure(m, choice, loaded, batches, batchSize.value(), beta, gamma, dir, plot, databaseOption.path(),
+        OnnxMsrs.measure(m, choice, candidates, loaded, batches, batchSize.value(), beta, gamma, dir, plot, databaseOption.path(),
                 json.requested, out);
         return 0;
     }

@@ -55,9 +55,12 @@ final class OnnxMsrs {
         shapes.forEach((name, shape) -> out.println("  " + name + "  " + Arrays.toString(shape)));
     }
 
-    static void measure(OnnxModel model, UnitChoice units, ModelImagesOption.Images images, int batches, int batchSize,
-                        Double beta, Double gamma, Path outDir, Path plot, Path dbPath, boolean json, PrintWriter out) {
-        Map<String, long[]> shapes = OnnxCapture.shapes(model, units.tensors());
+    /** {@code known}: shapes already probed (auto's candidates); the units' own are probed when missing. */
+    static void measure(OnnxModel model, UnitChoice units, Map<String, long[]> known, ModelImagesOption.Images images,
+                        int batches, int batchSize, Double beta, Double gamma, Path outDir, Path plot, Path dbPath,
+                        boolean json, PrintWriter out) {
+        Map<String, long[]> shapes = known.keySet().containsAll(units.tensors()) ? known
+                : OnnxCapture.shapes(model, units.tensors());
         List<INDArray> cut = ModelImages.batches(images.values(), batches, batchSize);
         double b = beta != null ? beta : Msrs.DEFAULT_BETA;
         double g = gamma != null ? gamma : units.gamma() != null ? units.gamma() : 0.8;

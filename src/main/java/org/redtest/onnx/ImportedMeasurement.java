@@ -16,14 +16,25 @@ public record ImportedMeasurement(OnnxModel model, UnitChoice units, String imag
     public static ImportedMeasurement run(OnnxModel model, UnitChoice units, java.util.Map<String, long[]> shapes,
                                           List<INDArray> batches, String images, double beta, double gamma) {
         long start = System.nanoTime();
-        MsrsAccumulator accumulator = new MsrsAccumulator(beta, gamma);
         try (OnnxCapture capture = OnnxCapture.open(model, units.tensors(), shapes)) {
-            for (INDArray batch : batches) {
-                accumulator.add(UnbiasedCka.matrix(units.tensors(), capture.capture(batch)));
-            }
+            return measure(capture, units, batches, images, beta, gamma, start);
         }
-        return new ImportedMeasurement(model, units, images, (int) batches.get(0).size(0), accumulator.summarize(),
-                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** With a capture already open (the benchmark times capture and CKA alone, as it times inference alone). */
+    public static ImportedMeasurement run(OnnxCapture capture, UnitChoice units, List<INDArray> batches, String images,
+                                          double beta, double gamma) {
+        return measure(capture, units, batches, images, beta, gamma, System.nanoTime());
+    }
+
+    private static ImportedMeasurement measure(OnnxCapture capture, UnitChoice units, List<INDArray> batches,
+                                               String images, double beta, double gamma, long start) {
+        MsrsAccumulator accumulator = new MsrsAccumulator(beta, gamma);
+        for (INDArray batch : batches) {
+            accumulator.add(UnbiasedCka.matrix(units.tensors(), capture.capture(batch)));
+        }
+        return new ImportedMeasurement(capture.model(), units, images, (int) batches.get(0).size(0),
+                accumulator.summarize(), (System.nanoTime() - start) / 1e9);
     }
 
     /** The model's identity in the results database: its file's SHA-256. */

@@ -73,6 +73,10 @@ public final class OnnxCapture implements AutoCloseable {
         return units;
     }
 
+    public OnnxModel model() {
+        return model;
+    }
+
     /** One n x d float array per unit, in unit order, for {@code images} of n x C x H x W (the model's input). */
     public List<INDArray> capture(INDArray images) {
         OnnxModel.ImageInput in = model.input();
