@@ -32,7 +32,8 @@ final class ModelComparisonRun {
         }
         UnitChoice a = OnnxUnits.auto(first, OnnxMsrs.candidateShapes(first));
         UnitChoice b = OnnxUnits.auto(against, OnnxMsrs.candidateShapes(against));
-        ModelImagesOption.Images images = imagesOption.load(data.dataset, data.dataDir, first.input());
+        ModelImagesOption.Images images = imagesOption.load(data.dataset, data.dataDir, first.input(),
+                (long) batches * batchSize);
         ModelComparison c = ModelComparison.run(first, a, against, b, ModelImages.batches(images.values(), batches, batchSize),
                 images.name());
         String firstName = firstFile.toString();

@@ -33,17 +33,18 @@ final class ModelImagesOption {
     record Images(INDArray values, String name) {
     }
 
-    Images load(String dataset, String dataDir, OnnxModel.ImageInput input) {
+    /** At most {@code limit} images (those the measurement uses) are kept and fitted, so fitting never grows them all. */
+    Images load(String dataset, String dataDir, OnnxModel.ImageInput input, long limit) {
         if ((inputs == null) == (dataset == null)) {
             throw new RedTestException("give the images with --inputs FILE.npy or --dataset NAME (one of them)");
         }
         if (inputs != null) {
-            return new Images(ModelImages.fit(ModelImages.readNpy(inputs), input, fit, inputs.toString()),
-                    inputs.getFileName().toString());
+            return new Images(ModelImages.fit(ModelImages.first(ModelImages.readNpy(inputs), limit), input, fit,
+                    inputs.toString()), inputs.getFileName().toString());
         }
         DataSpec spec = DataChoice.resolve(Optional.empty(), dataset, dataDir, testLimit, "give --dataset");
         LoadedData data = DataLoader.load(spec);
-        ImageDataset test = data.test();
+        ImageDataset test = data.test().size() > limit ? data.test().firstN((int) limit) : data.test();
         INDArray features = new ImageBatchIterator(test, test.size(), false, false, data.normalization(), 0).next()
                 .getFeatures();
         return new Images(ModelImages.fit(features, input, fit, test.name() + " test images"), test.name() + " test");

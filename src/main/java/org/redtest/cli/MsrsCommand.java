@@ -169,7 +169,8 @@ final class MsrsCommand implements Callable<Integer> {
         }
         Map<String, long[]> candidates = units.equals("auto") ? OnnxMsrs.candidateShapes(m) : Map.of();
         UnitChoice choice = OnnxMsrs.choose(m, units, candidates);
-        ModelImagesOption.Images loaded = images.load(runData.dataset, runData.dataDir, m.input());
+        ModelImagesOption.Images loaded = images.load(runData.dataset, runData.dataDir, m.input(),
+                (long) batches * batchSize.value());
         Path dir = this.out != null ? this.out
                 : Path.of("checkpoints", "msrs", "onnx-" + onnx.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
         OnnxMsrs.measure(m, choice, candidates, loaded, batches, batchSize.value(), beta, gamma, dir, plot, databaseOption.path(),

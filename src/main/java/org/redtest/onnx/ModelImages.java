@@ -32,6 +32,12 @@ public final class ModelImages {
         return images.castTo(DataType.FLOAT);
     }
 
+    /** The first {@code n} images (all when there are fewer). */
+    public static INDArray first(INDArray images, long n) {
+        return images.size(0) <= n ? images
+                : images.get(NDArrayIndex.interval(0, n), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
     /** {@code images} as the model takes them; {@code fit} allows replicating channels and resizing. */
     public static INDArray fit(INDArray images, OnnxModel.ImageInput input, boolean fit, String what) {
         long[] s = images.shape();
