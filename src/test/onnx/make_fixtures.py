@@ -12,7 +12,7 @@ How they are made (run from the repository root: /usr/bin/python3 src/test/onnx/
 - images.npy: 32 random images (float32, 32 x 3 x 64 x 64, standard normal).
 - <model>-hooks/NN_<module>.npy: the outputs of the expected units, captured with PyTorch forward hooks on the same
   32 images and averaged over height and width (32 x C), computed in float64: resnet18's 8 BasicBlocks (after their final ReLU),
-  vgg11_bn's 8 ReLUs after conv-BN, mobilenet_v2's 10 InvertedResidual blocks that add their input (use_res_connect).
+  vgg11_bn's 8 ReLUs after conv-BN, mobilenet_v2's InvertedResidual blocks that add their input (use_res_connect: 11 at this width).
   The Java tests compute CKA on these with our engine and compare it with what `msrs --onnx` captures itself.
 
 With --full DIR it also writes DIR/resnet18-224.onnx (torchvision's full ResNet-18, random weights, 45 MB) and

@@ -2,6 +2,7 @@ package org.redtest.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,6 +47,17 @@ class OnnxMsrsTest {
         assertEquals(units - 1, named.get("ranking").size());
         assertEquals(List.of("2"), DatabaseRows.query(dir.resolve("r.db"),
                 "SELECT count(*) FROM measurements WHERE family = 'onnx' AND model_spec LIKE 'onnx:sha256:%'"));
+    }
+
+    @Test
+    void unitsListShowsTheCandidateTensorsWithTheirShapesAndMeasuresNothing() {
+        CliRun.Result r = CliRun.run("msrs", "--onnx", OnnxFixtures.file("vgg11_bn.onnx").toString(), "--units", "list",
+                "--db", dir.resolve("r.db").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().startsWith("28 candidate units of"), r.out());
+        assertTrue(r.out().contains("/features/features.2/Relu_output_0  [1, 8, 64, 64]"), r.out());
+        assertTrue(r.out().contains("logits  [1, 10]"), r.out());
+        assertTrue(!dir.resolve("r.db").toFile().exists(), "nothing recorded");
     }
 
     private JsonNode measure(String model, String units) throws Exception {
