@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                 "  bin/redtest info --model resnet56",
                 "  bin/redtest help train"},
         subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, DoctorCommand.class, MsrsCommand.class,
-                SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
+                SimilarityCommand.class, ExportCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
                 RunsCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RedTestCli implements Callable<Integer> {
