@@ -82,7 +82,7 @@ public record DataSpec(String dataset, String dir, Integer trainLimit, Integer t
     /** The data directory, with a leading {@code ~} expanded ({@link UserPath}) and the Fashion-MNIST default applied. */
     public Path resolvedDir() {
         if (dir == null) {
-            return FashionMnistReader.DEFAULT_DIR;
+            return FashionMnistReader.defaultDir();
         }
         return UserPath.of(dir, "data.dir");
     }

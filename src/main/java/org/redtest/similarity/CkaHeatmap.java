@@ -44,24 +44,51 @@ public final class CkaHeatmap {
     }
 
     public static void write(CkaMatrix matrix, String title, Path png) {
+        String xTitle = matrix.constantLayers().isEmpty()
+                ? "unit"
+                : "unit   (grey: CKA undefined, constant layers " + String.join(", ", matrix.constantLayers()) + ")";
+        draw(matrix.names(), matrix.names(), matrix.values(), title, xTitle, "unit", png);
+    }
+
+    /**
+     * The rectangular CKA matrix between two models' units: {@code values[i][j]} compares row unit i (of the model
+     * named on the y axis) with column unit j (the x axis's model).
+     */
+    public static void writeCross(List<String> rows, List<String> columns, double[][] values, String title,
+                                  String rowModel, String columnModel, Path png) {
+        draw(columns, rows, transpose(values), title, "units of " + columnModel, "units of " + rowModel, png);
+    }
+
+    private static double[][] transpose(double[][] v) {
+        double[][] t = new double[v.length == 0 ? 0 : v[0].length][v.length];
+        for (int i = 0; i < v.length; i++) {
+            for (int j = 0; j < v[i].length; j++) {
+                t[j][i] = v[i][j];
+            }
+        }
+        return t;
+    }
+
+    /** {@code values[x][y]}: the cell at x label x, y label y. */
+    private static void draw(List<String> xNames, List<String> yNames, double[][] values, String title, String xTitle,
+                             String yTitle, Path png) {
         requireFileTarget(png);
         org.redtest.plot.Headless.ensure();
-        int m = matrix.size();
+        int m = Math.max(xNames.size(), yNames.size());
         int plotSide = Math.min(MAX_SIDE - 300, Math.max(600, 14 * m));
         // The (width, height) constructor of XChart 3.8.8 sets no theme, leaving fonts null.
         HeatMapChart chart = new HeatMapChart(plotSide + 300, plotSide + 200, Styler.ChartTheme.XChart);
         chart.setTitle(title);
-        chart.setXAxisTitle(matrix.constantLayers().isEmpty()
-                ? "unit"
-                : "unit   (grey: CKA undefined, constant layers " + String.join(", ", matrix.constantLayers()) + ")");
-        chart.setYAxisTitle("unit");
+        chart.setXAxisTitle(xTitle);
+        chart.setYAxisTitle(yTitle);
         style(chart.getStyler(), m);
 
-        List<String> labels = tickLabels(matrix.names(), Math.max(1, plotSide / PIXELS_PER_LABEL));
-        List<Number[]> cells = new ArrayList<>(m * m);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < m; j++) {
-                double v = matrix.get(i, j);
+        List<String> xLabels = tickLabels(xNames, Math.max(1, plotSide / PIXELS_PER_LABEL));
+        List<String> yLabels = tickLabels(yNames, Math.max(1, plotSide / PIXELS_PER_LABEL));
+        List<Number[]> cells = new ArrayList<>(xNames.size() * yNames.size());
+        for (int i = 0; i < xNames.size(); i++) {
+            for (int j = 0; j < yNames.size(); j++) {
+                double v = values[i][j];
                 if (!Double.isNaN(v)) { // absent cells show the grey plot background
                     cells.add(new Number[] {i, j, Math.max(0.0, Math.min(1.0, v))});
                 }
@@ -70,7 +97,7 @@ public final class CkaHeatmap {
         if (cells.isEmpty()) {
             cells.add(null); // XChart refuses an empty series; a null entry is skipped when painting
         }
-        chart.addSeries("CKA", labels, labels, cells);
+        chart.addSeries("CKA", xLabels, yLabels, cells);
         try {
             if (png.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(png.toAbsolutePath().getParent());
