@@ -93,6 +93,7 @@ final class RunCells {
         out.put("dataset", r.dataset());
         out.put("status", r.statusText());
         out.put("status_recorded", r.status());
+        out.put("error", r.error());
         if (r.owner() != null) {
             Map<String, Object> owner = new LinkedHashMap<>();
             owner.put("pid", r.owner().pid());

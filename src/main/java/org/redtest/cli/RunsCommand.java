@@ -3,6 +3,7 @@ package org.redtest.cli;
 import org.redtest.RedTestException;
 import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.storage.ResultsDatabase;
+import org.redtest.storage.RunStatusText;
 import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
 import picocli.CommandLine.Command;
@@ -67,6 +68,8 @@ final class RunsCommand implements Callable<Integer> {
                         RunCells.time(r.startedAt()), RunCells.time(r.finishedAt()));
             }
             out.print(table.render());
+            runs.stream().filter(r -> r.error() != null && RunStatusText.FAILED.equals(r.status()))
+                    .forEach(r -> out.println(r.name() + " failed: " + r.error()));
             out.flush();
         }
         return 0;

@@ -72,19 +72,19 @@ public final class LinearProbe {
         int correct = 0;
         for (int i = 0; i < xTest.length; i++) {
             features(xTest[i], mean, std, a);
-            int best = 0;
+            int best = -1;
             double bestScore = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < classes; k++) {
+            for (int k = 0; k < classes && !Double.isNaN(bestScore); k++) {
                 double s = 0;
                 for (int r = 0; r < p; r++) {
                     s += a[r] * w.getEntry(r, k);
                 }
-                if (s > bestScore) {
+                if (s > bestScore || Double.isNaN(s)) { // argmax as PyTorch's: a NaN wins, and then is never correct
                     bestScore = s;
                     best = k;
                 }
             }
-            correct += best == yTest[i] ? 1 : 0;
+            correct += best == yTest[i] && Double.isFinite(bestScore) ? 1 : 0;
         }
         return correct / (double) xTest.length;
     }

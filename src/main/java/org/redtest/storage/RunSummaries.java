@@ -14,10 +14,14 @@ import java.util.Optional;
  * that has not finished, accuracy, loss and time are those of its last recorded epoch.
  */
 public final class RunSummaries {
-    /** Nullable numbers are absent in the database (a run without epochs, a row from an older version). */
+    /**
+     * Nullable numbers are absent in the database (a run without epochs, a row from an older version); {@code error}
+     * says why a 'failed' run failed.
+     */
     public record RunSummary(long id, String name, String kind, String status, RunOwner owner, String dataset,
                              String modelSpec, Long params, Long flops, int epochsPlanned, int epochsDone,
-                             Double top1, Double loss, Double trainSeconds, String startedAt, String finishedAt) {
+                             Double top1, Double loss, Double trainSeconds, String startedAt, String finishedAt,
+                             String error) {
         /** The status as people should read it ("running (process gone)" for a killed run). */
         public String statusText() {
             return RunStatusText.of(status, owner);
@@ -31,7 +35,7 @@ public final class RunSummaries {
                    COALESCE(r.final_top1, (SELECT test_top1 FROM epochs e WHERE e.run_id = r.id ORDER BY epoch DESC LIMIT 1)),
                    COALESCE(r.final_loss, (SELECT test_loss FROM epochs e WHERE e.run_id = r.id ORDER BY epoch DESC LIMIT 1)),
                    COALESCE(r.train_seconds, (SELECT SUM(seconds) FROM epochs e WHERE e.run_id = r.id)),
-                   r.started_at, r.finished_at
+                   r.started_at, r.finished_at, r.error
             FROM runs r""";
 
     private final ResultsDatabase db;
@@ -61,7 +65,7 @@ public final class RunSummaries {
                     out.add(new RunSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), owner,
                             rs.getString(8), rs.getString(9), nullableLong(rs, 10), nullableLong(rs, 11), rs.getInt(12),
                             rs.getInt(13), nullableDouble(rs, 14), nullableDouble(rs, 15), nullableDouble(rs, 16),
-                            rs.getString(17), rs.getString(18)));
+                            rs.getString(17), rs.getString(18), rs.getString(19)));
                 }
             }
         } catch (SQLException e) {

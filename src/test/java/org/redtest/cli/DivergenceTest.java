@@ -44,6 +44,9 @@ class DivergenceTest {
         assertEquals(List.of("0"), DatabaseRows.query(db, "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.name = 'boom'"));
         assertEquals(List.of("0"), DatabaseRows.query(db, "SELECT COUNT(*) FROM evaluations e JOIN runs r ON r.id = e.run_id WHERE r.name = 'boom'"));
         assertFalse(Files.exists(WORK.dir().resolve("out/boom/model.zip")), "no checkpoint of a NaN network");
+        CliRun.Result runs = run("runs", "--db", db.toString());
+        assertTrue(runs.out().lines().anyMatch(l -> l.startsWith("boom ") && l.contains(" failed ")), runs.out());
+        assertTrue(runs.out().contains("boom failed: training diverged in epoch 1 of 1"), runs.out());
     }
 
     @Test
