@@ -67,6 +67,9 @@ final class PruneCommand implements Callable<Integer> {
     int batches;
     @Option(names = "--batch-size", defaultValue = "256", description = "Measurement batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
+    @Option(names = "--retime", description = "Time the latencies again; by default pruning that was already done and "
+            + "timed keeps its earlier latencies.")
+    boolean retime;
     @Mixin
     DatabaseOption databaseOption;
     @Mixin
@@ -95,7 +98,7 @@ final class PruneCommand implements Callable<Integer> {
                     data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
                     run.seed(), run.configHash());
             try (ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
-                PruneStage.Pruned pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null));
+                PruneStage.Pruned pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), retime);
                 var out = spec.commandLine().getOut();
                 if (json.requested) {
                     out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
