@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
+import org.redtest.pruning.Rounding;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -24,6 +26,8 @@ import java.util.concurrent.Callable;
         footer = {"  bin/redtest info --model resnet56",
                 "  bin/redtest info --model 'resnet:6-1-6' --input 1x32x32 --latency --json"})
 final class InfoCommand implements Callable<Integer> {
+    /** A spread beyond this share of the median says the timing is noise more than the model. */
+    static final double NOISY = 0.10;
     @Spec
     CommandSpec spec;
 
@@ -64,7 +68,9 @@ final class InfoCommand implements Callable<Integer> {
         if (latency) {
             Console.logComputePath();
             ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(0));
-            info.put("latency_s", LatencyMeter.medianSeconds(graph, shape, 10, 31));
+            LatencyMeter.Latency timed = LatencyMeter.inRounds(List.of(graph), shape, 7, 15).get(0);
+            info.put("latency_s", timed.medianSeconds());
+            info.put("latency_spread_s", timed.spreadSeconds());
         }
         if (json.requested) {
             out().println(Console.json(info));
@@ -73,7 +79,14 @@ final class InfoCommand implements Callable<Integer> {
                     bp.spec(), info.get("family"), shape, classes, bp.params(), bp.flops(), bp.units().size(),
                     String.join(" ", bp.unitNames()));
             if (latency) {
-                out().printf("latency  %.3f ms (median batch-1 forward)%n", 1000 * (double) info.get("latency_s"));
+                double median = (double) info.get("latency_s");
+                double spread = (double) info.get("latency_spread_s");
+                out().printf("latency  %s ms (median batch-1 forward over 7 timing rounds ± half their interquartile range)%n",
+                        Rounding.withSpread(1000 * median, 1000 * spread));
+                if (spread > NOISY * median) {
+                    out().println("         noisy: the rounds differ by more than 10 %; the machine is busy or its clock "
+                            + "changing, so compare latencies timed side by side (prune does), not across commands");
+                }
             }
         }
         return 0;

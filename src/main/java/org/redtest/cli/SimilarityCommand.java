@@ -51,7 +51,8 @@ final class SimilarityCommand implements Callable<Integer> {
         CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
         double msrs = Msrs.of(cka, beta, gamma);
         if (plot != null) {
-            CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma), plot);
+            CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma),
+                    CkaHeatmap.Marks.threshold(gamma), plot);
         }
         var out = spec.commandLine().getOut();
         if (json.requested) {

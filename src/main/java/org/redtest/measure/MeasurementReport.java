@@ -106,7 +106,8 @@ public final class MeasurementReport {
             String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", model, m.dataset(),
                     m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
             Map<String, Object> content = toJson(m, origin, units);
-            CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title, png);
+            CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title,
+                    CkaHeatmap.Marks.threshold(s.gamma()), png);
             AtomicFiles.write(json, out -> JSON.writeValue(out, content));
             return List.of(png, json);
         } catch (IOException e) {

@@ -57,8 +57,11 @@ final class SuiteFigures {
         for (Path file : ReportFiles.list(runDir, "pruning-", ".json")) {
             for (JsonNode o : ReportFiles.json(file).orElseThrow()) {
                 if (o.path("method").asText().equals("cka")) {
-                    return PrunedHeatmap.of(ExperimentReport.prunedDirectory(runDir, o), o.path("original").asText(), "cka",
-                            PrunedHeatmap.strings(o.path("dropped")));
+                    List<String> originalUnits = ReportFiles.json(runDir.resolve("measure-msrs.json"))
+                            .map(m -> PrunedHeatmap.strings(m.path("units"))).orElse(List.of());
+                    return PrunedHeatmap.of(ReportFiles.json(ExperimentReport.prunedDirectory(runDir, o)
+                                    .resolve("measure-msrs.json")).orElse(null), o.path("original").asText(), "cka",
+                            PrunedHeatmap.strings(o.path("dropped")), originalUnits);
                 }
             }
         }

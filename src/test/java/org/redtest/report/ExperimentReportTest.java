@@ -193,12 +193,20 @@ class ExperimentReportTest {
                 assertFalse(units.contains(dropped), dropped + " was dropped and must not label the pruned heatmap");
             }
         }
-        String embedded = html;
-        assertTrue(embedded.contains(base64(run.resolve("prune-random-keep7/measure-cka.png"))),
-                "a heatmap pruning wrote with the original names is used as it is");
-        assertFalse(embedded.contains(base64(run.resolve("prune-cka-keep7/measure-cka.png"))),
+        assertFalse(html.contains(base64(run.resolve("prune-random-keep7/measure-cka.png"))),
+                "the pruned maps are redrawn on the original's grid, not shown compacted");
+        assertFalse(html.contains(base64(run.resolve("prune-cka-keep7/measure-cka.png"))),
                 "a heatmap written with the rebuilt names is redrawn, not shown");
-        assertEquals(2, count(html, base64(run.resolve("measure-cka.png"))), "the original beside each method");
+        assertEquals(1, count(html, base64(run.resolve("measure-cka.png"))), "the plain original map once, not per method");
+        Matcher img = Pattern.compile("src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
+        List<String> figures = new ArrayList<>();
+        while (img.find()) {
+            figures.add(img.group(1));
+        }
+        assertEquals(figures.size(), figures.stream().distinct().count(), "every figure embedded once");
+        Matcher before = Pattern.compile("<img alt=\"Before: resnet20, MSRS [^;]*; outlined: dropped by cka \\(s1.b2, s3.b1\\)")
+                .matcher(html);
+        assertTrue(before.find(), "the original's map names the units the method dropped");
     }
 
     @Test
