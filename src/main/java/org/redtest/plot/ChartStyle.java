@@ -46,7 +46,8 @@ public final class ChartStyle {
         s.setLegendBorderColor(Color.WHITE);
         s.setLegendBackgroundColor(Color.WHITE);
         s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        // one entry per line below the plot: long run names never run off the image's edge
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
         s.setLegendVisible(chart.getSeriesMap().size() > 1);
         if (s.getChartTitleFont() == null || s.getChartTitleFont().getSize() < 16) {
             s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
@@ -78,8 +79,9 @@ public final class ChartStyle {
     }
 
     /**
-     * A decimal pattern for an axis over {@code values}: ticks step by about a fifth of the range, so the pattern
-     * keeps one significant digit of that step ("0" for a range of 10 or more, "0.#" from 1, "0.##" from 0.1 ...).
+     * A decimal pattern for an axis over {@code values}: XChart steps its ticks by a fifth to a tenth of the range,
+     * so the pattern keeps one significant digit of a tenth ("0" for a range of 10 or more, "0.#" from 1, "0.##"
+     * from 0.1 ...); '#' drops trailing zeros, so whole ticks read "20", not "20.0".
      */
     public static String tickPattern(double[] values) {
         double[] finite = values == null ? new double[0] : DoubleStream.of(values).filter(Double::isFinite).toArray();
@@ -88,7 +90,7 @@ public final class ChartStyle {
         }
         double range = Arrays.stream(finite).max().getAsDouble() - Arrays.stream(finite).min().getAsDouble();
         double scale = range > 0 ? range : Math.max(1e-12, Math.abs(finite[0]));
-        int decimals = (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(scale / 5))));
+        int decimals = (int) Math.max(0, Math.min(6, Math.ceil(-Math.log10(scale / 10))));
         return decimals == 0 ? "0" : "0." + "#".repeat(decimals);
     }
 }
