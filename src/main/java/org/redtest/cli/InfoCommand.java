@@ -21,6 +21,11 @@ import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Print a model's size: params, FLOPs, measured units and optionally latency.",
+                "Model specs: resnet20 ... resnet1202 (CIFAR ResNets of He et al. 2016: depth 6k+2, three stages of "
+                        + "k BasicBlocks at 16/32/64 channels; resnet50 has 0.76 M parameters, it is not torchvision's "
+                        + "ImageNet ResNet-50), resnet:a-b-c (a, b, c blocks per stage), vgg11, vgg13, vgg16, vgg19, "
+                        + "vgg:64,M,128,... (channel counts, M = max pooling), nats:<arch> and nats[C=16,N=5]:<arch> "
+                        + "(a NATS-Bench cell string, or nats:#index).",
                 "Params and FLOPs are counted as README.md, 'Model specs', describes."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest info --model resnet56",
@@ -78,6 +83,7 @@ final class InfoCommand implements Callable<Integer> {
             out().printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",
                     bp.spec(), info.get("family"), shape, classes, bp.params(), bp.flops(), bp.units().size(),
                     String.join(" ", bp.unitNames()));
+            ModelSpec.torchvisionNote(model).ifPresent(note -> out().println("note     " + note));
             if (latency) {
                 double median = (double) info.get("latency_s");
                 double spread = (double) info.get("latency_spread_s");

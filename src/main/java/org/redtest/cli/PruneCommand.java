@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
 final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train (with its run.json).")
+    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train (with its run.json), or its run directory.")
     Path checkpoint;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -78,9 +78,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PruneConfig.checkCriterion("--tau", criterion.tau, "--keep", criterion.keep);
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new RedTestException("checkpoint not found: " + checkpoint);
-        }
+        checkpoint = CheckpointPath.resolve(checkpoint);
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
