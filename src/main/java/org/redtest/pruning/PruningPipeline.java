@@ -100,7 +100,7 @@ public final class PruningPipeline {
      * of each prunable unit, the measured units), and the fine-tunings in the order they are reported; none when no
      * unit qualifies. Serializable: a Spark task fine-tunes from the driver's selection.
      */
-    public record Selection(double top1Original, double msrsOriginal, int units, Map<String, Double> adjacentCka,
+    public record Selection(double top1Original, double msrsOriginal, List<String> units, Map<String, Double> adjacentCka,
                             List<FineTuning> fineTunings) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
@@ -141,7 +141,7 @@ public final class PruningPipeline {
         int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
         if (count == 0) {
             LOG.warn("no unit has adjacent CKA >= {}: nothing to prune", p.tau());
-            return new Selection(top1, before.summary().mean(), before.summary().units().size(), cka, List.of());
+            return new Selection(top1, before.summary().mean(), List.copyOf(before.summary().units()), cka, List.of());
         }
         List<FineTuning> fineTunings = new ArrayList<>();
         for (PruneMethod method : p.methods()) {
@@ -153,7 +153,7 @@ public final class PruningPipeline {
                 fineTunings.add(new FineTuning(method.word(), seed, List.copyOf(dropped)));
             }
         }
-        return new Selection(top1, before.summary().mean(), before.summary().units().size(), cka,
+        return new Selection(top1, before.summary().mean(), List.copyOf(before.summary().units()), cka,
                 List.copyOf(fineTunings));
     }
 
@@ -308,14 +308,14 @@ public final class PruningPipeline {
             msrsAfter = measure(pruned, "pruning: " + method);
             MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
                     job.trained().architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
-                    structure.originalUnitNames(msrsAfter.summary().units()));
+                    structure.originalUnitNames(msrsAfter.summary().units()), selection.units());
         }
         Map<String, Double> cka = selection.adjacentCka();
         return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
                 blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, msrsOriginal,
-                msrsAfter.summary().mean(), selection.units(), msrsAfter.summary().units().size(), store.directory());
+                msrsAfter.summary().mean(), selection.units().size(), msrsAfter.summary().units().size(), store.directory());
     }
 
     /**

@@ -57,22 +57,15 @@ record PrunedHeatmap(byte[] png, List<String> units, List<String> dropped) {
                 return Optional.empty(); // an unknown spec or a plan that does not fit it: no figure rather than a wrong one
             }
         }
-        double[][] cka = matrix(pruned.path("cka"));
         List<String> grid = originalUnits.containsAll(names) && !originalUnits.isEmpty() ? originalUnits : names;
-        double[][] placed = new double[grid.size()][grid.size()];
-        for (int i = 0; i < grid.size(); i++) {
-            for (int j = 0; j < grid.size(); j++) {
-                int a = names.indexOf(grid.get(i));
-                int b = names.indexOf(grid.get(j));
-                placed[i][j] = a < 0 || b < 0 ? Double.NaN : cka[a][b];
-            }
-        }
+        CkaMatrix placed = new CkaMatrix(names, matrix(pruned.path("cka")), List.of(), pruned.path("batch_size").asInt())
+                .onGrid(grid);
         Set<String> gaps = new HashSet<>(grid);
         gaps.removeAll(names);
         String title = String.format("%s pruned by %s (%s): MSRS %s (gamma %s); blank: dropped units", original, method,
                 pruned.path("model").asText(), ReportNumbers.format("%.2f", pruned.at("/msrs/mean").asDouble(Double.NaN)),
                 pruned.path("gamma").asText());
-        byte[] png = CkaHeatmap.png(new CkaMatrix(grid, placed, List.of(), pruned.path("batch_size").asInt()), title,
+        byte[] png = CkaHeatmap.png(placed, title,
                 new CkaHeatmap.Marks(gamma(pruned), Set.of(), gaps, null));
         return Optional.of(new PrunedHeatmap(png, names, dropped));
     }

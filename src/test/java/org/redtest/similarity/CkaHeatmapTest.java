@@ -68,6 +68,16 @@ class CkaHeatmapTest {
         assertTrue(countColour(marked, red) > countColour(plain, red) + 100, "a dropped unit outlined in red");
     }
 
+    @Test
+    void aPrunedMatrixIsPlacedOnTheOriginalsGrid() {
+        CkaMatrix pruned = new CkaMatrix(List.of("stem", "s1.b3"), new double[][] {{1, 0.4}, {0.4, 1}}, List.of(), 64);
+        CkaMatrix placed = pruned.onGrid(List.of("stem", "s1.b2", "s1.b3"));
+        assertEquals(List.of("stem", "s1.b2", "s1.b3"), placed.names());
+        assertEquals(0.4, placed.get(0, 2));
+        assertTrue(Double.isNaN(placed.get(1, 1)) && Double.isNaN(placed.get(0, 1)), "the dropped unit is a gap");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> pruned.onGrid(List.of("stem")));
+    }
+
     private static int countColour(java.awt.image.BufferedImage image, java.awt.Color colour) {
         int n = 0;
         for (int y = 0; y < image.getHeight(); y++) {
