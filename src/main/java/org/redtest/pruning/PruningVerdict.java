@@ -28,11 +28,14 @@ public final class PruningVerdict {
         }
         Method accurate = methods.stream().max(Comparator.comparingDouble(m -> m.top1().mean())).orElseThrow();
         Method lean = methods.stream().min(Comparator.comparingDouble(m -> m.msrs().mean())).orElseThrow();
-        StringBuilder s = new StringBuilder("Verdict: best on accuracy ").append(tied(methods, accurate, m -> m.top1().mean()))
-                .append(String.format(" (top-1 %.2f %%, %+.2f points against the original%s)", accurate.top1().mean(),
+        List<String> accurateNames = tied(methods, accurate, m -> m.top1().mean());
+        List<String> leanNames = tied(methods, lean, m -> m.msrs().mean());
+        StringBuilder s = new StringBuilder("Verdict: best on accuracy ").append(names(accurateNames))
+                .append(String.format(" (%stop-1 %.2f %%, %+.2f points against the original%s)",
+                        accurateNames.size() > 1 ? "tied, " : "", accurate.top1().mean(),
                         accurate.change().mean(), lead(methods, accurate, m -> m.top1().mean(), m -> m.top1().standardDeviation(), true)))
-                .append("; least redundancy ").append(tied(methods, lean, m -> m.msrs().mean()))
-                .append(String.format(" (MSRS %.2f%s%s)", lean.msrs().mean(),
+                .append("; least redundancy ").append(names(leanNames))
+                .append(String.format(" (%sMSRS %.2f%s%s)", leanNames.size() > 1 ? "tied, " : "", lean.msrs().mean(),
                         Double.isFinite(lean.share()) ? String.format(", %.0f %% of its unit pairs", lean.share()) : "",
                         lead(methods, lean, m -> m.msrs().mean(), m -> m.msrs().standardDeviation(), false)))
                 .append('.');
@@ -42,11 +45,16 @@ public final class PruningVerdict {
         return s.toString();
     }
 
-    /** The best method's name, or "cka and random (tied)" when others reach the same figure to the shown decimals. */
-    private static String tied(List<Method> methods, Method best, ToDoubleFunction<Method> figure) {
-        List<String> names = methods.stream().filter(m -> Math.abs(figure.applyAsDouble(m) - figure.applyAsDouble(best)) < 0.005)
+    /** The best method and any other that reaches the same figure to the shown decimals. */
+    private static List<String> tied(List<Method> methods, Method best, ToDoubleFunction<Method> figure) {
+        return methods.stream().filter(m -> Math.abs(figure.applyAsDouble(m) - figure.applyAsDouble(best)) < 0.005)
                 .map(Method::name).toList();
-        return names.size() == 1 ? best.name() : String.join(" and ", names) + " (tied)";
+    }
+
+    /** "cka", "cka and random", "cka, random and linear-probe". */
+    private static String names(List<String> names) {
+        return names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     /** "; ahead by 1.3 points, within the seeds' spread" where several seeds were run, else nothing. */

@@ -84,7 +84,7 @@ class PruningReportTest {
         assertTrue(verdict.contains("least redundancy random (MSRS 10.00, 48 % of its unit pairs)"), verdict);
         assertTrue(verdict.contains("One seed per method"), verdict);
         assertTrue(PruningVerdict.of(List.of(outcome("cka", 42, 85.0, 12.0, 0.0012, 7), outcome("random", 42, 85.0, 10.0,
-                0.0012, 7))).startsWith("Verdict: best on accuracy cka and random (tied)"), "a tie is called a tie");
+                0.0012, 7))).startsWith("Verdict: best on accuracy cka and random (tied, top-1 85.00 %"), "a tie is called a tie");
 
         String seeds = PruningVerdict.of(List.of(outcome("cka", 1, 84.8, 12.0, 0.0012, 7), outcome("cka", 2, 85.0, 12.0, 0.0012, 7),
                 outcome("random", 1, 80.0, 10.0, 0.0012, 7), outcome("random", 2, 90.0, 10.2, 0.0012, 7)));

@@ -157,8 +157,8 @@ class ExperimentReportTest {
         for (String latency : List.of("3.1 ± 0.1", "2.12 ± 0.05")) {
             assertTrue(html.contains("<td class=\"num\">" + latency + "</td>"), "latency " + latency + " with its spread");
         }
-        assertTrue(html.contains("<p>Verdict: best on accuracy cka and random (tied) (top-1 79.88 %, -1.49 points against the "
-                + "original); least redundancy cka and random (tied) (MSRS 9.88, 35 % of its unit pairs)."),
+        assertTrue(html.contains("<p>Verdict: best on accuracy cka and random (tied, top-1 79.88 %, -1.49 points against the "
+                + "original); least redundancy cka and random (tied, MSRS 9.88, 35 % of its unit pairs)."),
                 () -> "the verdict above the table: " + html.substring(html.indexOf("<p>Verdict"), html.indexOf("<p>Verdict") + 300));
     }
 
