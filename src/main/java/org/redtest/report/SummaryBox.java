@@ -58,7 +58,7 @@ final class SummaryBox {
             page.heading(3, "Pruning outcome (" + p.outcomes().get(0).path("criterion").asText() + ")");
             PruningSummary.Table t = PruningSummary.Table.of(p.outcomes(),
                     run.measure() == null ? 0 : run.measure().path("units").size());
-            page.paragraph(PruningSummary.verdict(t));
+            page.verdict(PruningSummary.verdict(t));
             page.table(PruningSummary.HEADERS, PruningSummary.rows(t), PruningSummary.rowClasses(t), PruningSummary.caption(t));
         }
         page.close();

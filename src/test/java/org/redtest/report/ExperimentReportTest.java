@@ -157,9 +157,9 @@ class ExperimentReportTest {
         for (String latency : List.of("3.1 ± 0.1", "2.12 ± 0.05")) {
             assertTrue(html.contains("<td class=\"num\">" + latency + "</td>"), "latency " + latency + " with its spread");
         }
-        assertTrue(html.contains("<p>Verdict: best on accuracy cka and random (tied, top-1 79.88 %, -1.49 points against the "
+        assertTrue(html.contains("<p class=\"verdict\">Verdict: best on accuracy cka and random (tied, top-1 79.88 %, -1.49 points against the "
                 + "original); least redundancy cka and random (tied, MSRS 9.88, 35 % of its unit pairs)."),
-                () -> "the verdict above the table: " + html.substring(html.indexOf("<p>Verdict"), html.indexOf("<p>Verdict") + 300));
+                () -> "the verdict above the table: " + html.substring(html.indexOf("Verdict"), html.indexOf("Verdict") + 300));
     }
 
     /** The cells of the summary's pruning table, row by row. */
