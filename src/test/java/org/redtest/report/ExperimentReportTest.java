@@ -210,6 +210,27 @@ class ExperimentReportTest {
     }
 
     @Test
+    void aSuitesBeforeMapMarksTheUnitsCkaGuidedPruningDropped() throws Exception {
+        Path suite = Files.createDirectories(root.resolve("suite"));
+        Path figures = Files.createDirectories(suite.resolve("figures"));
+        Files.copy(run.resolve("measure-cka.png"), figures.resolve("tinyrun-cka-before.png"));
+        Files.copy(run.resolve("prune-cka-keep7/measure-cka.png"), figures.resolve("tinyrun-cka-after.png"));
+        Path model = Files.createDirectories(suite.resolve("tinyrun"));
+        for (String f : List.of("measure-msrs.json", "pruning-keep7.json")) {
+            Files.copy(run.resolve(f), model.resolve(f));
+        }
+        Files.createDirectories(model.resolve("prune-cka-keep7"));
+        Files.copy(run.resolve("prune-cka-keep7/measure-msrs.json"), model.resolve("prune-cka-keep7/measure-msrs.json"));
+        Files.writeString(suite.resolve("paper.json"), """
+                {"title": "Reproduction", "summary": "s", "context": "c", "rows": [],
+                 "figures": ["figures/tinyrun-cka-before.png", "figures/tinyrun-cka-after.png"]}""");
+        String page = ExperimentReport.render(ExperimentReport.resolve(suite.toString()));
+        assertTrue(page.contains("<img alt=\"Before: tinyrun; outlined: the units CKA-guided pruning dropped."), "marked before map");
+        assertFalse(page.contains(base64(figures.resolve("tinyrun-cka-before.png"))), "the unmarked file is not shown besides");
+        assertTrue(page.contains("<img alt=\"After CKA-guided pruning and fine-tuning; units stem, s1.b1, s1.b3"), "the after map");
+    }
+
+    @Test
     void everythingIsEmbeddedAndNothingIsFetched() {
         String page = withoutImages(html);
         assertFalse(Pattern.compile("(?i)(src|href|action)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(page).find(), "no external URL");
