@@ -168,6 +168,7 @@ public final class PruningPipeline {
      * reduction is against one timing of the original, so identical structures get comparable figures.
      */
     public List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
+        warnIfBusy();
         List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained().graph()));
         try {
             for (PruningOutcome o : outcomes) {
@@ -181,6 +182,16 @@ public final class PruningPipeline {
             return timed;
         } finally {
             graphs.subList(1, graphs.size()).forEach(ComputationGraph::close);
+        }
+    }
+
+    /** Timings on a machine whose run queue exceeds its cores measure the other load as much as the models. */
+    private static void warnIfBusy() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (load > cores) {
+            LOG.warn("the machine is busy (load average {} on {} cores): latencies timed now are mostly noise; "
+                    + "time them on a quiet machine with --retime", String.format("%.1f", load), cores);
         }
     }
 
