@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest bench cpu-path",
                 "  bin/redtest bench paper --tier cpu"},
-        subcommands = {BenchCommand.CpuPath.class, BenchCommand.PyTorchPeer.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class,
+        subcommands = {BenchCommand.CpuPath.class, BenchCommand.PyTorchPeer.class, BenchCommand.CkaEngine.class, BenchCommand.MsrsOverhead.class, BenchCommand.OnnxMsrs.class,
                 BenchCommand.MsrsMemory.class, BenchCommand.PruneMemory.class, BenchCommand.ProfileTraining.class, BenchCommand.Paper.class,
                 BenchCommand.GpuOps.class, BenchCommand.GpuStep.class, BenchCommand.GpuPeer.class})
 final class BenchCommand implements Callable<Integer> {
@@ -142,6 +142,33 @@ final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             Console.logComputePath();
             MsrsOverheadBenchmark.run(model.value(), batches, batchSize.value(), spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    @Command(name = "onnx-msrs", mixinStandardHelpOptions = true,
+            description = "msrs --onnx against ONNX Runtime's plain inference of the same model on the same images.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  bin/redtest bench onnx-msrs --onnx resnet18-224.onnx --inputs images-224.npy",
+                    "      make both with: src/test/onnx/make_fixtures.py --full DIR"})
+    static final class OnnxMsrs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--onnx", required = true, paramLabel = "MODEL.onnx", description = "The model.")
+        Path onnx;
+        @Option(names = "--inputs", required = true, paramLabel = "IMAGES", description = "Images: float32 .npy, N x C x H x W.")
+        Path inputs;
+        @Option(names = "--batches", defaultValue = "10", description = "Batches (default ${DEFAULT-VALUE}).")
+        int batches;
+        @Mixin
+        BatchSizeOption batchSize = new BatchSizeOption(64);
+        @Mixin
+        JsonFileOption json = new JsonFileOption();
+
+        @Override
+        public Integer call() {
+            json.write(org.redtest.bench.OnnxMsrsBenchmark.run(onnx, inputs, batches, batchSize.value(),
+                    spec.commandLine().getOut()));
             return 0;
         }
     }

@@ -11,14 +11,16 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check what this machine's DL4J can do: backend, GPUs, layer helpers and a checked training step.",
-                "Reports the backend and versions, the GPUs and whether the loaded CUDA natives carry code for them, "
-                        + "the active layer helpers, and one training step of a tiny ResNet and NATS cell checked "
-                        + "against DL4J's plain layer code.",
-                "Exit code 0 when no check failed, 1 otherwise."},
+        description = {"Check what this machine can run: the CPU engine, the GPU engine and a checked training step on each.",
+                "Reports versions, the CPU engine's oneDNN helpers and fast path, the GPU (name, compute capability, "
+                        + "driver, CUDA runtime, cuDNN and cuBLAS versions) or why there is none, and one training "
+                        + "step of a tiny ResNet and NATS cell on each engine checked against DL4J's plain layer code.",
+                "Exit code 0 when no check failed, 1 when one did, 4 when a GPU was asked for (--device cuda, "
+                        + "-Dredtest.device=cuda) and there is none."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest doctor",
-                "  bin/redtest doctor --json"})
+                "  bin/redtest doctor --json",
+                "  bin/redtest doctor --device cuda"})
 final class DoctorCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,6 +34,7 @@ final class DoctorCommand implements Callable<Integer> {
         if (json.requested) {
             java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
             json.put("healthy", report.healthy());
+            json.put("device_unavailable", report.deviceUnavailable());
             json.put("versions", report.versions());
             json.put("gpus", report.gpus());
             json.put("checks", report.checks());
@@ -43,9 +46,11 @@ final class DoctorCommand implements Callable<Integer> {
                 out.printf("%-5s %-14s %s%n", c.verdict(), c.name(), c.detail());
             }
             long failed = report.checks().stream().filter(c -> c.verdict() == Doctor.Verdict.FAIL).count();
-            out.println(failed == 0 ? "verdict: ready (no check failed)" : "verdict: " + failed + " check(s) FAILED");
+            out.println(report.deviceUnavailable() ? "verdict: the device asked for is not available (" + failed
+                    + " check(s) FAILED)" : failed == 0 ? "verdict: ready (no check failed)"
+                    : "verdict: " + failed + " check(s) FAILED");
         }
         out.flush();
-        return report.healthy() ? 0 : 1;
+        return report.deviceUnavailable() ? RedTestCli.EXIT_NO_DEVICE : report.healthy() ? 0 : RedTestCli.EXIT_INPUT;
     }
 }

@@ -13,6 +13,9 @@ import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
+import org.redtest.onnx.OnnxModel;
+import org.redtest.onnx.UnitChoice;
+import org.redtest.similarity.CkaHeatmap;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.RunMetadata;
@@ -32,6 +35,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -39,13 +43,16 @@ import java.util.concurrent.Callable;
         description = {"Measure a model's structural redundancy: unbiased CKA between all measured units and MSRS.",
                 "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."},
         // picocli has no "one or both" group, so the synopsis says it and call() checks it
-        customSynopsis = "redtest msrs (--checkpoint=FILE [--model=MODEL] | --model=MODEL) [OPTIONS]",
+        customSynopsis = {"redtest msrs (--checkpoint=FILE [--model=MODEL] | --model=MODEL) [OPTIONS]",
+                "redtest msrs --onnx=MODEL.onnx (--inputs=IMAGES.npy | --dataset=NAME) [--units=auto|list|NAME,...] [OPTIONS]"},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest msrs --checkpoint checkpoints/quickstart/model.zip",
                 "  bin/redtest msrs --model resnet56 --dataset fashion-mnist --batches 2",
                 "      an untrained ResNet-56",
                 "  bin/redtest msrs --checkpoint FILE --model resnet20 --dataset fashion-mnist",
-                "      a checkpoint without the run.json that train writes beside it"})
+                "      a checkpoint without the run.json that train writes beside it",
+                "  bin/redtest msrs --onnx resnet18.onnx --inputs images.npy --batch-size 64",
+                "      any CNN exported to ONNX (--units list: the candidate units)"})
 final class MsrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,6 +61,17 @@ final class MsrsCommand implements Callable<Integer> {
     Path checkpoint;
     @Option(names = "--model", paramLabel = "MODEL", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
     String model;
+
+    @Option(names = "--onnx", paramLabel = "MODEL.onnx", description = "Measure an ONNX model (any framework's export) instead.")
+    Path onnx;
+    @Option(names = "--units", defaultValue = "auto", paramLabel = "auto|list|NAME,...",
+            description = "With --onnx: auto (found from the graph), list (print the candidates with their shapes), "
+                    + "or tensor names (default ${DEFAULT-VALUE}).")
+    String units;
+    @Mixin
+    ModelImagesOption images = new ModelImagesOption();
+    @Option(names = "--plot", paramLabel = "FILE", description = "With --onnx: the heatmap's PNG path (default: in --out).")
+    Path plot;
 
     @Mixin
     RunDataOption runData = new RunDataOption();
@@ -80,6 +98,12 @@ final class MsrsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (onnx != null) {
+            return measureOnnx();
+        }
+        if (images.inputs != null || plot != null || images.fit) {
+            throw new ParameterException(spec.commandLine(), "--inputs, --plot and --fit-input go with --onnx");
+        }
         if (checkpoint == null && model == null) {
             throw new ParameterException(spec.commandLine(), "give --checkpoint FILE (a trained model), --model MODEL "
                     + "(an untrained one) or both (a checkpoint without run.json)");
@@ -121,6 +145,34 @@ final class MsrsCommand implements Callable<Integer> {
                         : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }
+        return 0;
+    }
+
+    private int measureOnnx() {
+        if (checkpoint != null || model != null) {
+            throw new ParameterException(spec.commandLine(), "--onnx measures the ONNX file alone; leave out --checkpoint and --model");
+        }
+        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
+        if (batches < 1 || batchSize.value() < 4) {
+            throw new ParameterException(spec.commandLine(), "--batches must be >= 1 and --batch-size >= 4");
+        }
+        if (plot != null) {
+            CkaHeatmap.requireFileTarget(plot);
+        }
+        OnnxModel m = OnnxModel.read(onnx);
+        var out = spec.commandLine().getOut();
+        if (units.equals("list")) {
+            OnnxMsrs.list(m, out);
+            return 0;
+        }
+        Map<String, long[]> candidates = units.equals("auto") ? OnnxMsrs.candidateShapes(m) : Map.of();
+        UnitChoice choice = OnnxMsrs.choose(m, units, candidates);
+        ModelImagesOption.Images loaded = images.load(runData.dataset, runData.dataDir, m.input(),
+                (long) batches * batchSize.value());
+        Path dir = this.out != null ? this.out
+                : Path.of("checkpoints", "msrs", "onnx-" + onnx.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
+        OnnxMsrs.measure(m, choice, candidates, loaded, batches, batchSize.value(), beta, gamma, dir, plot, databaseOption.path(),
+                json.requested, out);
         return 0;
     }
 

@@ -2,6 +2,8 @@ package org.redtest.cli;
 
 import org.redtest.RedTestException;
 import org.redtest.engine.Device;
+import org.redtest.runtime.JavaCppVersionWarnings;
+import org.redtest.engine.DeviceUnavailableException;
 import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
 import picocli.CommandLine;
@@ -21,7 +23,7 @@ import java.util.concurrent.Callable;
                 "  bin/redtest info --model resnet56",
                 "  bin/redtest help train"},
         subcommands = {RunCommand.class, TrainCommand.class, EvaluateCommand.class, InfoCommand.class, DoctorCommand.class, MsrsCommand.class,
-                SimilarityCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
+                SimilarityCommand.class, ExportCommand.class, FitExpectedCommand.class, PruneCommand.class, SearchCommand.class, BenchCommand.class, ReportCommand.class,
                 RunsCommand.class, CompareCommand.class,
                 CommandLine.HelpCommand.class})
 public final class RedTestCli implements Callable<Integer> {
@@ -29,6 +31,8 @@ public final class RedTestCli implements Callable<Integer> {
     public static final int EXIT_INPUT = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_INTERNAL = 3;
+    /** The device asked for (--device cuda, device: cuda, -Dredtest.device) cannot run here: no usable GPU. */
+    public static final int EXIT_NO_DEVICE = 4;
     /** Training stopped by SIGINT or SIGTERM, marked 'interrupted' and resumable (128 + SIGINT, as a shell expects). */
     public static final int EXIT_INTERRUPTED = 130;
 
@@ -52,6 +56,7 @@ public final class RedTestCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        JavaCppVersionWarnings.routeThroughSlf4j();
         CpuAcceleration.configure(); // must precede the first use of ND4J
         System.exit(newCommandLine().execute(args));
     }
@@ -62,19 +67,34 @@ public final class RedTestCli implements Callable<Integer> {
      */
     private static int chooseDeviceThenRun(CommandLine.ParseResult parseResult) {
         String word = null;
+        CommandLine.ParseResult last = parseResult;
         for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
             if (r.hasMatchedOption("--device")) {
                 word = r.matchedOptionValue("--device", word);
             }
+            last = r;
         }
         if (word != null) {
             try {
-                Engines.use(Device.parse(word));
+                if (last.commandSpec().userObject() instanceof DoctorCommand) {
+                    Engines.choose(Device.parse(word)); // the doctor reports a missing device among its checks
+                } else {
+                    Engines.use(Device.parse(word));
+                }
             } catch (RedTestException e) {
                 throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), e.getMessage(), e);
             }
         }
         return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    private static boolean deviceUnavailable(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof DeviceUnavailableException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static CommandLine newCommandLine() {
@@ -83,6 +103,10 @@ public final class RedTestCli implements Callable<Integer> {
             boolean verbose = parseResult.hasMatchedOption("--verbose");
             if (verbose) {
                 ex.printStackTrace(cmd.getErr());
+            }
+            if (deviceUnavailable(ex)) {
+                cmd.getErr().println(ErrorLines.input(ex.getMessage()));
+                return EXIT_NO_DEVICE;
             }
             if (ex instanceof RedTestException) {
                 cmd.getErr().println(ErrorLines.input(ex.getMessage()));

@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -21,20 +23,41 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "similarity", mixinStandardHelpOptions = true,
-        description = {"Unbiased CKA and MSRS of activations saved by any framework, one .npy file per layer.",
-                "Each file holds float16, float32 or float64 activations of n x d or n x C x H x W (pooled over H "
-                        + "and W); layers are ordered by file name. Prints MSRS and the layer pairs whose CKA exceeds "
-                        + "gamma (those MSRS counts), most alike first.",
-                "--csv prints the CKA matrix instead: a 'layer' column, then one column per layer."},
+        description = {"Unbiased CKA and MSRS of activations saved by any framework, or two models' units compared.",
+                "--activations DIR: each .npy file holds float16, float32 or float64 activations of n x d or "
+                        + "n x C x H x W (pooled over H and W); layers are ordered by file name. Prints MSRS and the "
+                        + "layer pairs whose CKA exceeds gamma (those MSRS counts), most alike first; --csv prints the "
+                        + "CKA matrix instead (a 'layer' column, then one column per layer).",
+                "MODEL --against MODEL: the CKA of every unit of one model (an .onnx file or a checkpoint model.zip) "
+                        + "with every unit of the other on the same images (units found as msrs --onnx --units auto finds them)."},
+        customSynopsis = {"redtest similarity --activations=DIR [OPTIONS]",
+                "redtest similarity MODEL --against=MODEL (--inputs=IMAGES.npy | --dataset=NAME) [OPTIONS]"},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest similarity --activations DIR",
                 "  bin/redtest similarity --activations DIR --gamma 0.7 --plot cka.png --json",
-                "  bin/redtest similarity --activations DIR --csv > cka.csv"})
+                "  bin/redtest similarity --activations DIR --csv > cka.csv",
+                "  bin/redtest similarity a.onnx --against b.onnx --inputs images.npy",
+                "  bin/redtest similarity RUN/model.zip --against RUN/prune-cka-keep6/model.zip",
+                "      --dataset fashion-mnist --test-limit 2560 --plot versus.png"})
 final class SimilarityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--activations", required = true, description = "Directory of .npy files, one per layer.")
+    @Option(names = "--activations", description = "Directory of .npy files, one per layer.")
     Path activations;
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "With --against: the first model (.onnx or model.zip).")
+    Path first;
+    @Option(names = "--against", paramLabel = "MODEL", description = "Compare MODEL's units with this model's (.onnx or model.zip).")
+    Path against;
+    @Mixin
+    ModelImagesOption images = new ModelImagesOption();
+    @Mixin
+    RunDataOption data = new RunDataOption();
+    @Option(names = "--batches", defaultValue = "10", description = "With --against: batches (default ${DEFAULT-VALUE}).")
+    int batches;
+    @Mixin
+    BatchSizeOption batchSize = new BatchSizeOption(256);
+    @Mixin
+    DatabaseOption databaseOption;
     @Option(names = "--beta", defaultValue = "100", description = "MSRS beta (default ${DEFAULT-VALUE}).")
     double beta;
     @Option(names = "--gamma", defaultValue = "0.8", description = "MSRS gamma (default ${DEFAULT-VALUE}; 0.7 for plain VGG-like models).")
@@ -66,10 +89,22 @@ final class SimilarityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
+        if ((activations == null) == (against == null) || (against == null) != (first == null)) {
+            throw new ParameterException(spec.commandLine(), "give --activations DIR, or MODEL --against MODEL");
+        }
         if (plot != null) {
             CkaHeatmap.requireFileTarget(plot);
         }
+        if (against != null) {
+            if (batches < 1 || batchSize.value() < 4) {
+                throw new ParameterException(spec.commandLine(), "--batches must be >= 1 and --batch-size >= 4");
+            }
+            ModelComparisonRun.run(first, against, images, data, batches, batchSize.value(),
+                    plot != null ? plot : Path.of("similarity-cka.png"), databaseOption.path(), json.requested,
+                    spec.commandLine().getOut());
+            return 0;
+        }
+        MeasureConfig.checkMsrsParameters("--beta", beta, "--gamma", gamma);
         ActivationDirectory.LoadedActivations loaded = ActivationDirectory.load(activations);
         CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
         double msrs = Msrs.of(cka, beta, gamma);

@@ -81,7 +81,7 @@ public record DataSpec(String dataset, String dir, Integer trainLimit, Integer t
     /** The data directory, with a leading {@code ~} expanded and the Fashion-MNIST default applied. */
     public Path resolvedDir() {
         if (dir == null) {
-            return FashionMnistReader.DEFAULT_DIR;
+            return FashionMnistReader.defaultDir();
         }
         String d = dir.trim();
         if (d.equals("~") || d.startsWith("~/")) {

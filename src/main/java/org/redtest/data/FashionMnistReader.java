@@ -20,6 +20,8 @@ public final class FashionMnistReader {
 
     /** Where the Debian package installs the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    /** Overrides {@link #DEFAULT_DIR}: a GPU bundle carries its own subset of the files. */
+    public static final String DIR_PROPERTY = "redtest.fashionMnist.dir";
     public static final String NAME = "fashion-mnist";
     public static final int NUM_CLASSES = 10;
     public static final int SOURCE_SIZE = 28;
@@ -30,6 +32,12 @@ public final class FashionMnistReader {
     private static final int PAD = (PADDED_SIZE - SOURCE_SIZE) / 2;
 
     private FashionMnistReader() {
+    }
+
+    /** Where Fashion-MNIST is read from when no directory is given: {@value #DIR_PROPERTY}, else Debian's. */
+    public static Path defaultDir() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        return dir == null || dir.isBlank() ? DEFAULT_DIR : Path.of(dir);
     }
 
     /** Reads one split from {@code dir}; throws {@link RedTestException} naming the file on any problem. */

@@ -1,6 +1,5 @@
 package org.redtest.doctor;
 
-import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -9,7 +8,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.engine.Device;
+import org.redtest.engine.DeviceUnavailableException;
 import org.redtest.engine.Engines;
+import org.redtest.engine.cuda.CudaEngine;
 import org.redtest.engine.TrainingSession;
 import org.redtest.engine.cpu.FastCpuPath;
 import org.redtest.runtime.SoftwareVersions;
@@ -19,22 +20,17 @@ import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.stream.Stream;
 
 /**
- * What this machine's DL4J can do, in one call: backend and versions, GPUs and whether the loaded
- * CUDA natives carry code for them, which layer helpers run, and a tiny forward/backward of a ResNet
- * and a NATS cell on the accelerated path compared with DL4J's plain layer code on the same backend.
- * Each finding is a {@link Check} with a verdict, so a person (or a script) sees at once what works.
+ * What this machine can run, in one call: versions, the CPU engine (oneDNN helpers, the fast path), the GPU
+ * engine (device, driver and library versions, or why there is none), and one training step of a tiny ResNet
+ * and NATS cell on each available engine compared with DL4J's plain layer code. Each finding is a
+ * {@link Check} with a verdict, so a person (or a script) sees at once what works.
  */
 public final class Doctor {
     public enum Verdict { OK, WARN, FAIL, INFO }
@@ -42,9 +38,14 @@ public final class Doctor {
     public record Check(String name, Verdict verdict, String detail) {
     }
 
-    public record Report(Map<String, String> versions, List<Map<String, Object>> gpus, List<Check> checks) {
+    /**
+     * {@code deviceUnavailable}: the device this process was asked to use ({@code --device}, {@code -Dredtest.device})
+     * cannot run here (a GPU asked for on a machine without one).
+     */
+    public record Report(Map<String, String> versions, List<Map<String, Object>> gpus, List<Check> checks,
+                         boolean deviceUnavailable) {
         public boolean healthy() {
-            return checks.stream().noneMatch(c -> c.verdict() == Verdict.FAIL);
+            return !deviceUnavailable && checks.stream().noneMatch(c -> c.verdict() == Verdict.FAIL);
         }
     }
 
@@ -59,28 +60,33 @@ public final class Doctor {
     public static Report examine() {
         Map<String, String> versions = SoftwareVersions.collect();
         List<Check> checks = new ArrayList<>();
-        String backend = versions.get("nd4j_backend");
-        List<Map<String, Object>> gpus = gpus();
-        if ("CPU".equalsIgnoreCase(backend)) {
-            CpuAcceleration.Status status = CpuAcceleration.status();
-            checks.add(new Check("backend", Verdict.OK, "ND4J CPU backend, " + status.threads() + " threads"));
-            checks.add(new Check("cpu helpers", status.oneDnnHelpersActive() ? Verdict.OK : Verdict.WARN,
-                    status.describe()));
-            checks.add(fastPathCheck());
-            checks.add(new Check("gpu", Verdict.INFO, "no GPU in use: this is the CPU build (build with -Pcuda for "
-                    + "ND4J's CUDA backend)" + (nvidiaSmiPresent() ? "; nvidia-smi is present on this machine" : "")));
-        } else {
-            checks.add(new Check("backend", Verdict.OK, "ND4J " + backend + " backend"));
-            checks.add(gpus.isEmpty() ? new Check("gpu", Verdict.FAIL, "the CUDA backend found no device")
-                    : new Check("gpu", Verdict.OK, gpus.size() + " device(s): " + gpus));
-            checks.addAll(nativeCodeChecks(gpus));
-            checks.add(new Check("gpu helpers", Verdict.INFO, "DL4J 1.0.0-M2.1 publishes no cuDNN layer helpers for "
-                    + "CUDA 11.6 (no deeplearning4j-cuda-11.6 artifact): layers run on libnd4j's CUDA ops"));
-        }
+        CpuAcceleration.Status status = CpuAcceleration.status();
+        checks.add(new Check("backend", Verdict.OK, "ND4J " + versions.get("nd4j_backend") + " backend (the model of "
+                + "record), " + status.threads() + " threads"));
+        checks.add(new Check("cpu helpers", status.oneDnnHelpersActive() ? Verdict.OK : Verdict.WARN, status.describe()));
+        checks.add(fastPathCheck());
         for (String spec : SMOKE_MODELS) {
-            checks.add(smokeStep(spec));
+            checks.add(smokeStep(Device.CPU, spec));
         }
-        return new Report(versions, gpus, checks);
+        boolean gpuWanted = Engines.chosen() == Device.CUDA;
+        List<Map<String, Object>> gpus = new ArrayList<>();
+        boolean deviceUnavailable = false;
+        try {
+            CudaEngine gpu = (CudaEngine) Engines.of(Device.CUDA);
+            gpus.add(gpu.gpuFacts());
+            checks.add(new Check("gpu", Verdict.OK, gpu.describe()));
+            for (String spec : SMOKE_MODELS) {
+                checks.add(smokeStep(Device.CUDA, spec));
+            }
+        } catch (DeviceUnavailableException e) {
+            deviceUnavailable = gpuWanted;
+            checks.add(new Check("gpu", gpuWanted ? Verdict.FAIL : Verdict.INFO, e.getMessage()
+                    + (gpuWanted ? "" : "; networks run on the CPU")
+                    + (nvidiaSmiPresent() ? " (nvidia-smi is present on this machine)" : "")));
+        } catch (RuntimeException | LinkageError e) {
+            checks.add(new Check("gpu", Verdict.FAIL, "the GPU engine failed to open: " + e));
+        }
+        return new Report(versions, gpus, checks, deviceUnavailable);
     }
 
     /** Which parts of the fast CPU path a ResNet gets here. */
@@ -99,9 +105,9 @@ public final class Doctor {
         return new Check("fast cpu path", conv > 0 && bn > 0 && relu > 0 ? Verdict.OK : Verdict.WARN, detail);
     }
 
-    /** One training step of a tiny graph on the accelerated path and on DL4J's plain layer code. */
-    static Check smokeStep(String spec) {
-        String name = "step " + spec.split("[:\\[]")[0];
+    /** One training step of a tiny graph on {@code device}'s engine and on DL4J's plain layer code. */
+    static Check smokeStep(Device device, String spec) {
+        String name = "step " + spec.split("[:\\[]")[0] + (device == Device.CPU ? "" : " " + device);
         try {
             NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, 8, 8), 4);
             Nd4j.getRandom().setSeed(3);
@@ -110,7 +116,7 @@ public final class Doctor {
             for (int i = 0; i < 8; i++) {
                 y.putScalar(i, i % 4, 1.0);
             }
-            double[] accelerated = lossAndStepNorm(Device.CPU, graph(bp, false), x, y);
+            double[] accelerated = lossAndStepNorm(device, graph(bp, false), x, y);
             double[] plain = lossAndStepNorm(Device.DL4J, graph(bp, true), x, y);
             double diff = Math.max(Math.abs(accelerated[0] - plain[0]) / Math.max(1, Math.abs(plain[0])),
                     Math.abs(accelerated[1] - plain[1]) / Math.max(1, Math.abs(plain[1])));
@@ -140,62 +146,6 @@ public final class Doctor {
             double loss = session.fit(new DataSet(x, y));
             session.synchronize();
             return new double[]{loss, g.params().sub(before).norm2Number().doubleValue()};
-        }
-    }
-
-    /** Devices as ND4J's CUDA backend reports them (empty on the CPU backend). */
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> gpus() {
-        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        Object devices = env.get("cuda.devicesInformation");
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (devices instanceof List<?> list) {
-            for (Object d : list) {
-                if (d instanceof Map<?, ?> m) {
-                    Map<String, Object> gpu = new LinkedHashMap<>();
-                    gpu.put("name", m.get("cuda.deviceName"));
-                    gpu.put("compute_capability", m.get("cuda.deviceMajor") + "." + m.get("cuda.deviceMinor"));
-                    gpu.put("memory_gib", m.get("cuda.totalMemory") instanceof Number n
-                            ? Math.round(n.doubleValue() / (1L << 30) * 10) / 10.0 : m.get("cuda.totalMemory"));
-                    out.add(gpu);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Whether libnd4jcuda has SASS or PTX for each device's architecture. */
-    static List<Check> nativeCodeChecks(List<Map<String, Object>> gpus) {
-        Optional<Path> library = loadedLibrary("libnd4jcuda.so");
-        if (library.isEmpty()) {
-            return List.of(new Check("native code", Verdict.WARN, "libnd4jcuda.so not found in JavaCPP's cache; "
-                    + "cannot tell which GPUs it supports"));
-        }
-        CudaFatbin.Code code;
-        try {
-            code = CudaFatbin.read(library.get());
-        } catch (IOException e) {
-            return List.of(new Check("native code", Verdict.WARN, "cannot read " + library.get() + ": " + e.getMessage()));
-        }
-        List<Check> checks = new ArrayList<>();
-        for (Map<String, Object> gpu : gpus) {
-            String[] cc = String.valueOf(gpu.get("compute_capability")).split("\\.");
-            int major = Integer.parseInt(cc[0]);
-            int minor = Integer.parseInt(cc[1]);
-            boolean runs = code.runsOn(major, minor);
-            checks.add(new Check("native code", runs ? Verdict.OK : Verdict.FAIL, gpu.get("name") + " is sm_" + major
-                    + minor + "; " + library.get().getFileName() + " has " + code.describe()
-                    + (runs ? "" : ". ND4J's kernels cannot run on this GPU (\"no kernel image\"): use a GPU of a listed "
-                    + "architecture, or an ND4J build compiled for sm_" + major + minor + " or with PTX")));
-        }
-        return checks;
-    }
-
-    private static Optional<Path> loadedLibrary(String fileName) {
-        try (Stream<Path> files = Files.walk(Loader.getCacheDir().toPath())) { // where JavaCPP unpacked the natives
-            return files.filter(p -> p.getFileName().toString().equals(fileName)).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
         }
     }
 

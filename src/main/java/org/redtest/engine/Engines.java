@@ -28,6 +28,18 @@ public final class Engines {
         return engine;
     }
 
+    /** Forgets the choice, back to {@code -Dredtest.device} or the CPU (tests; a host that runs several commands). */
+    public static synchronized void clearChoice() {
+        chosen = null;
+        explicit = false;
+    }
+
+    /** Chooses as {@link #use} does without opening the engine (the doctor reports why it cannot open). */
+    public static synchronized void choose(Device device) {
+        chosen = device;
+        explicit = true;
+    }
+
     /**
      * An experiment file's {@code device:}: chosen as {@link #use} does unless the command line chose already;
      * null leaves the choice as it is.
@@ -40,10 +52,15 @@ public final class Engines {
     }
 
     public static synchronized ExecutionEngine current() {
+        return of(chosen());
+    }
+
+    /** The device {@link #current()} runs on, without opening its engine (for reports of what was asked for). */
+    public static synchronized Device chosen() {
         if (chosen == null) {
             chosen = Device.parse(System.getProperty(PROPERTY, Device.CPU.word()));
         }
-        return of(chosen);
+        return chosen;
     }
 
     /** The engine of {@code device}, whatever the process's choice (for comparisons: benchmarks, tests, doctor). */

@@ -1,6 +1,7 @@
 package org.redtest.measure;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageBatchIterator;
@@ -14,6 +15,7 @@ import org.redtest.zoo.NetworkBlueprint;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Capture -> CKA -> MSRS for one model: for each probe batch, the units' pooled IRs, their unbiased
@@ -40,13 +42,26 @@ public final class RedundancyMeasurement {
 
     public static MsrsSummary measure(ComputationGraph graph, NetworkBlueprint blueprint, List<ImageDataset> batches,
                                       ChannelNormalization normalization, double beta, double gamma) {
+        return measure(graph, blueprint, batches.size(), k -> {
+            ImageDataset batch = batches.get(k);
+            DataSet ds = new ImageBatchIterator(batch, batch.size(), false, false, normalization, 0).next();
+            return ds.getFeatures();
+        }, beta, gamma);
+    }
+
+    /** The same on batches of images already normalised (n x C x H x W): what an ONNX export is checked against. */
+    public static MsrsSummary measureFeatures(ComputationGraph graph, NetworkBlueprint blueprint, List<INDArray> batches,
+                                              double beta, double gamma) {
+        return measure(graph, blueprint, batches.size(), batches::get, beta, gamma);
+    }
+
+    private static MsrsSummary measure(ComputationGraph graph, NetworkBlueprint blueprint, int count,
+                                       IntFunction<INDArray> batch, double beta, double gamma) {
         MsrsAccumulator accumulator = new MsrsAccumulator(beta, gamma);
         try (UnitActivationCapture capture = UnitActivationCapture.of(graph, blueprint);
-             Progress bar = ProgressBars.create("MSRS " + blueprint.spec(), batches.size(), "batch")) {
-            for (ImageDataset batch : batches) {
-                ImageBatchIterator it = new ImageBatchIterator(batch, batch.size(), false, false, normalization, 0);
-                DataSet ds = it.next();
-                accumulator.add(capture.cka(ds.getFeatures()));
+             Progress bar = ProgressBars.create("MSRS " + blueprint.spec(), count, "batch")) {
+            for (int k = 0; k < count; k++) {
+                accumulator.add(capture.cka(batch.apply(k)));
                 bar.step();
             }
         }

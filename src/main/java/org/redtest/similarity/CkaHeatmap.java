@@ -87,7 +87,21 @@ public final class CkaHeatmap {
 
     public static void write(CkaMatrix matrix, String title, Marks marks, Path png) {
         requireFileTarget(png);
-        byte[] bytes = png(matrix, title, marks);
+        save(png(matrix, title, marks), png);
+    }
+
+    /**
+     * The rectangular CKA matrix between two models' units: {@code values[i][j]} compares row unit i (of the model
+     * named on the y axis) with column unit j (the x axis's model).
+     */
+    public static void writeCross(List<String> rows, List<String> columns, double[][] values, String title,
+                                  String rowModel, String columnModel, Path png) {
+        requireFileTarget(png);
+        save(encode(draw(new Grid(rows, columns, values, "units of " + columnModel, "units of " + rowModel, List.of()),
+                title, Marks.NONE)), png);
+    }
+
+    private static void save(byte[] bytes, Path png) {
         try {
             AtomicFiles.write(png, out -> out.write(bytes));
         } catch (IOException e) {
@@ -97,8 +111,15 @@ public final class CkaHeatmap {
 
     /** The heatmap as PNG bytes (what a report embeds without a file). */
     public static byte[] png(CkaMatrix matrix, String title, Marks marks) {
-        org.redtest.plot.Headless.ensure();
-        BufferedImage image = draw(matrix, title, marks);
+        return encode(draw(matrix, title, marks));
+    }
+
+    /** What is drawn: {@code values[r][c]} at row unit r (y axis, from the bottom) and column unit c (x axis). */
+    private record Grid(List<String> rows, List<String> columns, double[][] values, String xTitle, String yTitle,
+                        List<String> constantLayers) {
+    }
+
+    private static byte[] encode(BufferedImage image) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             ImageIO.write(image, "png", out);
@@ -109,29 +130,40 @@ public final class CkaHeatmap {
     }
 
     static BufferedImage draw(CkaMatrix matrix, String title, Marks marks) {
-        int m = matrix.size();
-        int cell = Math.max(2, Math.min(48, Math.max(560, Math.min(MAX_PLOT, 12 * m)) / Math.max(1, m)));
-        int plot = cell * m;
+        return draw(new Grid(matrix.names(), matrix.names(), matrix.values(), "unit", "unit", matrix.constantLayers()),
+                title, marks);
+    }
+
+    private static BufferedImage draw(Grid grid, String title, Marks marks) {
+        org.redtest.plot.Headless.ensure();
+        int rows = grid.rows().size();
+        int cols = grid.columns().size();
+        int m = Math.max(1, Math.max(rows, cols));
+        int cell = Math.max(2, Math.min(48, Math.max(560, Math.min(MAX_PLOT, 12 * m)) / m));
+        int plotW = cell * cols;
+        int plotH = cell * rows;
         Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
         Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
         int step = Math.max(1, (PIXELS_PER_LABEL + cell - 1) / cell);
-        List<String> labels = tickLabels(matrix.names(), Math.max(1, (m + step - 1) / step));
+        List<String> rowLabels = tickLabels(grid.rows(), Math.max(1, (rows + step - 1) / step));
+        List<String> colLabels = tickLabels(grid.columns(), Math.max(1, (cols + step - 1) / step));
 
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics lm = pg.getFontMetrics(labelFont);
-        int labelWidth = labels.stream().mapToInt(lm::stringWidth).max().orElse(0);
+        int rowLabelWidth = rowLabels.stream().mapToInt(lm::stringWidth).max().orElse(0);
+        int colLabelWidth = colLabels.stream().mapToInt(lm::stringWidth).max().orElse(0);
         int bar = 18;
         int right = 26 + bar + 50;
-        List<String> titleLines = wrap(title, pg.getFontMetrics(titleFont), plot + right - 8);
+        String note = note(grid, marks);
+        int left = 36 + rowLabelWidth + 8;
+        int width = Math.max(left + plotW + right, Math.min(1200, lm.stringWidth(note) + 16));
+        List<String> titleLines = wrap(title, pg.getFontMetrics(titleFont), width - left - 8);
         pg.dispose();
 
-        int left = 36 + labelWidth + 8;
         int top = 16 + 20 * titleLines.size() + 14;
-        String note = note(matrix, marks);
-        int bottom = labelWidth + 8 + 28 + (note.isEmpty() ? 0 : 20);
-        int width = left + plot + right;
-        int height = top + plot + bottom;
+        int bottom = colLabelWidth + 8 + 28 + (note.isEmpty() ? 0 : 20);
+        int height = top + plotH + bottom;
 
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -147,12 +179,12 @@ public final class CkaHeatmap {
         }
 
         Font valueFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, Math.min(13, cell / 3)));
-        for (int i = 0; i < m; i++) { // row i is unit i, drawn from the bottom up
-            for (int j = 0; j < m; j++) {
+        for (int i = 0; i < rows; i++) { // row i is row unit i, drawn from the bottom up
+            for (int j = 0; j < cols; j++) {
                 int x = left + j * cell;
-                int y = top + (m - 1 - i) * cell;
-                boolean gap = marks.gaps().contains(matrix.names().get(i)) || marks.gaps().contains(matrix.names().get(j));
-                double v = matrix.get(i, j);
+                int y = top + (rows - 1 - i) * cell;
+                boolean gap = marks.gaps().contains(grid.rows().get(i)) || marks.gaps().contains(grid.columns().get(j));
+                double v = grid.values()[i][j];
                 Color c = gap ? GAP : Double.isNaN(v) ? NAN_GREY : colour(v);
                 g.setColor(c);
                 g.fillRect(x, y, cell, cell);
@@ -166,52 +198,59 @@ public final class CkaHeatmap {
             }
         }
         g.setColor(MUTED);
-        g.drawRect(left, top, plot, plot);
+        g.drawRect(left, top, plotW, plotH);
 
         // dropped units: their row and column outlined, so the eye finds them in the original's map
         g.setStroke(new BasicStroke(2f));
         g.setColor(DROPPED);
-        for (int k = 0; k < m; k++) {
-            if (marks.dropped().contains(matrix.names().get(k)) && !marks.gaps().contains(matrix.names().get(k))) {
-                g.drawRect(left + k * cell, top, cell, plot);
-                g.drawRect(left, top + (m - 1 - k) * cell, plot, cell);
+        for (int k = 0; k < cols; k++) {
+            if (marked(marks, grid.columns().get(k)) && !marks.gaps().contains(grid.columns().get(k))) {
+                g.drawRect(left + k * cell, top, cell, plotH);
+            }
+        }
+        for (int k = 0; k < rows; k++) {
+            if (marked(marks, grid.rows().get(k)) && !marks.gaps().contains(grid.rows().get(k))) {
+                g.drawRect(left, top + (rows - 1 - k) * cell, plotW, cell);
             }
         }
         g.setStroke(new BasicStroke(1f));
 
         g.setFont(labelFont);
-        for (int k = 0; k < m; k++) {
-            String label = labels.get(k);
-            if (label.isBlank()) {
-                continue;
+        for (int k = 0; k < rows; k++) {
+            String label = rowLabels.get(k);
+            if (!label.isBlank()) {
+                g.setColor(marked(marks, grid.rows().get(k)) || marks.gaps().contains(grid.rows().get(k)) ? DROPPED : TEXT);
+                int yCentre = top + (rows - 1 - k) * cell + cell / 2;
+                g.drawString(label, left - 6 - lm.stringWidth(label), yCentre + (lm.getAscent() - lm.getDescent()) / 2);
             }
-            boolean marked = marks.dropped().contains(matrix.names().get(k)) || marks.gaps().contains(matrix.names().get(k));
-            g.setColor(marked ? DROPPED : TEXT);
-            int w = lm.stringWidth(label);
-            int yCentre = top + (m - 1 - k) * cell + cell / 2;
-            g.drawString(label, left - 6 - w, yCentre + (lm.getAscent() - lm.getDescent()) / 2);
-            AffineTransform saved = g.getTransform();
-            int xCentre = left + k * cell + cell / 2;
-            g.translate(xCentre + (lm.getAscent() - lm.getDescent()) / 2, top + plot + 6 + w);
-            g.rotate(-Math.PI / 2);
-            g.drawString(label, 0, 0);
-            g.setTransform(saved);
+        }
+        for (int k = 0; k < cols; k++) {
+            String label = colLabels.get(k);
+            if (!label.isBlank()) {
+                g.setColor(marked(marks, grid.columns().get(k)) || marks.gaps().contains(grid.columns().get(k)) ? DROPPED : TEXT);
+                AffineTransform saved = g.getTransform();
+                int xCentre = left + k * cell + cell / 2;
+                g.translate(xCentre + (lm.getAscent() - lm.getDescent()) / 2, top + plotH + 6 + lm.stringWidth(label));
+                g.rotate(-Math.PI / 2);
+                g.drawString(label, 0, 0);
+                g.setTransform(saved);
+            }
         }
         g.setColor(TEXT);
         FontMetrics fm = g.getFontMetrics();
-        g.drawString("unit", left + (plot - fm.stringWidth("unit")) / 2, top + plot + labelWidth + 8 + 20);
+        g.drawString(grid.xTitle(), left + (plotW - fm.stringWidth(grid.xTitle())) / 2, top + plotH + colLabelWidth + 8 + 20);
         if (!note.isEmpty()) {
             g.setColor(MUTED);
-            g.drawString(note, Math.max(4, left + (plot - fm.stringWidth(note)) / 2), top + plot + labelWidth + 8 + 40);
+            g.drawString(note, Math.max(4, left + (plotW - fm.stringWidth(note)) / 2), top + plotH + colLabelWidth + 8 + 40);
         }
         AffineTransform saved = g.getTransform();
         g.setColor(TEXT);
-        g.translate(20, top + (plot + fm.stringWidth("unit")) / 2);
+        g.translate(20, top + (plotH + fm.stringWidth(grid.yTitle())) / 2);
         g.rotate(-Math.PI / 2);
-        g.drawString("unit", 0, 0);
+        g.drawString(grid.yTitle(), 0, 0);
         g.setTransform(saved);
 
-        colourBar(g, left + plot + 26, top, bar, plot, marks.threshold());
+        colourBar(g, left + plotW + 26, top, bar, plotH, marks.threshold());
         g.dispose();
         return image;
     }
@@ -242,7 +281,23 @@ public final class CkaHeatmap {
         }
     }
 
-    private static String note(CkaMatrix matrix, Marks marks) {
+    private static boolean undefinedCells(Grid grid, Marks marks) {
+        for (int i = 0; i < grid.rows().size(); i++) {
+            for (int j = 0; j < grid.columns().size(); j++) {
+                if (Double.isNaN(grid.values()[i][j]) && !marks.gaps().contains(grid.rows().get(i))
+                        && !marks.gaps().contains(grid.columns().get(j))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean marked(Marks marks, String unit) {
+        return marks.dropped().contains(unit);
+    }
+
+    private static String note(Grid grid, Marks marks) {
         if (marks.note() != null) {
             return marks.note();
         }
@@ -256,8 +311,10 @@ public final class CkaHeatmap {
         if (!marks.gaps().isEmpty()) {
             parts.add("blank: units pruning removed");
         }
-        if (!matrix.constantLayers().isEmpty()) {
-            parts.add("grey: CKA undefined, constant layers " + String.join(", ", matrix.constantLayers()));
+        if (!grid.constantLayers().isEmpty()) {
+            parts.add("grey: CKA undefined, constant layers " + String.join(", ", grid.constantLayers()));
+        } else if (undefinedCells(grid, marks)) {
+            parts.add("grey: CKA undefined");
         }
         return String.join("; ", parts);
     }

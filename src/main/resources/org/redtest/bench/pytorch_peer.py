@@ -1,7 +1,9 @@
 """PyTorch peer of `redtest bench pytorch-peer`: the same CIFAR ResNet, batch, optimiser and loss.
 
 Run by the Java benchmark once per round and model; prints one JSON object per variant on stdout.
-Usage: python3 pytorch_peer.py MODEL BATCH_SIZE BATCHES THREADS   (MODEL: resnet20, resnet56, ...)
+Usage: python3 pytorch_peer.py MODEL BATCH_SIZE BATCHES THREADS [DEVICE]   (MODEL: resnet20, resnet56, ...)
+DEVICE: cpu (default) or cuda (the GPU bundle's smoke test, beside `redtest bench gpu-peer`; TF32 allowed as
+in our GPU engine, cuDNN's autotuner on, the GPU synchronised before each clock reading).
 """
 import json
 import sys
@@ -67,6 +69,11 @@ def resnet(model):
     return CifarResNet((depth - 2) // 6)
 
 
+def sync():
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
 def train_rate(net, x, y, batches):
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9, nesterov=True, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
@@ -78,43 +85,58 @@ def train_rate(net, x, y, batches):
         opt.step()
 
     step()
+    step()
+    sync()
     t0 = time.perf_counter()
     for _ in range(batches):
         step()
+    sync()
     return batches * x.shape[0] / (time.perf_counter() - t0)
 
 
 def infer_rate(fn, x, batches):
     with torch.no_grad():
         fn(x)
+        fn(x)
+        sync()
         t0 = time.perf_counter()
         for _ in range(batches):
             fn(x)
+        sync()
     return batches * x.shape[0] / (time.perf_counter() - t0)
 
 
 def main():
     model, batch, batches, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    x = torch.rand(batch, 3, 32, 32)
-    y = torch.arange(batch) % 10
+    x = torch.rand(batch, 3, 32, 32, device=device)
+    y = torch.arange(batch, device=device) % 10
     for variant, memory_format in (("eager NCHW", torch.contiguous_format),
                                    ("eager channels_last", torch.channels_last)):
-        net = resnet(model).to(memory_format=memory_format)
+        net = resnet(model).to(device=device, memory_format=memory_format)
         xv = x.contiguous(memory_format=memory_format)
         train = train_rate(net, xv, y, batches)
         net.eval()
         infer = infer_rate(net, xv, batches)
         print(json.dumps({"variant": variant, "train": train, "infer": infer}), flush=True)
-    net = resnet(model).to(memory_format=torch.channels_last).eval()
+    net = resnet(model).to(device=device, memory_format=torch.channels_last).eval()
     xv = x.contiguous(memory_format=torch.channels_last)
     with torch.no_grad():
         frozen = torch.jit.freeze(torch.jit.trace(net, xv))
     print(json.dumps({"variant": "TorchScript frozen channels_last", "train": None,
                       "infer": infer_rate(frozen, xv, batches)}), flush=True)
-    print(json.dumps({"versions": {"torch": torch.__version__, "threads": torch.get_num_threads(),
-                                   "onednn": torch.backends.mkldnn.is_available()}}), flush=True)
+    versions = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+                "onednn": torch.backends.mkldnn.is_available()}
+    if device.type == "cuda":
+        versions.update({"gpu": torch.cuda.get_device_name(device), "cuda": torch.version.cuda,
+                         "cudnn": torch.backends.cudnn.version()})
+    print(json.dumps({"versions": versions}), flush=True)
 
 
 if __name__ == "__main__":

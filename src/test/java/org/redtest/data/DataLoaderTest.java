@@ -97,4 +97,15 @@ class DataLoaderTest {
         assertEquals(FashionMnistReader.DEFAULT_DIR, DataSpec.of("fashion-mnist", null).validate().resolvedDir());
         assertEquals(Path.of(System.getProperty("user.home"), "data"), DataSpec.of("cifar10", "~/data").resolvedDir());
     }
+
+    @Test
+    void aBundleNamesItsOwnFashionMnistFolder(@org.junit.jupiter.api.io.TempDir Path subset) {
+        System.setProperty(FashionMnistReader.DIR_PROPERTY, subset.toString());
+        try {
+            assertEquals(subset, DataSpec.of("fashion-mnist", null).validate().resolvedDir());
+            assertEquals(Path.of("/elsewhere"), DataSpec.of("fashion-mnist", "/elsewhere").validate().resolvedDir());
+        } finally {
+            System.clearProperty(FashionMnistReader.DIR_PROPERTY);
+        }
+    }
 }

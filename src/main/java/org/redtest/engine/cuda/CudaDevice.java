@@ -11,7 +11,7 @@ import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
-import org.redtest.RedTestException;
+import org.redtest.engine.DeviceUnavailableException;
 
 /**
  * The GPU the engine runs on (device 0): its libraries loaded, one stream, a cuDNN handle and two cuBLAS
@@ -25,6 +25,7 @@ final class CudaDevice implements AutoCloseable {
     final cublasContext exactBlas = new cublasContext();
     final DeviceKernels kernels;
     final boolean tf32;
+    private static String loadFailure;
     private final String name;
     private final int major;
     private final int minor;
@@ -33,20 +34,11 @@ final class CudaDevice implements AutoCloseable {
     /** {@code tf32}: whether convolutions and matrix products may use TF32 tensor cores (faster, 10-bit mantissa). */
     CudaDevice(boolean tf32) {
         this.tf32 = tf32;
-        try {
-            Loader.load(cudart.class);
-            Loader.load(cublas.class);
-            Loader.load(cudnn.class);
-            Loader.load(nvrtc.class);
-        } catch (UnsatisfiedLinkError e) {
-            throw new RedTestException("no GPU engine here: " + missingLibrary(e) + " (it needs the NVIDIA driver's "
-                    + "libcuda.so.1 and the CUDA 13 libraries libcudart.so.13, libcublas.so.13, libcudnn*.so.9 and "
-                    + "libnvrtc.so.13 on LD_LIBRARY_PATH)", e);
-        }
+        loadLibraries();
         IntPointer count = new IntPointer(1);
         int status = cudart.cudaGetDeviceCount(count);
         if (status != cudart.cudaSuccess || count.get() == 0) {
-            throw new RedTestException("no CUDA GPU found (" + (status != cudart.cudaSuccess
+            throw new DeviceUnavailableException("no CUDA GPU found (" + (status != cudart.cudaSuccess
                     ? cudart.cudaGetErrorString(status).getString() : "0 devices") + ")");
         }
         Check.cuda(cudart.cudaSetDevice(0), "cudaSetDevice");
@@ -58,7 +50,7 @@ final class CudaDevice implements AutoCloseable {
         minor = prop.minor();
         memory = prop.totalGlobalMem();
         if (major < 7 || major == 7 && minor < 5) {
-            throw new RedTestException("GPU " + name + " (compute capability " + major + "." + minor
+            throw new DeviceUnavailableException("GPU " + name + " (compute capability " + major + "." + minor
                     + ") is older than Turing (7.5), the oldest CUDA 13 supports");
         }
         Check.cuda(cudart.cudaStreamCreate(stream), "cudaStreamCreate");
@@ -74,6 +66,27 @@ final class CudaDevice implements AutoCloseable {
         kernels = new DeviceKernels(major, minor, stream);
     }
 
+    /**
+     * Loads the CUDA libraries once per process. A failed load is remembered: the JVM leaves the binding classes
+     * unusable after their first failed initialisation, and every later attempt must say the same thing.
+     */
+    private static synchronized void loadLibraries() {
+        if (loadFailure != null) {
+            throw new DeviceUnavailableException(loadFailure);
+        }
+        try {
+            Loader.load(cudart.class);
+            Loader.load(cublas.class);
+            Loader.load(cudnn.class);
+            Loader.load(nvrtc.class);
+        } catch (LinkageError e) {
+            loadFailure = "no GPU engine here: " + missingLibrary(e) + " (it needs the NVIDIA driver's libcuda.so.1 and "
+                    + "the CUDA 13 libraries libcudart.so.13, libcublas.so.13, libcudnn*.so.9 and libnvrtc.so.13 on "
+                    + "LD_LIBRARY_PATH)";
+            throw new DeviceUnavailableException(loadFailure, e);
+        }
+    }
+
     void synchronize() {
         Check.cuda(cudart.cudaStreamSynchronize(stream), "cudaStreamSynchronize");
     }
@@ -86,6 +99,35 @@ final class CudaDevice implements AutoCloseable {
         return String.format("%s (compute capability %d.%d, %.1f GiB), driver CUDA %s, runtime %s, cuDNN %d, %s", name,
                 major, minor, memory / (double) (1L << 30), version(driver[0]), version(runtime[0]), cudnn.cudnnGetVersion(),
                 tf32 ? "TF32 allowed" : "exact FP32");
+    }
+
+    /** What the doctor reports of the GPU: name, compute capability, memory and library versions. */
+    java.util.Map<String, Object> facts() {
+        int[] runtime = new int[1];
+        int[] driver = new int[1];
+        cudart.cudaRuntimeGetVersion(runtime);
+        cudart.cudaDriverGetVersion(driver);
+        java.util.Map<String, Object> facts = new java.util.LinkedHashMap<>();
+        facts.put("name", name);
+        facts.put("compute_capability", major + "." + minor);
+        facts.put("memory_gib", Math.round(memory / (double) (1L << 30) * 10) / 10.0);
+        facts.put("driver_cuda", version(driver[0]));
+        facts.put("runtime_cuda", version(runtime[0]));
+        facts.put("cudnn", cudnnVersion(cudnn.cudnnGetVersion()));
+        facts.put("cublas", cublasVersion());
+        facts.put("tf32", tf32);
+        return facts;
+    }
+
+    private String cublasVersion() {
+        int[] v = new int[1];
+        return cublas.cublasGetVersion_v2(blas, v) == cublas.CUBLAS_STATUS_SUCCESS
+                ? v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100 : "unknown";
+    }
+
+    /** cuDNN 9 numbers its versions major * 10000 + minor * 100 + patch. */
+    private static String cudnnVersion(long v) {
+        return v / 10000 + "." + v / 100 % 100 + "." + v % 100;
     }
 
     private static String version(int v) {

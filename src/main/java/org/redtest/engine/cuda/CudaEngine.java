@@ -32,6 +32,11 @@ public final class CudaEngine implements ExecutionEngine {
         return kernels;
     }
 
+    /** The GPU's name, compute capability, memory and library versions (for the doctor). */
+    public java.util.Map<String, Object> gpuFacts() {
+        return kernels.device().facts();
+    }
+
     @Override
     public Device device() {
         return Device.CUDA;

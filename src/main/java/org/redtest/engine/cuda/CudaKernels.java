@@ -47,6 +47,10 @@ final class CudaKernels implements Kernels {
     private static final long WORKSPACE_LIMIT = 1L << 30;
 
     private final CudaDevice device;
+
+    CudaDevice device() {
+        return device;
+    }
     private final Map<List<Long>, cudnnTensorStruct> tensors = new HashMap<>();
     private final Map<List<Object>, Conv> convs = new HashMap<>();
     private final Map<PoolShape, cudnnPoolingStruct> pools = new HashMap<>();

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Builds a self-contained RedTest for a bare GPU node (no Java, no Maven, no network), at most 60 MiB:
+#   OUT/redtest ARGS      the CLI (first call unpacks the payload into a cache folder, about 20 s)
+#   OUT/gpu-smoke.sh DIR  finds the CUDA 13 libraries and checks the GPU engine in one call (docs/gpu.md)
+#   OUT/payload.tar.xz    a jlink'd Java runtime, our jar and its dependencies, the natives a GPU run needs,
+#                         and a Fashion-MNIST subset (6,000 training and 2,560 test images)
+#   OUT/pytorch_peer.py   the PyTorch peer of the rate comparison, for the node's own python3 with torch
+#   OUT/README.txt        what is inside and how to use it
+# Trimmed for a GPU run: the oneDNN preset of the CPU fast path (the CPU engine runs DL4J's own layers with
+# ND4J's built-in oneDNN helpers instead), sqlite natives of other platforms, the CUDA bindings a run does not
+# load (NPP, cuFFT, cuSOLVER, ...), native debug symbols. Jars are stored uncompressed so that xz sees through
+# them. Building takes a few minutes (xz of about 700 MB).
+# Usage: benchmarks/gpu-bundle.sh OUT      (REDTEST_BUNDLE_NO_BUILD=1 reuses target/ as it is)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: benchmarks/gpu-bundle.sh OUT}"
+limit_mib=60
+jdk="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
+for tool in jlink jar; do
+  [[ -x "$jdk/bin/$tool" ]] || { echo "gpu-bundle: $jdk/bin/$tool not found: set JAVA_HOME to a JDK 17" >&2; exit 1; }
+done
+for tool in xz strip sha256sum; do
+  command -v "$tool" > /dev/null || { echo "gpu-bundle: '$tool' not found" >&2; exit 1; }
+done
+data=/usr/share/datasets/fashion-mnist
+[[ -f "$data/train-images-idx3-ubyte.gz" ]] \
+  || { echo "gpu-bundle: $data not found (apt-get install dataset-fashion-mnist)" >&2; exit 1; }
+if [[ -e "$out" ]] && [[ -n "$(ls -A "$out" 2>/dev/null)" ]] && [[ ! -f "$out/payload.tar.xz" ]]; then
+  echo "gpu-bundle: $out exists and is not a bundle; choose an empty or new folder" >&2
+  exit 1
+fi
+
+if [[ "${REDTEST_BUNDLE_NO_BUILD:-0}" != 1 ]]; then
+  echo "gpu-bundle: building (mvn -DskipTests package)"
+  (cd "$repo" && mvn -B -q -DskipTests package)
+fi
+[[ -f "$repo/target/redtest.jar" && -d "$repo/target/lib" ]] || { echo "gpu-bundle: build first" >&2; exit 1; }
+
+stage="$(mktemp -d "${TMPDIR:-/tmp}/redtest-bundle.XXXXXX")"
+trap 'rm -rf "$stage"' EXIT
+root="$stage/redtest"
+mkdir -p "$root/lib" "$root/data/fashion-mnist"
+
+echo "gpu-bundle: Java runtime (jlink)"
+"$jdk/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.sql,java.xml,jdk.jfr,jdk.management,jdk.unsupported,jdk.zipfs \
+  --strip-debug --no-man-pages --no-header-files --compress=0 --output "$root/runtime"
+
+# repack DIR JAR: stores DIR as an uncompressed jar, keeping its manifest
+repack() {
+  local dir="$1" jarfile="$2"
+  if [[ -f "$dir/META-INF/MANIFEST.MF" ]]; then
+    "$jdk/bin/jar" --create --no-compress --file "$jarfile" --manifest "$dir/META-INF/MANIFEST.MF" -C "$dir" .
+  else
+    "$jdk/bin/jar" --create --no-compress --no-manifest --file "$jarfile" -C "$dir" .
+  fi
+}
+
+echo "gpu-bundle: dependencies (trimmed, stored uncompressed)"
+for j in "$repo"/target/lib/*.jar; do
+  name="$(basename "$j")"
+  work="$stage/jar"
+  rm -rf "$work" && mkdir -p "$work"
+  (cd "$work" && "$jdk/bin/jar" --extract --file "$j")
+  case "$name" in
+    dnnl-*-linux-x86_64.jar) continue ;;                     # the fast CPU path's oneDNN (-Dredtest.fastCpuPath=false)
+    sqlite-jdbc-*.jar) find "$work/org/sqlite/native" -mindepth 1 -maxdepth 1 ! -name Linux -exec rm -rf {} +
+                       find "$work/org/sqlite/native/Linux" -mindepth 1 -maxdepth 1 ! -name x86_64 -exec rm -rf {} + ;;
+    cuda-*-linux-x86_64.jar)                                  # keep what CudaDevice loads
+      find "$work/org/bytedeco/cuda/linux-x86_64" -type f \
+        ! \( -name libjnicudart.so -o -name libjnicublas.so -o -name libjnicudnn.so -o -name libjninvrtc.so \) -delete ;;
+  esac
+  find "$work" -name '*.so*' -type f -exec strip --strip-unneeded {} + 2> /dev/null || true
+  find "$work" -path '*/include/*' -delete 2> /dev/null || true
+  repack "$work" "$root/lib/$name"
+done
+rm -rf "$stage/jar"
+cp "$repo/target/redtest.jar" "$root/redtest.jar"
+
+echo "gpu-bundle: Fashion-MNIST subset"
+# idx_head FILE HEADER_BYTES ITEM_BYTES N: the first N items with the count in the header set to N
+idx_head() {
+  local file="$1" header="$2" item="$3" n="$4"
+  ( set +o pipefail # head closes gzip's pipe early, on purpose
+    gzip -dc "$file" | head -c 4
+    printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))"
+    gzip -dc "$file" | head -c "$((header + item * n))" | tail -c "+9"
+  ) | gzip -9
+}
+d="$root/data/fashion-mnist"
+idx_head "$data/train-images-idx3-ubyte.gz" 16 784 6000 > "$d/train-images-idx3-ubyte.gz"
+idx_head "$data/train-labels-idx1-ubyte.gz" 8 1 6000 > "$d/train-labels-idx1-ubyte.gz"
+idx_head "$data/t10k-images-idx3-ubyte.gz" 16 784 2560 > "$d/t10k-images-idx3-ubyte.gz"
+idx_head "$data/t10k-labels-idx1-ubyte.gz" 8 1 2560 > "$d/t10k-labels-idx1-ubyte.gz"
+
+
+echo "gpu-bundle: compressing (xz)"
+mkdir -p "$out"
+rm -f "$out/payload.tar.xz"
+(cd "$stage" && tar --owner=0 --group=0 -cf - redtest) | xz -T0 -9 -c > "$out/payload.tar.xz"
+sum="$(sha256sum "$out/payload.tar.xz" | cut -c1-16)"
+sed "s/@PAYLOAD@/$sum/" "$repo/benchmarks/bundle/redtest" > "$out/redtest"
+cp "$repo/benchmarks/bundle/gpu-smoke.sh" "$repo/benchmarks/bundle/README.txt" \
+  "$repo/src/main/resources/org/redtest/bench/pytorch_peer.py" "$out/"
+chmod +x "$out/redtest" "$out/gpu-smoke.sh"
+
+size="$(du -sk "$out" | cut -f1)"
+echo "gpu-bundle: $out is $((size / 1024)) MiB ($size KiB) on disk; unpacked $(du -sm "$root" | cut -f1) MiB"
+if ((size > limit_mib * 1024)); then
+  echo "gpu-bundle: FAIL: over the ${limit_mib} MiB that one call to a GPU node may send" >&2
+  exit 1
+fi
