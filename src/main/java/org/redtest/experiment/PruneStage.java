@@ -17,6 +17,17 @@ import java.util.List;
 
 /** The {@code prune} stage: CKA-guided pruning and its baselines, fine-tuned and reported side by side. */
 public final class PruneStage implements Stage {
+    private final boolean retime;
+
+    public PruneStage() {
+        this(false);
+    }
+
+    /** @param retime time the latencies again where an earlier run of the same pruning timed them */
+    public PruneStage(boolean retime) {
+        this.retime = retime;
+    }
+
     /** The outcomes of a pruning job as recorded: database rows written, the JSON report. */
     public record Pruned(List<PruningOutcome> outcomes, Path report) {
         /** What {@code prune} and the prune stage print: the before/after table and where the report is. */
@@ -29,12 +40,12 @@ public final class PruneStage implements Stage {
 
     @Override
     public void run(ExperimentRun run) {
-        run(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.db(), run.runId(), run.out());
+        run(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.db(), run.runId(), run.out(), retime);
     }
 
     public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
-                                           ResultsDatabase db, Long runId, PrintWriter out) {
-        Pruned pruned = prune(job(loaded, trained, data), db, runId);
+                                           ResultsDatabase db, Long runId, PrintWriter out, boolean retime) {
+        Pruned pruned = prune(job(loaded, trained, data), db, runId, retime);
         pruned.print(out);
         return pruned.outcomes();
     }
@@ -51,8 +62,8 @@ public final class PruneStage implements Stage {
      * Runs {@code job}, records its outcomes under {@code runId} and writes {@code pruning-<criterion>.json}
      * into the job's run directory: what the prune stage and {@code prune} share.
      */
-    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId) {
-        return report(job, db, runId, new PruningPipeline(job, db).run());
+    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId, boolean retime) {
+        return report(job, db, runId, new PruningPipeline(job, db, retime).run());
     }
 
     /** Records {@code outcomes} (fine-tuned and timed) under {@code runId} and writes the job's JSON report. */
