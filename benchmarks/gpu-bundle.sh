@@ -6,10 +6,10 @@
 #                         and a Fashion-MNIST subset (6,000 training and 2,560 test images)
 #   OUT/pytorch_peer.py   the PyTorch peer of the rate comparison, for the node's own python3 with torch
 #   OUT/README.txt        what is inside and how to use it
-# Trimmed for a GPU run: the oneDNN preset of the CPU fast path (the CPU engine runs DL4J's own layers with
-# ND4J's built-in oneDNN helpers instead), sqlite natives of other platforms, the CUDA bindings a run does not
-# load (NPP, cuFFT, cuSOLVER, ...), native debug symbols. Jars are stored uncompressed so that xz sees through
-# them. Building takes a few minutes (xz of about 700 MB).
+# Trimmed for a GPU run (docs/maintainers.md, "GPU engine and bundle"): what a GPU run never loads (the fast
+# CPU path's oneDNN preset, ONNX Runtime, import protos, the CUDA bindings other than cudart, cuBLAS, cuDNN and
+# NVRTC, sqlite natives of other platforms) and native debug symbols. Jars are stored uncompressed so that xz
+# sees through them. Building takes a few minutes (xz of about 550 MB).
 # Usage: benchmarks/gpu-bundle.sh OUT      (REDTEST_BUNDLE_NO_BUILD=1 reuses target/ as it is)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,12 +62,21 @@ for j in "$repo"/target/lib/*.jar; do
   rm -rf "$work" && mkdir -p "$work"
   (cd "$work" && "$jdk/bin/jar" --extract --file "$j")
   case "$name" in
-    dnnl-*-linux-x86_64.jar) continue ;;                     # the fast CPU path's oneDNN (-Dredtest.fastCpuPath=false)
-    sqlite-jdbc-*.jar) find "$work/org/sqlite/native" -mindepth 1 -maxdepth 1 ! -name Linux -exec rm -rf {} +
-                       find "$work/org/sqlite/native/Linux" -mindepth 1 -maxdepth 1 ! -name x86_64 -exec rm -rf {} + ;;
+    # not loaded by a GPU run: the fast CPU path's oneDNN (-Dredtest.fastCpuPath=false), ONNX Runtime
+    # (msrs --onnx, export) and nd4j's protobuf, fastutil (one DL4J listener), PDFBox (xchart's PDF export)
+    dnnl-*-linux-x86_64.jar|onnxruntime-*.jar|protobuf-*.jar|fastutil-*.jar|pdfbox-*.jar|fontbox-*.jar|graphics2d-*.jar)
+      continue ;;
+    nd4j-api-*.jar)                                           # TensorFlow/ONNX import protos and op tables
+      rm -rf "$work/org/tensorflow" "$work/org/nd4j/ir" "$work/onnx" "$work"/*.pbtxt "$work"/ops.proto "$work"/onnxops.json ;;
     cuda-*-linux-x86_64.jar)                                  # keep what CudaDevice loads
       find "$work/org/bytedeco/cuda/linux-x86_64" -type f \
         ! \( -name libjnicudart.so -o -name libjnicublas.so -o -name libjnicudnn.so -o -name libjninvrtc.so \) -delete ;;
+    cuda-*.jar)                                               # bindings of libraries other than the four we load
+      find "$work/org/bytedeco/cuda" -mindepth 1 -maxdepth 1 -type d \
+        ! \( -name cudart -o -name cublas -o -name cudnn -o -name nvrtc -o -name global -o -name presets \) -exec rm -rf {} +
+      find "$work/org/bytedeco/cuda/global" -type f ! \( -name 'cudart*' -o -name 'cublas*' -o -name 'cudnn*' -o -name 'nvrtc*' \) -delete ;;
+    sqlite-jdbc-*.jar) find "$work/org/sqlite/native" -mindepth 1 -maxdepth 1 ! -name Linux -exec rm -rf {} +
+                       find "$work/org/sqlite/native/Linux" -mindepth 1 -maxdepth 1 ! -name x86_64 -exec rm -rf {} + ;;
   esac
   find "$work" -name '*.so*' -type f -exec strip --strip-unneeded {} + 2> /dev/null || true
   find "$work" -path '*/include/*' -delete 2> /dev/null || true

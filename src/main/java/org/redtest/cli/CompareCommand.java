@@ -3,6 +3,7 @@ package org.redtest.cli;
 import org.redtest.RedTestException;
 import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.storage.MeasurementTable.Stored;
+import org.redtest.storage.PruningTable;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
@@ -29,13 +30,18 @@ import java.util.function.Function;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare runs side by side and plot their training curves.",
-                "Rows: model, data, status, params, FLOPs, epochs, test top-1 and loss, canonical MSRS (and the latest "
-                        + "ad-hoc one, marked as such), training time. Writes test top-1 and test loss against epoch, one "
-                        + "line per run, to compare-top1.png and compare-loss.png."},
+                "Rows: model, data, status, params, FLOPs, epochs, test top-1 and loss, canonical MSRS (a fine-tuning "
+                        + "run: the MSRS pruning measured, marked '(pruning)'; the latest ad-hoc one, marked as such), "
+                        + "training time, then the hyperparameters (learning rate of the first epoch, batch size, momentum, "
+                        + "weight decay, seed). Writes test top-1 and test loss against epoch, one line per run, to "
+                        + "compare-top1.png and compare-loss.png; a fine-tuning run's epochs follow its model's training "
+                        + "epochs.",
+                "--csv prints one row per run (the same values, full precision) instead of the table."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest compare quickstart quickstart/prune-cka-keep6",
                 "  bin/redtest compare resnet20 resnet56 --db checkpoints/paper-cpu/redtest.db",
-                "      (the curves go to compare/ beside the database, or --out DIR)"})
+                "      (the curves go to compare/ beside the database, or --out DIR)",
+                "  bin/redtest compare quickstart quickstart/prune-cka-keep6 --csv > compare.csv"})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,6 +51,8 @@ final class CompareCommand implements Callable<Integer> {
     DatabaseOption databaseOption;
     @Option(names = "--out", description = "Directory for the plots (default: compare/ beside the database).")
     Path out;
+    @Mixin
+    CsvOption csv;
 
     @Override
     public Integer call() {
@@ -62,12 +70,24 @@ final class CompareCommand implements Callable<Integer> {
                         + " (bin/redtest runs --db " + database + " lists them)")));
             }
             CanonicalMeasurements measurements = CanonicalMeasurements.read(db);
-            print.print(table(runs, measurements));
+            Map<String, Double> pruned = new PruningTable(db).prunedMsrsByRunName();
+            Map<String, RunSettings> settings = new LinkedHashMap<>();
+            runs.forEach(r -> settings.put(r.name(), RunSettings.of(r, db, summaries)));
+            if (csv.requested) {
+                CsvOption.print(print, CSV_HEADERS, runs.stream().map(r -> csvRow(r, measurements, pruned.get(r.name()),
+                        settings.get(r.name()))).toList());
+                return 0;
+            }
+            print.print(table(runs, measurements, pruned, settings));
             print.flush();
             settingsNote(runs, measurements).ifPresent(print::println);
 
             Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
-            runs.forEach(r -> curves.put(r.name(), db.epochs(r.id())));
+            runs.forEach(r -> {
+                int after = trainedEpochs(r, summaries, db);
+                curves.put(after > 0 ? r.name() + " (fine-tuning after epoch " + after + ")" : r.name(),
+                        shifted(db.epochs(r.id()), after));
+            });
             Path top1 = dir.resolve("compare-top1.png");
             Path loss = dir.resolve("compare-loss.png");
             TrainingCurvesPlot.write(curves, TrainingCurvesPlot.Metric.TOP1, top1);
@@ -77,7 +97,39 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String table(List<RunSummary> runs, CanonicalMeasurements m) {
+    /**
+     * How many training epochs a fine-tuning run's model had before it: the epochs of the run it was pruned from
+     * (its name up to the last '/'), so that its epoch 1 is drawn after them, not beside the training's epoch 1.
+     */
+    static int trainedEpochs(RunSummary run, RunSummaries summaries, ResultsDatabase db) {
+        int slash = run.name().lastIndexOf('/');
+        if (!"finetune".equals(run.kind()) || slash <= 0) {
+            return 0;
+        }
+        return summaries.named(run.name().substring(0, slash)).map(parent -> db.epochs(parent.id()).size()).orElse(0);
+    }
+
+    static List<EpochRecord> shifted(List<EpochRecord> epochs, int by) {
+        return epochs.stream().map(e -> new EpochRecord(e.epoch() + by, e.learningRate(), e.trainLoss(), e.testTop1(),
+                e.testTop5(), e.testLoss(), e.seconds(), e.imagesPerSecond())).toList();
+    }
+
+    static final List<String> CSV_HEADERS;
+
+    static {
+        List<String> h = new ArrayList<>(RunsCommand.CSV_HEADERS);
+        h.addAll(List.of("learning_rate", "batch_size", "momentum", "weight_decay", "seed"));
+        CSV_HEADERS = List.copyOf(h);
+    }
+
+    private static List<Object> csvRow(RunSummary r, CanonicalMeasurements m, Double pruned, RunSettings s) {
+        List<Object> row = new ArrayList<>(RunsCommand.csvRow(r, m, pruned));
+        row.addAll(java.util.Arrays.asList(s.learningRate(), s.batchSize(), s.momentum(), s.weightDecay(), s.seed()));
+        return row;
+    }
+
+    private static String table(List<RunSummary> runs, CanonicalMeasurements m, Map<String, Double> pruned,
+                                Map<String, RunSettings> settings) {
         List<String> headers = new ArrayList<>(List.of(""));
         runs.forEach(r -> headers.add(r.name()));
         TextTable t = new TextTable(headers.toArray(String[]::new));
@@ -89,14 +141,24 @@ final class CompareCommand implements Callable<Integer> {
         row(t, runs, "epochs (done/planned)", RunCells::epochs);
         row(t, runs, "test top-1 %", r -> RunCells.number(r.top1(), "%.2f"));
         row(t, runs, "test loss", r -> RunCells.number(r.loss(), "%.4f"));
-        row(t, runs, "MSRS", r -> RunCells.msrs(m.of(r.id()), m.adHocOf(r.id())));
+        row(t, runs, "MSRS", r -> RunCells.msrs(m.of(r.id()), m.adHocOf(r.id()), pruned.get(r.name())));
         row(t, runs, "MSRS measured with", r -> m.of(r.id()).map(RunCells::settings).orElse(RunCells.NONE));
         if (runs.stream().anyMatch(r -> !m.adHocOf(r.id()).isEmpty())) {
             row(t, runs, "latest ad-hoc MSRS", r -> latest(m.adHocOf(r.id()))
                     .map(a -> RunCells.number(a.msrsMean(), "%.2f") + " (" + RunCells.settings(a) + ")").orElse(RunCells.NONE));
         }
         row(t, runs, "training time", r -> RunCells.duration(r.trainSeconds()));
+        row(t, runs, "learning rate (first epoch)", r -> value(settings.get(r.name()).learningRate()));
+        row(t, runs, "batch size", r -> value(settings.get(r.name()).batchSize()));
+        row(t, runs, "momentum", r -> value(settings.get(r.name()).momentum()));
+        row(t, runs, "weight decay", r -> value(settings.get(r.name()).weightDecay()));
+        row(t, runs, "seed", r -> value(settings.get(r.name()).seed()));
         return t.render();
+    }
+
+    private static String value(Object v) {
+        return v == null ? RunCells.NONE : v instanceof Double d ? java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
+                : v.toString();
     }
 
     private static void row(TextTable t, List<RunSummary> runs, String label, Function<RunSummary, String> cell) {

@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train.")
+    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train, or its run directory.")
     Path checkpoint;
     @Mixin
     RunDataOption runData = new RunDataOption();
@@ -53,9 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new RedTestException("checkpoint not found: " + checkpoint);
-        }
+        checkpoint = CheckpointPath.resolve(checkpoint);
         Optional<RunMetadata> run = RunMetadata.besides(checkpoint);
         DataSpec spec = DataChoice.resolve(run, runData.dataset, runData.dataDir, testLimit,
                 "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");

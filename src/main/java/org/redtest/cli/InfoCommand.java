@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
+import org.redtest.pruning.Rounding;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -14,16 +15,24 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = {"Print a model's size: params, FLOPs, measured units and optionally latency.",
+                "Model specs: resnet20 ... resnet1202 (CIFAR ResNets of He et al. 2016: depth 6k+2, three stages of "
+                        + "k BasicBlocks at 16/32/64 channels; resnet50 has 0.76 M parameters, it is not torchvision's "
+                        + "ImageNet ResNet-50), resnet:a-b-c (a, b, c blocks per stage), vgg11, vgg13, vgg16, vgg19, "
+                        + "vgg:64,M,128,... (channel counts, M = max pooling), nats:<arch> and nats[C=16,N=5]:<arch> "
+                        + "(a NATS-Bench cell string, or nats:#index).",
                 "Params and FLOPs are counted as README.md, 'Model specs', describes."},
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest info --model resnet56",
                 "  bin/redtest info --model 'resnet:6-1-6' --input 1x32x32 --latency --json"})
 final class InfoCommand implements Callable<Integer> {
+    /** A spread beyond this share of the median says the timing is noise more than the model. */
+    static final double NOISY = 0.10;
     @Spec
     CommandSpec spec;
 
@@ -64,7 +73,9 @@ final class InfoCommand implements Callable<Integer> {
         if (latency) {
             Console.logComputePath();
             ComputationGraph graph = Dl4jGraphFactory.create(bp, GraphSettings.inference(0));
-            info.put("latency_s", LatencyMeter.medianSeconds(graph, shape, 10, 31));
+            LatencyMeter.Latency timed = LatencyMeter.inRounds(List.of(graph), shape, 7, 15).get(0);
+            info.put("latency_s", timed.medianSeconds());
+            info.put("latency_spread_s", timed.spreadSeconds());
         }
         if (json.requested) {
             out().println(Console.json(info));
@@ -72,8 +83,16 @@ final class InfoCommand implements Callable<Integer> {
             out().printf("model    %s (%s)%ninput    %s, %d classes%nparams   %,d%nflops    %,d%nunits    %d: %s%n",
                     bp.spec(), info.get("family"), shape, classes, bp.params(), bp.flops(), bp.units().size(),
                     String.join(" ", bp.unitNames()));
+            ModelSpec.torchvisionNote(model).ifPresent(note -> out().println("note     " + note));
             if (latency) {
-                out().printf("latency  %.3f ms (median batch-1 forward)%n", 1000 * (double) info.get("latency_s"));
+                double median = (double) info.get("latency_s");
+                double spread = (double) info.get("latency_spread_s");
+                out().printf("latency  %s ms (median batch-1 forward over 7 timing rounds ± half their interquartile range)%n",
+                        Rounding.withSpread(1000 * median, 1000 * spread));
+                if (spread > NOISY * median) {
+                    out().println("         noisy: the rounds differ by more than 10 %; the machine is busy or its clock "
+                            + "changing, so compare latencies timed side by side (prune does), not across commands");
+                }
             }
         }
         return 0;

@@ -58,7 +58,7 @@ final class MsrsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "A model.zip written by train (its run.json gives model and data).")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "A model.zip written by train, or its run directory (its run.json gives model and data).")
     Path checkpoint;
     @Option(names = "--model", paramLabel = "MODEL", description = "Model spec: an untrained model, or the spec of a checkpoint without run.json.")
     String model;
@@ -115,9 +115,7 @@ final class MsrsCommand implements Callable<Integer> {
                 .validate();
         Optional<RunMetadata> run = Optional.empty();
         if (checkpoint != null) {
-            if (!Files.isRegularFile(checkpoint)) {
-                throw new RedTestException("checkpoint not found: " + checkpoint);
-            }
+            checkpoint = CheckpointPath.resolve(checkpoint);
             run = RunMetadata.besides(checkpoint);
             if (run.isEmpty() && model == null) {
                 throw new RedTestException("no run.json beside " + checkpoint + ": give its model spec with --model as well");

@@ -71,7 +71,7 @@ final class OnnxMsrs {
         MsrsSummary s = m.summary();
         CkaHeatmap.write(new CkaMatrix(s.units(), s.meanCka(), List.of(), m.batchSize()),
                 String.format("%s on %s: MSRS %.2f +- %.2f (gamma %s)", model.file().getFileName(), images.name(),
-                        s.mean(), s.std(), s.gamma()), png);
+                        s.mean(), s.std(), s.gamma()), CkaHeatmap.Marks.threshold(s.gamma()), png);
         try {
             Files.createDirectories(outDir);
             AtomicFiles.write(jsonFile, o -> Console.JSON.writeValue(o, content));

@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
 final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
-    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train (with its run.json).")
+    @Option(names = "--checkpoint", required = true, description = "A model.zip written by train (with its run.json), or its run directory.")
     Path checkpoint;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -70,6 +70,9 @@ final class PruneCommand implements Callable<Integer> {
     int batches;
     @Option(names = "--batch-size", defaultValue = "256", description = "Measurement batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
+    @Option(names = "--retime", description = "Time the latencies again; by default pruning that was already done and "
+            + "timed keeps its earlier latencies.")
+    boolean retime;
     @Mixin
     DatabaseOption databaseOption;
     @Mixin
@@ -78,9 +81,7 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PruneConfig.checkCriterion("--tau", criterion.tau, "--keep", criterion.keep);
-        if (!Files.isRegularFile(checkpoint)) {
-            throw new RedTestException("checkpoint not found: " + checkpoint);
-        }
+        checkpoint = CheckpointPath.resolve(checkpoint);
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
@@ -102,7 +103,7 @@ final class PruneCommand implements Callable<Integer> {
                  StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
                 PruneStage.Pruned pruned;
                 try {
-                    pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), stop);
+                    pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), retime, stop);
                 } catch (TrainingInterrupted e) {
                     return InterruptedTraining.report(spec, e);
                 }

@@ -61,7 +61,16 @@ final class RunCells {
 
     /** The canonical MSRS, and how many ad-hoc measurements there are besides ("3.00 (+1 ad hoc)"). */
     static String msrs(Optional<Stored> canonical, List<Stored> adHoc) {
-        String value = canonical.map(m -> number(m.msrsMean(), "%.2f")).orElse(NONE);
+        return msrs(canonical, adHoc, null);
+    }
+
+    /**
+     * As {@link #msrs(Optional, List)}, a fine-tuning run without a canonical measurement showing the MSRS
+     * pruning measured it at after fine-tuning ({@code pruned}, null: none), marked as such.
+     */
+    static String msrs(Optional<Stored> canonical, List<Stored> adHoc, Double pruned) {
+        String value = canonical.map(m -> number(m.msrsMean(), "%.2f"))
+                .orElse(pruned != null ? number(pruned, "%.2f") + " (pruning)" : NONE);
         return adHoc.isEmpty() ? value : value + " (+" + adHoc.size() + " ad hoc)";
     }
 
@@ -85,7 +94,7 @@ final class RunCells {
         return out;
     }
 
-    static Map<String, Object> runJson(RunSummary r, Optional<Stored> canonical, List<Stored> adHoc) {
+    static Map<String, Object> runJson(RunSummary r, Optional<Stored> canonical, List<Stored> adHoc, Double pruned) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", r.name());
         out.put("kind", r.kind());
@@ -110,6 +119,7 @@ final class RunCells {
         out.put("train_seconds", r.trainSeconds());
         out.put("msrs", canonical.map(RunCells::measurementJson).orElse(null));
         out.put("ad_hoc_msrs", adHoc.stream().map(RunCells::measurementJson).toList());
+        out.put("msrs_after_pruning", pruned == null ? null : JsonNumbers.nanToNull(pruned));
         out.put("started_at", r.startedAt());
         out.put("finished_at", r.finishedAt());
         return out;

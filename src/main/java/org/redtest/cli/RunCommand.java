@@ -37,13 +37,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Start the train stage even when it is estimated to take over an hour on the CPU.")
     boolean yes;
 
+    @Option(names = "--retime", description = "Time the pruned models' latencies again; by default a re-run keeps the "
+            + "latencies an earlier run timed (the models have not changed, a new timing only adds noise).")
+    boolean retime;
+
     @Override
     public Integer call() {
         ConfigLoader.LoadedConfig loaded = ConfigLoader.load(config);
         Console.logComputePath();
         try (StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand
             try {
-                new ExperimentRunner(out(), stop, LongRunGuard.forCommand(yes, "lower training.epochs in " + config)).run(loaded);
+                new ExperimentRunner(out(), stop, LongRunGuard.forCommand(yes, "lower training.epochs in " + config))
+                        .retiming(retime).run(loaded);
             } catch (TrainingInterrupted e) {
                 return InterruptedTraining.report(spec, e);
             }

@@ -24,8 +24,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "similarity", mixinStandardHelpOptions = true,
         description = {"Unbiased CKA and MSRS of activations saved by any framework, or two models' units compared.",
-                "--activations DIR: each .npy file holds float32 or float64 activations of n x d or n x C x H x W "
-                        + "(pooled over H and W); layers are ordered by file name.",
+                "--activations DIR: each .npy file holds float16, float32 or float64 activations of n x d or "
+                        + "n x C x H x W (pooled over H and W); layers are ordered by file name. Prints MSRS and the "
+                        + "layer pairs whose CKA exceeds gamma (those MSRS counts), most alike first; --csv prints the "
+                        + "CKA matrix instead (a 'layer' column, then one column per layer).",
                 "MODEL --against MODEL: the CKA of every unit of one model (an .onnx file or a checkpoint model.zip) "
                         + "with every unit of the other on the same images (units found as msrs --onnx --units auto finds them)."},
         customSynopsis = {"redtest similarity --activations=DIR [OPTIONS]",
@@ -33,6 +35,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {"  bin/redtest similarity --activations DIR",
                 "  bin/redtest similarity --activations DIR --gamma 0.7 --plot cka.png --json",
+                "  bin/redtest similarity --activations DIR --csv > cka.csv",
                 "  bin/redtest similarity a.onnx --against b.onnx --inputs images.npy",
                 "  bin/redtest similarity RUN/model.zip --against RUN/prune-cka-keep6/model.zip",
                 "      --dataset fashion-mnist --test-limit 2560 --plot versus.png"})
@@ -63,6 +66,26 @@ final class SimilarityCommand implements Callable<Integer> {
     Path plot;
     @Mixin
     JsonOption json;
+    @Mixin
+    CsvOption csv;
+
+    /** A pair of layers whose CKA exceeds gamma: one of the pairs MSRS counts. */
+    record Pair(String first, String second, double cka) {
+    }
+
+    /** The pairs i < j with CKA above gamma, most alike first. */
+    static List<Pair> redundantPairs(CkaMatrix cka, double gamma) {
+        List<Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < cka.size(); i++) {
+            for (int j = i + 1; j < cka.size(); j++) {
+                if (cka.get(i, j) > gamma) {
+                    pairs.add(new Pair(cka.names().get(i), cka.names().get(j), cka.get(i, j)));
+                }
+            }
+        }
+        pairs.sort(java.util.Comparator.comparingDouble(Pair::cka).reversed());
+        return pairs;
+    }
 
     @Override
     public Integer call() {
@@ -86,9 +109,25 @@ final class SimilarityCommand implements Callable<Integer> {
         CkaMatrix cka = UnbiasedCka.matrix(loaded.layers(), loaded.irs());
         double msrs = Msrs.of(cka, beta, gamma);
         if (plot != null) {
-            CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma), plot);
+            CkaHeatmap.write(cka, String.format("%s: MSRS %.2f (gamma %s)", activations.getFileName(), msrs, gamma),
+                    CkaHeatmap.Marks.threshold(gamma), plot);
         }
         var out = spec.commandLine().getOut();
+        List<Pair> redundant = redundantPairs(cka, gamma);
+        if (csv.requested) {
+            List<String> headers = new ArrayList<>(List.of("layer"));
+            headers.addAll(cka.names());
+            List<List<Object>> rows = new ArrayList<>();
+            for (int i = 0; i < cka.size(); i++) {
+                List<Object> row = new ArrayList<>(List.of(cka.names().get(i)));
+                for (int j = 0; j < cka.size(); j++) {
+                    row.add(cka.get(i, j));
+                }
+                rows.add(row);
+            }
+            CsvOption.print(out, headers, rows);
+            return 0;
+        }
         if (json.requested) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("layers", cka.names());
@@ -108,9 +147,19 @@ final class SimilarityCommand implements Callable<Integer> {
             result.put("beta", beta);
             result.put("gamma", gamma);
             result.put("constant_layers", cka.constantLayers());
+            result.put("pairs_above_gamma", redundant.stream().map(p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("first", p.first());
+                m.put("second", p.second());
+                m.put("cka", p.cka());
+                return m;
+            }).toList());
             out.println(Console.json(result));
         } else {
-            out.printf("%d layers, n = %d: MSRS %.4f (beta %s, gamma %s)%n", cka.names().size(), cka.n(), msrs, beta, gamma);
+            int layers = cka.names().size();
+            out.printf("%d layers, n = %d: MSRS %.4f (beta %s, gamma %s), %d of %d pairs have CKA above gamma%n", layers,
+                    cka.n(), msrs, beta, gamma, redundant.size(), layers * (layers - 1) / 2);
+            redundant.forEach(p -> out.printf("  %-24s %-24s CKA %.3f%n", p.first(), p.second(), p.cka()));
             if (plot != null) {
                 out.println("CKA heatmap: " + plot);
             }

@@ -154,7 +154,8 @@ public final class ConfigLoader {
             String where = path(e).isEmpty() ? "the top level (expected a mapping of keys)" : "'" + path(e) + "'";
             java.util.regex.Matcher lossy = LOSSY.matcher(firstLine(e.getOriginalMessage()));
             String why = lossy.find() ? "a whole number is required, got " + lossy.group(1)
-                    : firstLine(e.getOriginalMessage());
+                    : e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mismatch
+                    && mismatch.getTargetType() != null ? expected(mismatch) : firstLine(e.getOriginalMessage());
             throw new RedTestException("invalid value for " + where + " in " + source + location(e, text) + ": " + why);
         } catch (JsonProcessingException e) {
             String message = firstLine(e.getOriginalMessage());
@@ -173,6 +174,24 @@ public final class ConfigLoader {
             throw new RedTestException("config " + source + " is empty");
         }
         return config;
+    }
+
+    /**
+     * A type mismatch in our words ("a whole number is required, got 'four'"), not Jackson's ("Cannot
+     * deserialize value of type `java.lang.Integer` from String"), which names Java types a config's author
+     * never sees.
+     */
+    private static String expected(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        Class<?> t = e.getTargetType();
+        String what = t == Integer.class || t == int.class || t == Long.class || t == long.class ? "a whole number"
+                : t == Double.class || t == double.class || t == Float.class || t == float.class ? "a number"
+                : t == Boolean.class || t == boolean.class ? "true or false"
+                : t == String.class ? "a single value (text)"
+                : java.util.Collection.class.isAssignableFrom(t) || t.isArray() ? "a list, e.g. [a, b]"
+                : java.util.Map.class.isAssignableFrom(t) || t.isRecord() ? "a section of keys (key: value lines)"
+                : "a value of another kind";
+        Object got = e instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f ? f.getValue() : null;
+        return what + " is required" + (got == null ? "" : ", got '" + got + "'");
     }
 
     /**

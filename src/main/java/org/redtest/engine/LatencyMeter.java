@@ -38,9 +38,22 @@ public final class LatencyMeter {
         return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
     }
 
-    /** A batch-1 latency: the median over rounds, and half the interquartile range of the rounds' medians. */
-    public record Latency(double medianSeconds, double spreadSeconds) {
-        public static final Latency UNMEASURED = new Latency(Double.NaN, Double.NaN);
+    /**
+     * A batch-1 latency: the median over rounds, half the interquartile range of the rounds' medians, and those
+     * medians in round order (empty when not timed in rounds): paired with another graph's, round by round, they
+     * show whether a difference holds in every round or only on average.
+     */
+    public record Latency(double medianSeconds, double spreadSeconds, double[] roundSeconds) {
+        public static final Latency UNMEASURED = new Latency(Double.NaN, Double.NaN, new double[0]);
+
+        public Latency {
+            roundSeconds = roundSeconds.clone();
+        }
+
+        @Override
+        public double[] roundSeconds() {
+            return roundSeconds.clone();
+        }
     }
 
     /**
@@ -66,7 +79,7 @@ public final class LatencyMeter {
         for (double[] m : medians) {
             Percentile p = new Percentile();
             p.setData(m);
-            latencies.add(new Latency(p.evaluate(50), (p.evaluate(75) - p.evaluate(25)) / 2));
+            latencies.add(new Latency(p.evaluate(50), (p.evaluate(75) - p.evaluate(25)) / 2, m));
         }
         return latencies;
     }

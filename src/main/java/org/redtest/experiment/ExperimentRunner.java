@@ -22,6 +22,7 @@ public final class ExperimentRunner {
     private final PrintWriter out;
     private final StopOnSignal stop;
     private final LongRunGuard longRunGuard;
+    private boolean retime;
 
     public ExperimentRunner(PrintWriter out) {
         this(out, StopOnSignal.never(), LongRunGuard.OFF);
@@ -37,13 +38,19 @@ public final class ExperimentRunner {
         this.longRunGuard = longRunGuard;
     }
 
+    /** Makes the prune stage time latencies again even where an earlier run of the same pruning timed them. */
+    public ExperimentRunner retiming(boolean retime) {
+        this.retime = retime;
+        return this;
+    }
+
     /** The stage that does what {@code name} names in an experiment file. */
     Stage stage(StageName name) {
         return switch (name) {
             case TRAIN -> new TrainStage(stop);
             case EVALUATE -> new EvaluateStage();
             case MEASURE -> new MeasureStage();
-            case PRUNE -> new PruneStage(stop);
+            case PRUNE -> new PruneStage(retime, stop);
             case SEARCH -> new SearchStage();
         };
     }

@@ -18,6 +18,22 @@ import java.util.List;
 
 /** The {@code prune} stage: CKA-guided pruning and its baselines, fine-tuned and reported side by side. */
 public final class PruneStage implements Stage {
+    private final boolean retime;
+    private final StopOnSignal stop;
+
+    public PruneStage() {
+        this(false, StopOnSignal.never());
+    }
+
+    /**
+     * @param retime time the latencies again where an earlier run of the same pruning timed them
+     * @param stop   what ends a fine-tuning cleanly (see TrainStage)
+     */
+    public PruneStage(boolean retime, StopOnSignal stop) {
+        this.retime = retime;
+        this.stop = stop;
+    }
+
     /** The outcomes of a pruning job as recorded: database rows written, the JSON report. */
     public record Pruned(List<PruningOutcome> outcomes, Path report) {
         /** What {@code prune} and the prune stage print: the before/after table and where the report is. */
@@ -28,26 +44,16 @@ public final class PruneStage implements Stage {
         }
     }
 
-    private final StopOnSignal stop;
-
-    public PruneStage() {
-        this(StopOnSignal.never());
-    }
-
-    /** @param stop what ends a fine-tuning cleanly (see TrainStage) */
-    public PruneStage(StopOnSignal stop) {
-        this.stop = stop;
-    }
-
     @Override
     public void run(ExperimentRun run) {
-        Pruned pruned = prune(job(run.loaded(), run.trainedModel(StageName.PRUNE), run.data()), run.db(), run.runId(), stop);
+        Pruned pruned = prune(job(run.loaded(), run.trainedModel(StageName.PRUNE), run.data()), run.db(), run.runId(),
+                retime, stop);
         pruned.print(run.out());
     }
 
     public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
-                                           ResultsDatabase db, Long runId, PrintWriter out) {
-        Pruned pruned = prune(job(loaded, trained, data), db, runId);
+                                           ResultsDatabase db, Long runId, PrintWriter out, boolean retime) {
+        Pruned pruned = prune(job(loaded, trained, data), db, runId, retime);
         pruned.print(out);
         return pruned.outcomes();
     }
@@ -64,13 +70,13 @@ public final class PruneStage implements Stage {
      * Runs {@code job}, records its outcomes under {@code runId} and writes {@code pruning-<criterion>.json}
      * into the job's run directory: what the prune stage and {@code prune} share.
      */
-    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId) {
-        return prune(job, db, runId, StopOnSignal.never());
+    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId, boolean retime) {
+        return prune(job, db, runId, retime, StopOnSignal.never());
     }
 
     /** As above; a signal ends the fine-tuning under way with {@link org.redtest.training.TrainingInterrupted}. */
-    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId, StopOnSignal stop) {
-        return report(job, db, runId, new PruningPipeline(job, db, stop).run());
+    public static Pruned prune(PruningPipeline.Job job, ResultsDatabase db, Long runId, boolean retime, StopOnSignal stop) {
+        return report(job, db, runId, new PruningPipeline(job, db, retime, stop).run());
     }
 
     /** Records {@code outcomes} (fine-tuned and timed) under {@code runId} and writes the job's JSON report. */

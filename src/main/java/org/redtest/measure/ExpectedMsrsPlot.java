@@ -36,6 +36,7 @@ public final class ExpectedMsrsPlot {
         ChartAxes.widenFlatAxes(chart,
                 groups.stream().flatMap(g -> g.points().stream()).mapToDouble(DepthPoint::depth).toArray(),
                 groups.stream().flatMap(g -> g.points().stream()).mapToDouble(DepthPoint::msrsMean).toArray());
+        org.redtest.plot.ChartStyle.apply(chart);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             PngFile.write(chart, png);

@@ -98,6 +98,16 @@ public final class MeasurementReport {
      */
     public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin, String model,
                                         List<String> units) {
+        return writeFiles(m, dir, stem, origin, model, units, units);
+    }
+
+    /**
+     * As {@link #writeFiles(Measurement, Path, String, MeasurementOrigin, String, List)}, the heatmap drawn on
+     * {@code grid} (the original model's units, for a pruned model): units not measured are blank rows and
+     * columns, so the map lines up with the original's. The JSON keeps the measured units only.
+     */
+    public static List<Path> writeFiles(Measurement m, Path dir, String stem, MeasurementOrigin origin, String model,
+                                        List<String> units, List<String> grid) {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(stem + "-cka.png");
@@ -106,7 +116,12 @@ public final class MeasurementReport {
             String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", model, m.dataset(),
                     m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");
             Map<String, Object> content = toJson(m, origin, units);
-            CkaHeatmap.write(new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize()), title, png);
+            CkaMatrix matrix = new CkaMatrix(units, s.meanCka(), List.of(), m.settings().batchSize());
+            java.util.Set<String> gaps = new java.util.HashSet<>(grid);
+            gaps.removeAll(units);
+            CkaHeatmap.write(grid.containsAll(units) ? matrix.onGrid(grid) : matrix, title,
+                    new CkaHeatmap.Marks(s.gamma(), java.util.Set.of(), grid.containsAll(units) ? gaps : java.util.Set.of(), null),
+                    png);
             AtomicFiles.write(json, out -> JSON.writeValue(out, content));
             return List.of(png, json);
         } catch (IOException e) {

@@ -23,7 +23,6 @@ public final class TrainingRedundancyPlot {
         org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch (completed epochs)")
                 .yAxisTitle("MSRS (mean over probe batches)").build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         double[] epochs = points.stream().mapToDouble(MeasurementTable.EpochPoint::epoch).toArray();
         double[] msrs = points.stream().mapToDouble(p -> Double.isFinite(p.msrsMean()) ? p.msrsMean() : 0).toArray();
         chart.addSeries("MSRS", epochs, msrs).setMarker(SeriesMarkers.CIRCLE);
@@ -39,6 +38,7 @@ public final class TrainingRedundancyPlot {
             ChartAxes.widenFlatY(chart, 1, withAccuracy.stream().mapToDouble(MeasurementTable.EpochPoint::top1).toArray());
         }
         ChartAxes.widenFlatAxes(chart, epochs, msrs); // after the first epoch there is one point
+        org.redtest.plot.ChartStyle.apply(chart);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             PngFile.write(chart, png);

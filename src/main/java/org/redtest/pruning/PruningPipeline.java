@@ -50,6 +50,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -74,16 +75,21 @@ public final class PruningPipeline {
     private final Shape input;
     private final int classes;
     private final NetworkBlueprint blueprint;
+    private final boolean retime;
     private final StopOnSignal stop;
     private double[] probeAccuracies;
 
     public PruningPipeline(Job job, ResultsDatabase db) {
-        this(job, db, StopOnSignal.never());
+        this(job, db, false, StopOnSignal.never());
     }
 
-    /** @param stop what ends a fine-tuning cleanly (SIGINT, SIGTERM): as training, it is then 'interrupted' and resumable */
-    public PruningPipeline(Job job, ResultsDatabase db, StopOnSignal stop) {
+    /**
+     * @param retime time the latencies again even where an earlier run of the same pruning timed them
+     * @param stop   what ends a fine-tuning cleanly (SIGINT, SIGTERM): as training, it is then 'interrupted' and resumable
+     */
+    public PruningPipeline(Job job, ResultsDatabase db, boolean retime, StopOnSignal stop) {
         this.job = job;
+        this.retime = retime;
         this.db = db;
         this.stop = stop;
         ImageDataset train = job.data().train();
@@ -99,10 +105,10 @@ public final class PruningPipeline {
 
     /**
      * What every fine-tuning starts from (one evaluation and one measurement of the trained model, the adjacent CKA
-     * of each prunable unit), and the fine-tunings in the order they are reported; none when no unit qualifies.
-     * Serializable: a Spark task fine-tunes from the driver's selection.
+     * of each prunable unit, the measured units), and the fine-tunings in the order they are reported; none when no
+     * unit qualifies. Serializable: a Spark task fine-tunes from the driver's selection.
      */
-    public record Selection(double top1Original, double msrsOriginal, Map<String, Double> adjacentCka,
+    public record Selection(double top1Original, double msrsOriginal, List<String> units, Map<String, Double> adjacentCka,
                             List<FineTuning> fineTunings) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
@@ -116,7 +122,19 @@ public final class PruningPipeline {
         for (FineTuning f : selection.fineTunings()) {
             outcomes.add(fineTune(f, selection));
         }
+        if (!retime) {
+            Optional<List<PruningOutcome>> kept = EarlierTimings.reuse(reportFile(), outcomes);
+            if (kept.isPresent()) {
+                LOG.info("latencies kept from the earlier timing in {} (--retime times them again)", reportFile());
+                return kept.get();
+            }
+        }
         return withLatencies(outcomes);
+    }
+
+    /** Where the prune stage writes this job's outcomes (pruning-CRITERION.json in the run directory). */
+    public Path reportFile() {
+        return job.runDirectory().resolve("pruning-" + job.prune().criterion() + ".json");
     }
 
     /** Evaluates and measures the trained model and selects the units each method and seed drops. */
@@ -131,7 +149,7 @@ public final class PruningPipeline {
         int count = p.tau() != null ? UnitSelection.thresholdCount(units, p.tau()) : UnitSelection.budgetCount(units, p.keep());
         if (count == 0) {
             LOG.warn("no unit has adjacent CKA >= {}: nothing to prune", p.tau());
-            return new Selection(top1, before.summary().mean(), cka, List.of());
+            return new Selection(top1, before.summary().mean(), List.copyOf(before.summary().units()), cka, List.of());
         }
         List<FineTuning> fineTunings = new ArrayList<>();
         for (PruneMethod method : p.methods()) {
@@ -143,7 +161,8 @@ public final class PruningPipeline {
                 fineTunings.add(new FineTuning(method.word(), seed, List.copyOf(dropped)));
             }
         }
-        return new Selection(top1, before.summary().mean(), cka, List.copyOf(fineTunings));
+        return new Selection(top1, before.summary().mean(), List.copyOf(before.summary().units()), cka,
+                List.copyOf(fineTunings));
     }
 
     /** The directory of one fine-tuning, under the run directory: one fine-tuning per method keeps its old name. */
@@ -157,6 +176,7 @@ public final class PruningPipeline {
      * reduction is against one timing of the original, so identical structures get comparable figures.
      */
     public List<PruningOutcome> withLatencies(List<PruningOutcome> outcomes) {
+        warnIfBusy();
         List<ComputationGraph> graphs = new ArrayList<>(List.of(job.trained().graph()));
         try {
             for (PruningOutcome o : outcomes) {
@@ -170,6 +190,16 @@ public final class PruningPipeline {
             return timed;
         } finally {
             graphs.subList(1, graphs.size()).forEach(ComputationGraph::close);
+        }
+    }
+
+    /** Timings on a machine whose run queue exceeds its cores measure the other load as much as the models. */
+    private static void warnIfBusy() {
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (load > cores) {
+            LOG.warn("the machine is busy (load average {} on {} cores): latencies timed now are mostly noise; "
+                    + "time them on a quiet machine with --retime", String.format("%.1f", load), cores);
         }
     }
 
@@ -309,14 +339,14 @@ public final class PruningPipeline {
             msrsAfter = measure(pruned, "pruning: " + method);
             MeasurementReport.writeFiles(msrsAfter, store.directory(), "measure", MeasurementOrigin.MEASURE_STAGE,
                     job.trained().architecture().spec() + " pruned by " + method + " (" + structure.pruned().spec() + ")",
-                    structure.originalUnitNames(msrsAfter.summary().units()));
+                    structure.originalUnitNames(msrsAfter.summary().units()), selection.units());
         }
         Map<String, Double> cka = selection.adjacentCka();
         return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
                 dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
                 recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, msrsOriginal,
-                msrsAfter.summary().mean(), store.directory());
+                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, msrsOriginal,
+                msrsAfter.summary().mean(), selection.units().size(), msrsAfter.summary().units().size(), store.directory());
     }
 
     /**

@@ -140,13 +140,20 @@ public final class ExperimentReport {
                 ReportFiles.json(dir.resolve("paper.json")).orElse(null), ReportFiles.json(dir.resolve("search.json")).orElse(null));
     }
 
-    /** One figure row per method: the original's heatmap beside the pruned model's, units under original names. */
+    /**
+     * One figure row per method: the original's heatmap with the units the method dropped outlined, beside the
+     * pruned model's on the same grid with those units left blank. Both are drawn here from the measurements, so
+     * each is a different figure; the plain original map appears once, under the measurement.
+     */
     private static void pruningHeatmaps(HtmlPage page, Run run, Set<Path> shown) {
         Path dir = run.source().directory();
+        List<String> originalUnits = run.measure() == null ? List.of() : PrunedHeatmap.strings(run.measure().path("units"));
         for (Pruning p : run.pruning()) {
             page.heading(2, "Pruning: CKA before and after (" + p.outcomes().get(0).path("criterion").asText() + ")");
-            page.paragraph("Each row: the trained model (left) and the model one method left after fine-tuning (right). "
-                    + "The pruned model's units keep their original names, so the gaps show which units went.");
+            page.paragraph("Each row: the trained model (left) with the units one method dropped outlined in red, and the "
+                    + "model that method left after fine-tuning (right), drawn on the same grid: its units keep their "
+                    + "original names and the dropped ones are blank rows and columns. The colour bar marks gamma, the "
+                    + "CKA above which a pair counts towards MSRS.");
             for (JsonNode o : p.outcomes()) {
                 Path prunedDir = prunedDirectory(dir, o);
                 shown.add(prunedDir.resolve("measure-cka.png").normalize());
@@ -155,14 +162,11 @@ public final class ExperimentReport {
                         + o.path("seed").asText() + ")" : "");
                 page.heading(3, method + ": " + o.path("original").asText() + " to " + o.path("pruned").asText());
                 page.open("div", "figures");
-                Path before = dir.resolve("measure-cka.png");
-                if (Files.isRegularFile(before)) {
-                    shown.add(before.normalize());
-                    page.image(before, "Before: " + o.path("original").asText() + ", MSRS "
-                            + ReportNumbers.significant(o.at("/msrs/original")) + ".");
-                }
-                Optional<PrunedHeatmap> after = PrunedHeatmap.of(prunedDir, o.path("original").asText(),
-                        o.path("method").asText(), dropped);
+                PrunedHeatmap.before(run.measure(), method, dropped).ifPresent(png -> page.image(png, "Before: "
+                        + o.path("original").asText() + ", MSRS " + ReportNumbers.significant(o.at("/msrs/original"))
+                        + "; outlined: dropped by " + method + " (" + String.join(", ", dropped) + ")."));
+                Optional<PrunedHeatmap> after = PrunedHeatmap.of(ReportFiles.json(prunedDir.resolve("measure-msrs.json"))
+                        .orElse(null), o.path("original").asText(), o.path("method").asText(), dropped, originalUnits);
                 if (after.isPresent()) {
                     page.image(after.get().png(), "After " + method + " and fine-tuning: MSRS "
                             + ReportNumbers.significant(o.at("/msrs/pruned")) + "; " + after.get().unitsCaption() + ".");

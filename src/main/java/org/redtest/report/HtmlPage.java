@@ -34,7 +34,7 @@ final class HtmlPage {
             td.wide{min-width:16em} td.spec{min-width:9em;overflow-wrap:anywhere}
             tr.PASS td.verdict{color:#1a7f37;font-weight:bold} tr.FAIL td.verdict{color:#c0392b;font-weight:bold}
             tr.INFO td.verdict{color:#777} tr.original td{background:#f7f7f7}
-            p.caption,figcaption{color:#555;font-size:0.88em;margin:0.3em 0 1em}
+            p.caption,figcaption{color:#555;font-size:0.88em;margin:0.3em 0 1em} p.verdict{font-weight:600}
             .figures{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
             .figures figure{flex:1 1 340px;min-width:0}
             .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(440px,100%),1fr));gap:0 1em}
@@ -63,6 +63,14 @@ final class HtmlPage {
     HtmlPage paragraph(String text) {
         if (text != null && !text.isBlank()) {
             body.append("<p>").append(escape(text)).append("</p>\n");
+        }
+        return this;
+    }
+
+    /** A paragraph that answers (a verdict), set in bold. */
+    HtmlPage verdict(String text) {
+        if (text != null && !text.isBlank()) {
+            body.append("<p class=\"verdict\">").append(escape(text)).append("</p>\n");
         }
         return this;
     }

@@ -1,70 +1,77 @@
 package org.redtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.redtest.RedTestException;
 import org.redtest.pruning.PrunedStructure;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
 import org.redtest.zoo.ModelSpec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The CKA heatmap of one pruned model, its units under their ORIGINAL names (the pruned model's unit
- * k is the original's k-th kept unit), so that no name reported as dropped appears on it. Pruning
- * writes such files itself (their JSON keeps the rebuilt names in {@code model_units}); files from
- * before that are redrawn from their JSON with the names mapped.
+ * The two heatmaps of one pruning method, drawn from the measurements' JSON so that they line up: the original's
+ * with the units the method dropped marked, and the pruned model's on the original's grid, its units under their
+ * ORIGINAL names (the pruned model's unit k is the original's k-th kept unit) and the dropped units left as blank
+ * rows and columns. Files from before pruning recorded the original names ({@code model_units}) have them mapped
+ * from the pruned structure.
  */
 record PrunedHeatmap(byte[] png, List<String> units, List<String> dropped) {
 
-    /**
-     * @param dir      the pruned model's directory (prune-METHOD-CRITERION)
-     * @param original the original model's spec
-     * @param method   the pruning method, for the title of a redrawn heatmap
-     * @param dropped  the original units the method dropped
-     */
-    static Optional<PrunedHeatmap> of(Path dir, String original, String method, List<String> dropped) {
-        Path png = dir.resolve("measure-cka.png");
-        Optional<JsonNode> json = ReportFiles.json(dir.resolve("measure-msrs.json"));
-        if (json.isEmpty()) {
-            return Optional.empty(); // without the unit list, a heatmap's labels cannot be vouched for
+    /** The original's map with {@code dropped} outlined in red; empty without a measurement of the original. */
+    static Optional<byte[]> before(JsonNode measure, String method, List<String> dropped) {
+        if (measure == null || !measure.path("units").isArray()) {
+            return Optional.empty();
         }
-        JsonNode j = json.get();
-        List<String> units = strings(j.path("units"));
-        if (j.has("model_units") && Files.isRegularFile(png)) {
-            return Optional.of(new PrunedHeatmap(ReportFiles.bytes(png), units, dropped));
-        }
-        List<String> originalNames;
-        try {
-            originalNames = PrunedStructure.of(ModelSpec.parse(original), dropped).originalUnitNames(units);
-        } catch (RuntimeException e) {
-            return Optional.empty(); // an unknown spec or a plan that does not fit it: no figure rather than a wrong one
-        }
-        String title = String.format("%s pruned by %s (%s) on %s %s: MSRS %s +- %s (gamma %s)", original, method,
-                j.path("model").asText(), j.path("dataset").asText(), j.path("split").asText(),
-                ReportNumbers.format("%.2f", j.at("/msrs/mean").asDouble(Double.NaN)),
-                ReportNumbers.format("%.2f", j.at("/msrs/std").asDouble(Double.NaN)), j.path("gamma").asText());
-        return Optional.of(new PrunedHeatmap(draw(originalNames, matrix(j.path("cka")), j.path("batch_size").asInt(), title),
-                originalNames, dropped));
+        List<String> units = strings(measure.path("units"));
+        String title = String.format("%s before pruning: MSRS %s (gamma %s); red: dropped by %s", measure.path("model").asText(),
+                ReportNumbers.format("%.2f", measure.at("/msrs/mean").asDouble(Double.NaN)), measure.path("gamma").asText(), method);
+        return Optional.of(CkaHeatmap.png(new CkaMatrix(units, matrix(measure.path("cka")), List.of(), measure.path("batch_size").asInt()),
+                title, new CkaHeatmap.Marks(gamma(measure), Set.copyOf(dropped), Set.of(), null)));
     }
 
-    private static byte[] draw(List<String> units, double[][] cka, int n, String title) {
-        try {
-            Path tmp = Files.createTempFile("redtest-heatmap", ".png");
-            try {
-                CkaHeatmap.write(new CkaMatrix(units, cka, List.of(), n), title, tmp);
-                return Files.readAllBytes(tmp);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new RedTestException("cannot draw the heatmap of a pruned model: " + e.getMessage(), e);
+    /**
+     * @param pruned         the pruned model's measure-msrs.json
+     * @param original       the original model's spec
+     * @param method         the pruning method, for the title
+     * @param dropped        the original units the method dropped
+     * @param originalUnits  the original's units in order (empty: unknown, the map is drawn without gaps)
+     */
+    static Optional<PrunedHeatmap> of(JsonNode pruned, String original, String method, List<String> dropped,
+                                      List<String> originalUnits) {
+        if (pruned == null || !pruned.path("units").isArray()) {
+            return Optional.empty(); // without the unit list, a heatmap's labels cannot be vouched for
         }
+        List<String> recorded = strings(pruned.path("units"));
+        List<String> names;
+        if (pruned.has("model_units")) {
+            names = recorded;
+        } else {
+            try {
+                names = PrunedStructure.of(ModelSpec.parse(original), dropped).originalUnitNames(recorded);
+            } catch (RuntimeException e) {
+                return Optional.empty(); // an unknown spec or a plan that does not fit it: no figure rather than a wrong one
+            }
+        }
+        List<String> grid = originalUnits.containsAll(names) && !originalUnits.isEmpty() ? originalUnits : names;
+        CkaMatrix placed = new CkaMatrix(names, matrix(pruned.path("cka")), List.of(), pruned.path("batch_size").asInt())
+                .onGrid(grid);
+        Set<String> gaps = new HashSet<>(grid);
+        gaps.removeAll(names);
+        String title = String.format("%s pruned by %s (%s): MSRS %s (gamma %s); blank: dropped units", original, method,
+                pruned.path("model").asText(), ReportNumbers.format("%.2f", pruned.at("/msrs/mean").asDouble(Double.NaN)),
+                pruned.path("gamma").asText());
+        byte[] png = CkaHeatmap.png(placed, title,
+                new CkaHeatmap.Marks(gamma(pruned), Set.of(), gaps, null));
+        return Optional.of(new PrunedHeatmap(png, names, dropped));
+    }
+
+    private static Double gamma(JsonNode measure) {
+        return measure.path("gamma").isNumber() ? measure.path("gamma").asDouble() : null;
     }
 
     /** JSON null (an undefined CKA, from a constant layer) reads as NaN, drawn grey. */

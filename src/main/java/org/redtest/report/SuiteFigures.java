@@ -36,7 +36,13 @@ final class SuiteFigures {
                 String model = name.substring(0, name.length() - BEFORE.length());
                 Path after = f.resolveSibling(model + "-cka-after.png");
                 page.heading(3, model + ": CKA before and after CKA-guided pruning").open("div", "figures");
-                ExperimentReport.figure(page, f, "Before: " + model + ".", shown);
+                Optional<byte[]> marked = ckaBefore(dir.resolve(model));
+                if (marked.isPresent()) {
+                    shown.add(f);
+                    page.image(marked.get(), "Before: " + model + "; outlined: the units CKA-guided pruning dropped.");
+                } else {
+                    ExperimentReport.figure(page, f, "Before: " + model + ".", shown);
+                }
                 shown.add(after);
                 Optional<PrunedHeatmap> pruned = ckaPruned(dir.resolve(model));
                 if (pruned.isPresent()) {
@@ -49,19 +55,38 @@ final class SuiteFigures {
         }
     }
 
-    /** The CKA method's pruned heatmap of the model run in {@code runDir}, from its pruning file. */
-    private static Optional<PrunedHeatmap> ckaPruned(Path runDir) {
+    /** The original's heatmap of the model run in {@code runDir} with the units the CKA method dropped outlined. */
+    private static Optional<byte[]> ckaBefore(Path runDir) {
+        Optional<JsonNode> cka = ckaOutcome(runDir);
+        Optional<JsonNode> measure = Files.isDirectory(runDir) ? ReportFiles.json(runDir.resolve("measure-msrs.json"))
+                : Optional.empty();
+        if (cka.isEmpty() || measure.isEmpty()) {
+            return Optional.empty();
+        }
+        return PrunedHeatmap.before(measure.get(), "cka", PrunedHeatmap.strings(cka.get().path("dropped")));
+    }
+
+    private static Optional<JsonNode> ckaOutcome(Path runDir) {
         if (!Files.isDirectory(runDir)) {
             return Optional.empty();
         }
         for (Path file : ReportFiles.list(runDir, "pruning-", ".json")) {
             for (JsonNode o : ReportFiles.json(file).orElseThrow()) {
                 if (o.path("method").asText().equals("cka")) {
-                    return PrunedHeatmap.of(ExperimentReport.prunedDirectory(runDir, o), o.path("original").asText(), "cka",
-                            PrunedHeatmap.strings(o.path("dropped")));
+                    return Optional.of(o);
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /** The CKA method's pruned heatmap of the model run in {@code runDir}, from its pruning file. */
+    private static Optional<PrunedHeatmap> ckaPruned(Path runDir) {
+        return ckaOutcome(runDir).flatMap(o -> {
+            List<String> originalUnits = ReportFiles.json(runDir.resolve("measure-msrs.json"))
+                    .map(m -> PrunedHeatmap.strings(m.path("units"))).orElse(List.of());
+            return PrunedHeatmap.of(ReportFiles.json(ExperimentReport.prunedDirectory(runDir, o).resolve("measure-msrs.json"))
+                    .orElse(null), o.path("original").asText(), "cka", PrunedHeatmap.strings(o.path("dropped")), originalUnits);
+        });
     }
 }

@@ -56,8 +56,10 @@ final class SummaryBox {
         page.facts(facts);
         for (ExperimentReport.Pruning p : run.pruning()) {
             page.heading(3, "Pruning outcome (" + p.outcomes().get(0).path("criterion").asText() + ")");
-            page.table(PruningSummary.HEADERS, PruningSummary.rows(p.outcomes()), PruningSummary.rowClasses(p.outcomes()),
-                    PruningSummary.caption(p.outcomes()));
+            PruningSummary.Table t = PruningSummary.Table.of(p.outcomes(),
+                    run.measure() == null ? 0 : run.measure().path("units").size());
+            page.verdict(PruningSummary.verdict(t));
+            page.table(PruningSummary.HEADERS, PruningSummary.rows(t), PruningSummary.rowClasses(t), PruningSummary.caption(t));
         }
         page.close();
     }

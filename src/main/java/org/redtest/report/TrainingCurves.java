@@ -4,14 +4,13 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
+import org.redtest.plot.ChartStyle;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.training.EpochRecord;
 
-import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,7 +48,6 @@ final class TrainingCurves {
             series(lr, "learning rate", epochs, EpochRecord::learningRate);
             // held for the whole epoch: a step, not a slope between epochs
             lr.getSeriesMap().values().forEach(x -> x.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step));
-            lr.getStyler().setYAxisDecimalPattern("0.####");
             lr.getStyler().setLegendVisible(false);
             add(plots, lr, "Learning rate of each epoch (step schedule).");
         }
@@ -67,6 +65,7 @@ final class TrainingCurves {
     /** A quantity that was never finite (e.g. no test loss recorded) gets no empty plot. */
     private static void add(List<Plot> plots, XYChart chart, String caption) {
         if (!chart.getSeriesMap().isEmpty()) {
+            ChartStyle.apply(chart);
             plots.add(new Plot(caption, png(chart)));
         }
     }
@@ -76,15 +75,12 @@ final class TrainingCurves {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch (pass over the training set)")
                 .yAxisTitle(yAxis).build();
         XYStyler s = chart.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.InsideNE);
-        s.setChartBackgroundColor(Color.WHITE);
         // the page shows plots two or three abreast, i.e. shrunk: XChart's default fonts would be unreadable
         s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
         s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 17));
         s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
         s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
         s.setMarkerSize(9);
-        s.setXAxisDecimalPattern("0.#");
         return chart;
     }
 

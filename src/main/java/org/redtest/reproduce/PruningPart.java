@@ -66,7 +66,7 @@ final class PruningPart {
         Long runId = db.runId(cfg.name()).orElse(null);
         List<PruningOutcome> outcomes;
         try (TrainedModel trained = openTrained(cfg, data)) {
-            outcomes = PruneStage.run(loaded, trained, data, db, runId, out);
+            outcomes = PruneStage.run(loaded, trained, data, db, runId, out, false);
         }
         return result(target, cfg.runDirectory(), outcomes, figures);
     }

@@ -161,6 +161,7 @@ public final class SearchReport {
             series.setMarkerColor(colours[i]);
             series.setMarker(markers[i]);
         }
+        org.redtest.plot.ChartStyle.apply(chart);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             PngFile.write(chart, png);

@@ -74,4 +74,24 @@ public record CkaMatrix(List<String> names, double[][] values, List<String> cons
         }
         return pairs;
     }
+
+    /**
+     * This matrix on a larger grid of unit names (a pruned model's on its original's): rows and columns of
+     * names this matrix lacks are NaN, so a heatmap can leave them blank and line up with the original's.
+     * Refused when a name of this matrix is not on the grid.
+     */
+    public CkaMatrix onGrid(List<String> grid) {
+        if (!grid.containsAll(names)) {
+            throw new IllegalArgumentException("units " + names + " are not all on the grid " + grid);
+        }
+        double[][] placed = new double[grid.size()][grid.size()];
+        for (int i = 0; i < grid.size(); i++) {
+            int a = names.indexOf(grid.get(i));
+            for (int j = 0; j < grid.size(); j++) {
+                int b = names.indexOf(grid.get(j));
+                placed[i][j] = a < 0 || b < 0 ? Double.NaN : values[a][b];
+            }
+        }
+        return new CkaMatrix(grid, placed, constantLayers, n);
+    }
 }

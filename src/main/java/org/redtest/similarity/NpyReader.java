@@ -29,10 +29,10 @@ public final class NpyReader {
     private NpyReader() {
     }
 
-    /** The header fields this reader needs. */
-    private record Header(ByteOrder order, boolean float64, boolean fortranOrder, long[] shape, int dataOffset) {
-        int itemSize() {
-            return float64 ? 8 : 4;
+    /** The header fields this reader needs; {@code itemSize} 2, 4 or 8 bytes (float16, float32, float64). */
+    private record Header(ByteOrder order, int itemSize, boolean fortranOrder, long[] shape, int dataOffset) {
+        boolean float64() {
+            return itemSize == 8;
         }
     }
 
@@ -82,6 +82,13 @@ public final class NpyReader {
             double[] values = new double[count];
             data.asDoubleBuffer().get(values);
             stored = Nd4j.create(values, storedShape, DataType.DOUBLE);
+        } else if (header.itemSize() == 2) { // float16 (a mixed-precision dump): widened to float32, exactly
+            float[] values = new float[count];
+            java.nio.ShortBuffer halves = data.asShortBuffer();
+            for (int i = 0; i < count; i++) {
+                values[i] = halfToFloat(halves.get(i));
+            }
+            stored = Nd4j.create(values, storedShape, DataType.FLOAT);
         } else {
             float[] values = new float[count];
             data.asFloatBuffer().get(values);
@@ -134,23 +141,42 @@ public final class NpyReader {
                     + text.strip() + ")");
         }
         String dtype = descr.group(1);
-        boolean float64;
+        int itemSize;
         ByteOrder order;
         switch (dtype) {
-            case "<f4" -> { float64 = false; order = ByteOrder.LITTLE_ENDIAN; }
-            case "<f8" -> { float64 = true; order = ByteOrder.LITTLE_ENDIAN; }
-            case ">f4" -> { float64 = false; order = ByteOrder.BIG_ENDIAN; }
-            case ">f8" -> { float64 = true; order = ByteOrder.BIG_ENDIAN; }
+            case "<f2" -> { itemSize = 2; order = ByteOrder.LITTLE_ENDIAN; }
+            case "<f4" -> { itemSize = 4; order = ByteOrder.LITTLE_ENDIAN; }
+            case "<f8" -> { itemSize = 8; order = ByteOrder.LITTLE_ENDIAN; }
+            case ">f2" -> { itemSize = 2; order = ByteOrder.BIG_ENDIAN; }
+            case ">f4" -> { itemSize = 4; order = ByteOrder.BIG_ENDIAN; }
+            case ">f8" -> { itemSize = 8; order = ByteOrder.BIG_ENDIAN; }
             default -> throw new RedTestException(file + ": unsupported dtype '" + dtype
-                    + "' (supported: float32 '<f4'/'>f4', float64 '<f8'/'>f8')");
+                    + "' (supported: float16 '<f2'/'>f2', float32 '<f4'/'>f4', float64 '<f8'/'>f8'; "
+                    + "convert others with numpy: np.save(path, a.astype(np.float32)))");
         }
         Matcher fortran = FORTRAN.matcher(text);
         Matcher shape = SHAPE.matcher(text);
         if (!fortran.find() || !shape.find()) {
             throw new RedTestException(file + ": malformed .npy header " + text.strip());
         }
-        return new Header(order, float64, fortran.group(1).equals("True"), parseShape(file, shape.group(1)),
+        return new Header(order, itemSize, fortran.group(1).equals("True"), parseShape(file, shape.group(1)),
                 headerStart + headerLength);
+    }
+
+    /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat); every half is a float exactly. */
+    static float halfToFloat(short half) {
+        int bits = half & 0xffff;
+        int sign = (bits >>> 15) << 31;
+        int exponent = (bits >>> 10) & 0x1f;
+        int mantissa = bits & 0x3ff;
+        if (exponent == 0) { // zero or subnormal: mantissa x 2^-24
+            float v = mantissa * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        if (exponent == 31) { // infinity or NaN
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exponent - 15 + 127) << 23) | (mantissa << 13));
     }
 
     private static long[] parseShape(Path file, String tuple) {

@@ -124,4 +124,28 @@ public final class PruningTable {
             throw new RedTestException("results database " + db.file() + ": cannot record pruning: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The MSRS each pruned model was measured at after fine-tuning, by the name its fine-tuning run has in the
+     * runs table (the pruned run's name, '/', the fine-tuning directory's name); the latest row wins. Pruning
+     * measures the pruned models into its own rows, not into the measurements table, so {@code runs} and
+     * {@code compare} look here for a fine-tuning run's MSRS.
+     */
+    public java.util.Map<String, Double> prunedMsrsByRunName() {
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        try (PreparedStatement ps = db.connection().prepareStatement("""
+                SELECT r.name, p.directory, p.msrs_pruned FROM prunings p JOIN runs r ON p.run_id = r.id
+                WHERE p.directory IS NOT NULL ORDER BY p.id""");
+             java.sql.ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                double msrs = rs.getDouble(3);
+                if (!rs.wasNull()) {
+                    out.put(rs.getString(1) + "/" + java.nio.file.Path.of(rs.getString(2)).getFileName(), msrs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new RedTestException("results database " + db.file() + ": cannot read prunings: " + e.getMessage(), e);
+        }
+        return out;
+    }
 }

@@ -3,7 +3,6 @@ package org.redtest.training;
 import org.redtest.plot.PngFile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
 import org.redtest.plot.ChartAxes;
@@ -41,9 +40,7 @@ public final class TrainingCurvesPlot {
     public static void write(Map<String, List<EpochRecord>> curves, Metric metric, Path png) {
         org.redtest.plot.Headless.ensure();
         XYChart chart = new XYChartBuilder().width(900).height(520).title(metric.title)
-                .xAxisTitle("epoch (completed epochs)").yAxisTitle(metric.axis).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setXAxisDecimalPattern("0");
+                .xAxisTitle("epoch (a fine-tuning continues after its model's training epochs)").yAxisTitle(metric.axis).build();
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         curves.forEach((run, epochs) -> {
@@ -63,6 +60,7 @@ public final class TrainingCurvesPlot {
         }
         ChartAxes.widenFlatAxes(chart, xs.stream().mapToDouble(Double::doubleValue).toArray(),
                 ys.stream().mapToDouble(Double::doubleValue).toArray());
+        org.redtest.plot.ChartStyle.apply(chart);
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
             PngFile.write(chart, png);

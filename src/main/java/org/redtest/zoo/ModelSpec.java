@@ -24,6 +24,20 @@ public final class ModelSpec {
     private static final String FORMS = "known forms: resnet20..resnet1202 (depth 6k+2), resnet:a-b-c, "
             + "vgg11, vgg13, vgg16, vgg19, vgg:64,M,128,..., nats:<arch>, nats[C=16,N=5]:<arch>";
 
+    /** torchvision's ImageNet ResNet depths, which PyTorch users type expecting those networks. */
+    private static final java.util.Set<Integer> IMAGENET_RESNETS = java.util.Set.of(18, 34, 50, 101, 152);
+    /** What a torchvision name means here (resnet50 and resnet152 are valid 6k+2 depths, so they build). */
+    public static final String NOT_TORCHVISION = "The zoo's resnetN are the CIFAR ResNets of He et al. (2016): three "
+            + "stages of BasicBlocks at 16/32/64 channels, depth 6k+2 (resnet50: 0.76 M parameters), not torchvision's "
+            + "ImageNet ResNets (ResNet-50: 25.6 M parameters, Bottleneck blocks)";
+
+    /** The note for a spec a PyTorch user may mistake for torchvision's network (resnet50, resnet152), if any. */
+    public static java.util.Optional<String> torchvisionNote(String spec) {
+        Matcher m = RESNET_DEPTH.matcher(spec == null ? "" : spec.trim().toLowerCase());
+        return m.matches() && m.group(1).length() <= 4 && IMAGENET_RESNETS.contains(Integer.parseInt(m.group(1)))
+                ? java.util.Optional.of(NOT_TORCHVISION + ".") : java.util.Optional.empty();
+    }
+
     private ModelSpec() {
     }
 
@@ -46,7 +60,8 @@ public final class ModelSpec {
             int depth = Integer.parseInt(m.group(1));
             if (depth < 8 || (depth - 2) % 6 != 0) {
                 throw new RedTestException("unknown model spec '" + s + "': a ResNet depth must be 6k+2 "
-                        + "(8, 14, 20, ...); use resnet:a-b-c for other block counts (depth = 2 + 2(a+b+c))");
+                        + "(8, 14, 20, ...); use resnet:a-b-c for other block counts (depth = 2 + 2(a+b+c))"
+                        + (IMAGENET_RESNETS.contains(depth) ? ". " + NOT_TORCHVISION : ""));
             }
             int k = (depth - 2) / 6;
             return new ResNetArchitecture(new int[]{k, k, k});

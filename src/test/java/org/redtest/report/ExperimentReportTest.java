@@ -63,8 +63,8 @@ class ExperimentReportTest {
         MeasurementReport.writeFiles(measurement("resnet:3-2-2", 8, 8.7654321), run.resolve("prune-random-keep7"), "measure",
                 MeasurementOrigin.MEASURE_STAGE, "resnet20 pruned by random (resnet:3-2-2)", RANDOM_KEPT);
         Files.writeString(run.resolve("pruning-keep7.json"), new ObjectMapper().writeValueAsString(List.of(
-                outcome("cka", "resnet:2-3-2", List.of("s1.b2", "s3.b1")),
-                outcome("random", "resnet:3-2-2", List.of("s2.b2", "s3.b3")))));
+                outcome("cka", "resnet:2-3-2", List.of("s1.b2", "s3.b1"), 0.0021234, 32.0164, 3.1),
+                outcome("random", "resnet:3-2-2", List.of("s2.b2", "s3.b3"), 0.0030234, 3.2, 3.4))));
         try (ResultsDatabase db = ResultsDatabase.open(run.resolve("redtest.db"))) {
             long id = db.startRun(new ResultsDatabase.RunStart("tinyrun", "train", YAML, HASH, 42, "fashion-mnist", "resnet20",
                     269_434, 40_821_376, 3, "{\"redtest\": \"0.1.0\", \"java\": \"17\"}"));
@@ -102,7 +102,9 @@ class ExperimentReportTest {
                 s, 1.0, null, null, null);
     }
 
-    private static Map<String, Object> outcome(String method, String pruned, List<String> dropped) {
+    /** Written as pruning wrote it before the units and timing rounds were recorded: both are inferred or absent. */
+    private static Map<String, Object> outcome(String method, String pruned, List<String> dropped, double latency,
+                                               double reduction, double reductionSpread) {
         return Map.ofEntries(Map.entry("method", method), Map.entry("criterion", "keep7"), Map.entry("seed", 42),
                 Map.entry("original", "resnet20"), Map.entry("pruned", pruned),
                 Map.entry("dropped", dropped.stream().map(d -> Map.of("unit", d, "adjacent_cka", 0.9712345678)).toList()),
@@ -110,8 +112,8 @@ class ExperimentReportTest {
                 Map.entry("top1", Map.of("original", 81.369, "pruned", 40.123456, "finetuned", 79.87654)),
                 Map.entry("params", Map.of("original", 269434, "pruned", 150000, "reduction_pct", 44.327516)),
                 Map.entry("flops", Map.of("original", 40821376, "pruned", 30000000, "reduction_pct", 26.50918)),
-                Map.entry("latency_s", Map.of("original", 0.0031234, "pruned", 0.0021234, "reduction_pct", 32.0164,
-                        "original_spread", 0.0001, "pruned_spread", 0.00005, "reduction_spread_pct", 3.1)),
+                Map.entry("latency_s", Map.of("original", 0.0031234, "pruned", latency, "reduction_pct", reduction,
+                        "original_spread", 0.0001, "pruned_spread", 0.00005, "reduction_spread_pct", reductionSpread)),
                 Map.entry("msrs", Map.of("original", 21.345678912345, "pruned", 9.87654321)),
                 Map.entry("directory", "checkpoints/tinyrun/prune-" + method + "-keep7"));
     }
@@ -142,22 +144,41 @@ class ExperimentReportTest {
     }
 
     @Test
-    void thePruningTableStartsWithTheOriginalAndShowsWhatWasDropped() {
-        Matcher rows = Pattern.compile("<tr( class=\"original\")?><td>([^<]*)</td><td class=\"spec\">([^<]*)</td><td class=\"wide\">([^<]*)</td>")
-                .matcher(html);
-        List<String> found = new ArrayList<>();
-        while (rows.find()) {
-            found.add((rows.group(1) != null ? "original row: " : "") + rows.group(2) + " | " + rows.group(3) + " | " + rows.group(4));
-        }
-        assertEquals(List.of("original row: original | resnet20 | —", "cka | resnet:2-3-2 | s1.b2 (0.971), s3.b1 (0.971)",
-                "random | resnet:3-2-2 | s2.b2 (0.971), s3.b3 (0.971)"), found);
-        for (String latency : List.of("3.1 ± 0.1", "2.12 ± 0.05", "32 ± 3")) {
+    void thePruningTableStartsWithTheOriginalAndPutsTheAnswerFirst() {
+        List<List<String>> rows = pruningRows();
+        assertEquals(List.of("original", "81.4", "—", "—", "—", "—", "21.3 of 45 (47 %)"), rows.get(0).subList(0, 7),
+                "the original row, MSRS as a share of its 45 pairs");
+        assertEquals(List.of("cka", "79.9", "-1.5", "44.3", "26.5", "32 ± 3", "9.88 of 28 (35 %)", "40.1"),
+                rows.get(1).subList(0, 8), "top-1 after fine-tuning, its change, the reductions, MSRS of the 28 pairs "
+                        + "of the 8 units left (inferred from the measurement for a file that did not record them)");
+        assertEquals("3 ± 3 (not significant)", rows.get(2).get(5), "a reduction within its spread");
+        assertEquals(List.of("resnet:2-3-2", "s1.b2 (0.971), s3.b1 (0.971)"), rows.get(1).subList(11, 13),
+                "how it was reached comes after the answer");
+        for (String latency : List.of("3.1 ± 0.1", "2.12 ± 0.05")) {
             assertTrue(html.contains("<td class=\"num\">" + latency + "</td>"), "latency " + latency + " with its spread");
         }
-        for (String header : List.of("top-1 % before", "top-1 % right after pruning", "top-1 % after fine-tuning",
-                "Params PR %", "FLOPs PR %", "latency PR %")) {
-            assertTrue(html.contains("<th>" + header + "</th>"), header);
+        assertTrue(html.contains("<p class=\"verdict\">Verdict: best on accuracy cka and random (tied, top-1 79.88 %, -1.49 points against the "
+                + "original); least redundancy cka and random (tied, MSRS 9.88, 35 % of its unit pairs)."),
+                () -> "the verdict above the table: " + html.substring(html.indexOf("Verdict"), html.indexOf("Verdict") + 300));
+    }
+
+    /** The cells of the summary's pruning table, row by row. */
+    private static List<List<String>> pruningRows() {
+        String summary = html.substring(html.indexOf("<section class=\"summary\">"), html.indexOf("</section>"));
+        String table = summary.substring(summary.indexOf("<table>"), summary.indexOf("</table>"));
+        List<List<String>> rows = new ArrayList<>();
+        Matcher row = Pattern.compile("<tr[^>]*>(.*?)</tr>").matcher(table);
+        while (row.find()) {
+            List<String> cells = new ArrayList<>();
+            Matcher cell = Pattern.compile("<td[^>]*>([^<]*)</td>").matcher(row.group(1));
+            while (cell.find()) {
+                cells.add(cell.group(1));
+            }
+            if (!cells.isEmpty()) {
+                rows.add(cells);
+            }
         }
+        return rows;
     }
 
     @Test
@@ -172,12 +193,41 @@ class ExperimentReportTest {
                 assertFalse(units.contains(dropped), dropped + " was dropped and must not label the pruned heatmap");
             }
         }
-        String embedded = html;
-        assertTrue(embedded.contains(base64(run.resolve("prune-random-keep7/measure-cka.png"))),
-                "a heatmap pruning wrote with the original names is used as it is");
-        assertFalse(embedded.contains(base64(run.resolve("prune-cka-keep7/measure-cka.png"))),
+        assertFalse(html.contains(base64(run.resolve("prune-random-keep7/measure-cka.png"))),
+                "the pruned maps are redrawn on the original's grid, not shown compacted");
+        assertFalse(html.contains(base64(run.resolve("prune-cka-keep7/measure-cka.png"))),
                 "a heatmap written with the rebuilt names is redrawn, not shown");
-        assertEquals(2, count(html, base64(run.resolve("measure-cka.png"))), "the original beside each method");
+        assertEquals(1, count(html, base64(run.resolve("measure-cka.png"))), "the plain original map once, not per method");
+        Matcher img = Pattern.compile("src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
+        List<String> figures = new ArrayList<>();
+        while (img.find()) {
+            figures.add(img.group(1));
+        }
+        assertEquals(figures.size(), figures.stream().distinct().count(), "every figure embedded once");
+        Matcher before = Pattern.compile("<img alt=\"Before: resnet20, MSRS [^;]*; outlined: dropped by cka \\(s1.b2, s3.b1\\)")
+                .matcher(html);
+        assertTrue(before.find(), "the original's map names the units the method dropped");
+    }
+
+    @Test
+    void aSuitesBeforeMapMarksTheUnitsCkaGuidedPruningDropped() throws Exception {
+        Path suite = Files.createDirectories(root.resolve("suite"));
+        Path figures = Files.createDirectories(suite.resolve("figures"));
+        Files.copy(run.resolve("measure-cka.png"), figures.resolve("tinyrun-cka-before.png"));
+        Files.copy(run.resolve("prune-cka-keep7/measure-cka.png"), figures.resolve("tinyrun-cka-after.png"));
+        Path model = Files.createDirectories(suite.resolve("tinyrun"));
+        for (String f : List.of("measure-msrs.json", "pruning-keep7.json")) {
+            Files.copy(run.resolve(f), model.resolve(f));
+        }
+        Files.createDirectories(model.resolve("prune-cka-keep7"));
+        Files.copy(run.resolve("prune-cka-keep7/measure-msrs.json"), model.resolve("prune-cka-keep7/measure-msrs.json"));
+        Files.writeString(suite.resolve("paper.json"), """
+                {"title": "Reproduction", "summary": "s", "context": "c", "rows": [],
+                 "figures": ["figures/tinyrun-cka-before.png", "figures/tinyrun-cka-after.png"]}""");
+        String page = ExperimentReport.render(ExperimentReport.resolve(suite.toString()));
+        assertTrue(page.contains("<img alt=\"Before: tinyrun; outlined: the units CKA-guided pruning dropped."), "marked before map");
+        assertFalse(page.contains(base64(figures.resolve("tinyrun-cka-before.png"))), "the unmarked file is not shown besides");
+        assertTrue(page.contains("<img alt=\"After CKA-guided pruning and fine-tuning; units stem, s1.b1, s1.b3"), "the after map");
     }
 
     @Test

@@ -53,6 +53,44 @@ class CkaHeatmapTest {
     }
 
     @Test
+    void theGapsOfAPrunedMapAreBlankAndCellTextReadsOnEveryColour() throws Exception {
+        CkaMatrix m = blocks(6, -1);
+        java.awt.image.BufferedImage plain = CkaHeatmap.draw(m, "t", CkaHeatmap.Marks.NONE);
+        java.awt.image.BufferedImage gapped = CkaHeatmap.draw(m, "t", new CkaHeatmap.Marks(0.8, java.util.Set.of(),
+                java.util.Set.of("block2"), null));
+        assertTrue(countColour(gapped, new java.awt.Color(0xf4, 0xf4, 0xf4)) > countColour(plain, new java.awt.Color(0xf4, 0xf4, 0xf4)) + 100,
+                "a dropped unit's row and column are blank");
+        assertEquals(java.awt.Color.WHITE, CkaHeatmap.readableOn(CkaHeatmap.colour(0.0)), "white text on dark purple");
+        assertEquals(java.awt.Color.BLACK, CkaHeatmap.readableOn(CkaHeatmap.colour(1.0)), "black text on yellow");
+        java.awt.image.BufferedImage marked = CkaHeatmap.draw(m, "t", new CkaHeatmap.Marks(0.8, java.util.Set.of("block2"),
+                java.util.Set.of(), null));
+        java.awt.Color red = new java.awt.Color(0xc0, 0x39, 0x2b);
+        assertTrue(countColour(marked, red) > countColour(plain, red) + 100, "a dropped unit outlined in red");
+    }
+
+    @Test
+    void aPrunedMatrixIsPlacedOnTheOriginalsGrid() {
+        CkaMatrix pruned = new CkaMatrix(List.of("stem", "s1.b3"), new double[][] {{1, 0.4}, {0.4, 1}}, List.of(), 64);
+        CkaMatrix placed = pruned.onGrid(List.of("stem", "s1.b2", "s1.b3"));
+        assertEquals(List.of("stem", "s1.b2", "s1.b3"), placed.names());
+        assertEquals(0.4, placed.get(0, 2));
+        assertTrue(Double.isNaN(placed.get(1, 1)) && Double.isNaN(placed.get(0, 1)), "the dropped unit is a gap");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> pruned.onGrid(List.of("stem")));
+    }
+
+    private static int countColour(java.awt.image.BufferedImage image, java.awt.Color colour) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                if ((image.getRGB(x, y) & 0xffffff) == (colour.getRGB() & 0xffffff)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
     void manyUnitsGetSparseLabels() throws Exception {
         Path png = dir.resolve("big.png");
         CkaHeatmap.write(blocks(200, -1), "200 units", png);

@@ -75,6 +75,26 @@ class NpyReaderTest {
     }
 
     @Test
+    void readsFloat16AsMixedPrecisionDumpsWriteIt() throws Exception {
+        // half-precision bit patterns and the values numpy gives for them (np.frombuffer(..., '<f2'))
+        short[] halves = {0x3C00, (short) 0xC000, 0x3800, 0x7BFF, 0x0001, 0x2E66, (short) 0x8000, 0x7C00};
+        float[] expected = {1f, -2f, 0.5f, 65504f, 0x1p-24f, 0.0999755859375f, -0f, Float.POSITIVE_INFINITY};
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            ByteBuffer data = ByteBuffer.allocate(2 * halves.length).order(order);
+            for (short h : halves) {
+                data.putShort(h);
+            }
+            String descr = order == ByteOrder.LITTLE_ENDIAN ? "<f2" : ">f2";
+            INDArray a = NpyReader.read(NpyFiles.write(dir.resolve("h" + descr.charAt(0) + ".npy"), 1, descr, false,
+                    new long[] {2, 4}, data.array()));
+            assertEquals(DataType.FLOAT, a.dataType(), "widened to float32");
+            assertArrayEquals(new long[] {2, 4}, a.shape());
+            assertArrayEquals(expected, a.data().asFloat(), descr);
+        }
+        assertTrue(Float.isNaN(NpyReader.halfToFloat((short) 0x7E00)));
+    }
+
+    @Test
     void truncatedFileIsReportedWithItsName() throws Exception {
         Path file = NpyFiles.writeFloat32(dir.resolve("cut.npy"), new long[] {5, 3}, ramp(15));
         byte[] bytes = Files.readAllBytes(file);
