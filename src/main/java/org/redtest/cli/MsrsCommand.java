@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "msrs", mixinStandardHelpOptions = true,
         description = {"Measure a model's structural redundancy: unbiased CKA between all measured units and MSRS.",
-                "Writes msrs-cka.png (heatmap) and msrs-msrs.json beside the checkpoint (or in --out) and a row in the database."},
+                "Writes msrs-cka.png (heatmap) and msrs.json beside the checkpoint (or in --out) and a row in the database."},
         // picocli has no "one or both" group, so the synopsis says it and call() checks it
         customSynopsis = {"redtest msrs (--checkpoint=FILE [--model=MODEL] | --model=MODEL) [OPTIONS]",
                 "redtest msrs --onnx=MODEL.onnx (--inputs=IMAGES.npy | --dataset=NAME) [--units=auto|list|NAME,...] [OPTIONS]"},

@@ -67,7 +67,7 @@ final class OnnxMsrs {
         ImportedMeasurement m = ImportedMeasurement.run(model, units, shapes, cut, images.name(), b, g);
         Map<String, Object> content = toJson(m);
         Path png = plot != null ? plot : outDir.resolve("msrs-cka.png");
-        Path jsonFile = outDir.resolve("msrs-msrs.json");
+        Path jsonFile = outDir.resolve(org.redtest.measure.MeasurementReport.jsonName("msrs"));
         MsrsSummary s = m.summary();
         CkaHeatmap.write(new CkaMatrix(s.units(), s.meanCka(), List.of(), m.batchSize()),
                 String.format("%s on %s: MSRS %.2f +- %.2f (gamma %s)", model.file().getFileName(), images.name(),

@@ -91,6 +91,11 @@ public final class MeasurementReport {
         return writeFiles(m, dir, stem, origin, m.architecture().spec(), m.summary().units());
     }
 
+    /** The JSON file of a measurement named {@code stem}: measure-msrs.json, and msrs.json rather than msrs-msrs.json. */
+    public static String jsonName(String stem) {
+        return stem.equals("msrs") ? "msrs.json" : stem + "-msrs.json";
+    }
+
     /**
      * As {@link #writeFiles(Measurement, Path, String, MeasurementOrigin)}, the heatmap titled by
      * {@code model} and the units named {@code units} in both files: a pruned model appears as e.g.
@@ -111,7 +116,7 @@ public final class MeasurementReport {
         try {
             Files.createDirectories(dir);
             Path png = dir.resolve(stem + "-cka.png");
-            Path json = dir.resolve(stem + "-msrs.json");
+            Path json = dir.resolve(jsonName(stem));
             MsrsSummary s = m.summary();
             String title = String.format("%s on %s %s: MSRS %.2f +- %.2f (gamma %s)%s", model, m.dataset(),
                     m.split(), s.mean(), s.std(), s.gamma(), origin == MeasurementOrigin.AD_HOC ? ", ad hoc" : "");

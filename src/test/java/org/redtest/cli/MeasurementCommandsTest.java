@@ -70,7 +70,7 @@ class MeasurementCommandsTest {
                 "--batch-size", "8", "--out", WORK.dir().resolve("ad-hoc").toString(), "--db", WORK.dir().resolve("out/redtest.db").toString());
         assertEquals(0, adHoc.exitCode(), adHoc.err());
         assertTrue(adHoc.out().contains("as an ad-hoc measurement of run 'measured'"), adHoc.out());
-        assertEquals("ad-hoc", Console.JSON.readTree(WORK.dir().resolve("ad-hoc/msrs-msrs.json").toFile()).get("origin").asText());
+        assertEquals("ad-hoc", Console.JSON.readTree(WORK.dir().resolve("ad-hoc/msrs.json").toFile()).get("origin").asText());
         CliRun.Result fitJson = run("fit-expected", "--db", WORK.dir().resolve("out/redtest.db").toString(), "--plot",
                 plot.toString(), "--json");
         JsonNode point = Console.JSON.readTree(fitJson.out()).get("groups").get(0).get("points").get(0);
