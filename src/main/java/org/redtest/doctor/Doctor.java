@@ -10,6 +10,7 @@ import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.engine.Device;
 import org.redtest.engine.DeviceUnavailableException;
 import org.redtest.engine.Engines;
+import org.redtest.engine.ExecutionEngine;
 import org.redtest.engine.cuda.CudaEngine;
 import org.redtest.engine.TrainingSession;
 import org.redtest.engine.cpu.FastCpuPath;
@@ -66,7 +67,7 @@ public final class Doctor {
         checks.add(new Check("cpu helpers", status.oneDnnHelpersActive() ? Verdict.OK : Verdict.WARN, status.describe()));
         checks.add(fastPathCheck());
         for (String spec : SMOKE_MODELS) {
-            checks.add(smokeStep(Device.CPU, spec));
+            checks.add(smokeStep(Engines.of(Device.CPU), spec));
         }
         boolean gpuWanted = Engines.chosen() == Device.CUDA;
         List<Map<String, Object>> gpus = new ArrayList<>();
@@ -75,8 +76,9 @@ public final class Doctor {
             CudaEngine gpu = (CudaEngine) Engines.of(Device.CUDA);
             gpus.add(gpu.gpuFacts());
             checks.add(new Check("gpu", Verdict.OK, gpu.describe()));
+            CudaEngine exact = new CudaEngine(false); // TF32 would blur a comparison at 1e-3
             for (String spec : SMOKE_MODELS) {
-                checks.add(smokeStep(Device.CUDA, spec));
+                checks.add(smokeStep(exact, spec));
             }
         } catch (DeviceUnavailableException e) {
             deviceUnavailable = gpuWanted;
@@ -105,9 +107,9 @@ public final class Doctor {
         return new Check("fast cpu path", conv > 0 && bn > 0 && relu > 0 ? Verdict.OK : Verdict.WARN, detail);
     }
 
-    /** One training step of a tiny graph on {@code device}'s engine and on DL4J's plain layer code. */
-    static Check smokeStep(Device device, String spec) {
-        String name = "step " + spec.split("[:\\[]")[0] + (device == Device.CPU ? "" : " " + device);
+    /** One training step of a tiny graph on {@code engine} and on DL4J's plain layer code. */
+    static Check smokeStep(ExecutionEngine engine, String spec) {
+        String name = "step " + spec.split("[:\\[]")[0] + (engine.device() == Device.CPU ? "" : " " + engine.device());
         try {
             NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, 8, 8), 4);
             Nd4j.getRandom().setSeed(3);
@@ -116,8 +118,8 @@ public final class Doctor {
             for (int i = 0; i < 8; i++) {
                 y.putScalar(i, i % 4, 1.0);
             }
-            double[] accelerated = lossAndStepNorm(device, graph(bp, false), x, y);
-            double[] plain = lossAndStepNorm(Device.DL4J, graph(bp, true), x, y);
+            double[] accelerated = lossAndStepNorm(engine, graph(bp, false), x, y);
+            double[] plain = lossAndStepNorm(Engines.of(Device.DL4J), graph(bp, true), x, y);
             double diff = Math.max(Math.abs(accelerated[0] - plain[0]) / Math.max(1, Math.abs(plain[0])),
                     Math.abs(accelerated[1] - plain[1]) / Math.max(1, Math.abs(plain[1])));
             String detail = String.format("loss %.6f, step norm %.6f; DL4J's plain layers: %.6f, %.6f "
@@ -139,10 +141,10 @@ public final class Doctor {
         return FastCpuPath.buildOn(FastCpuPath.LayerPath.STOCK, () -> Dl4jGraphFactory.create(bp, settings));
     }
 
-    /** The loss of one training step on {@code device}'s engine and the norm of the parameter change it made. */
-    private static double[] lossAndStepNorm(Device device, ComputationGraph g, INDArray x, INDArray y) {
+    /** The loss of one training step on {@code engine} and the norm of the parameter change it made. */
+    private static double[] lossAndStepNorm(ExecutionEngine engine, ComputationGraph g, INDArray x, INDArray y) {
         INDArray before = g.params().dup();
-        try (TrainingSession session = Engines.of(device).training(g)) {
+        try (TrainingSession session = engine.training(g)) {
             double loss = session.fit(new DataSet(x, y));
             session.synchronize();
             return new double[]{loss, g.params().sub(before).norm2Number().doubleValue()};
