@@ -30,7 +30,7 @@ step() {
   case $rc in
     0) say "$name: ok ($((SECONDS - t0)) s)" ;;
     124|137) say "$name: FAIL: stopped after its limit of $limit s (log $log)" ;;
-    4) say "$name: FAIL: no usable GPU: $(grep -m1 'error:' "$out/$log" | sed 's/.*error: //') (log $log)" ;;
+    4) say "$name: FAIL: no usable GPU: $(grep -m1 -E 'error:|FAIL +gpu ' "$out/$log" | sed -E 's/.*error: //; s/^FAIL +gpu +//' | cut -c1-200) (log $log)" ;;
     *) say "$name: FAIL: exit code $rc: $(grep -m1 -E 'error:|FAIL|Exception' "$out/$log" | cut -c1-200) (log $log)" ;;
   esac
   return $rc
@@ -47,6 +47,7 @@ if [[ -z "$driver" ]] || ! command -v nvidia-smi > /dev/null 2>&1 || ! nvidia-sm
   rm -f "$out/gpus.txt"
   exit 2
 fi
+rm -f "$out/gpus.txt"
 say "GPU: $(nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version --format=csv,noheader | head -1)"
 say "driver: $driver"
 roots=()
@@ -54,9 +55,9 @@ roots=()
 for r in /usr/local/cuda/lib64 /usr/local/cuda-13*/lib64 /opt /usr/local/lib /usr/lib/python3/dist-packages; do
   [[ -d "$r" ]] && roots+=("$r")
 done
-lib_dirs=()
+lib_dirs=("$(dirname "$driver")")
 for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libcudnn.so.9 libnvrtc.so.13; do
-  found="$(find "${roots[@]}" -maxdepth 9 -name "$lib*" \( -type f -o -type l \) 2> /dev/null | sort | head -1)"
+  found="$(find -L "${roots[@]}" -maxdepth 9 -name "$lib*" -type f 2> /dev/null | sort | head -1)"
   if [[ -z "$found" ]]; then
     say "library $lib: NOT FOUND under ${roots[*]} (set CUDA_HOME or LD_LIBRARY_PATH)"
     continue
@@ -85,7 +86,8 @@ step gpu-ops kernels.log 60 "${redtest[@]}" bench gpu-ops
 grep -E 'within .* of the reference|FAIL' "$out/kernels.log" | tail -8 | sed 's/^/  /' | tee -a "$summary"
 for m in resnet20 'nats[C=16,N=1]:#1462'; do
   step "gpu-step $m" kernels.log 60 "${redtest[@]}" bench gpu-step --model "$m"
-  grep -E 'largest|verdict|within' "$out/kernels.log" | tail -2 | sed 's/^/  /' | tee -a "$summary"
+  { grep -A1 'compared (worst first)' "$out/kernels.log" | tail -1 | sed 's/^/worst: /'
+    grep 'comparisons within tolerance' "$out/kernels.log" | tail -1; } | sed 's/^/  /' | tee -a "$summary"
 done
 
 # 3. one training epoch on the bundled subset
