@@ -42,8 +42,13 @@ root="$stage/redtest"
 mkdir -p "$root/lib" "$root/data/fashion-mnist"
 
 echo "gpu-bundle: Java runtime (jlink)"
-"$jdk/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.sql,java.xml,jdk.jfr,jdk.management,jdk.unsupported,jdk.zipfs \
+# The modules our jars use (jdeps); java.compiler and java.naming are only named by annotations and an optional
+# module requirement. No jlink compression and no CDS archive: xz does better on the plain files.
+"$jdk/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,java.sql,java.xml,jdk.jfr,jdk.management,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-man-pages --no-header-files --compress=0 --output "$root/runtime"
+# AWT's X11 toolkit, splash screen, sound, JPEG codec and native-window bridge: charts are drawn headless into PNGs
+rm -f "$root"/runtime/lib/{libawt_xawt,libsplashscreen,libjsound,libjavajpeg,libjawt}.so
+find "$root/runtime" -name '*.so' -type f -exec strip --strip-unneeded {} +  # libjvm.so ships its symbol table
 
 # repack DIR JAR: stores DIR as an uncompressed jar, keeping its manifest
 repack() {
@@ -56,16 +61,42 @@ repack() {
 }
 
 echo "gpu-bundle: dependencies (trimmed, stored uncompressed)"
-for j in "$repo"/target/lib/*.jar; do
+# ND4J's plain CPU natives in place of the oneDNN build (34.5 MB after xz, against 27 MB): with the fast CPU path
+# off, nothing in the bundle calls oneDNN, and without the -onednn natives CpuAcceleration leaves DL4J's helpers off.
+onednn=("$repo"/target/lib/nd4j-native-*-linux-x86_64-onednn.jar)
+[[ -f "${onednn[0]}" ]] || { echo "gpu-bundle: ND4J's oneDNN natives not found in target/lib" >&2; exit 1; }
+nd4j_version="$(basename "${onednn[0]}" | sed -E 's/^nd4j-native-(.*)-linux-x86_64-onednn\.jar$/\1/')"
+(cd "$repo" && mvn -B -q dependency:copy -Dartifact="org.nd4j:nd4j-native:$nd4j_version:jar:linux-x86_64" \
+  -DoutputDirectory="$stage/plain") || { echo "gpu-bundle: cannot get org.nd4j:nd4j-native:$nd4j_version:linux-x86_64" >&2; exit 1; }
+for j in "$repo"/target/lib/*.jar "$stage"/plain/*.jar; do
   name="$(basename "$j")"
+  case "$name" in
+    # not loaded by a GPU run: the fast CPU path's oneDNN and its OpenCL loader (-Dredtest.fastCpuPath=false), the
+    # oneDNN build of ND4J's natives (the plain build from $stage/plain is used), ONNX Runtime (msrs --onnx,
+    # export), fastutil (one DL4J listener), PDFBox (xchart's PDF export); commons-compress, commons-codec and
+    # gson, which only ND4J's dataset downloader, its test resources and protobuf's JSON printer (left out below) use
+    dnnl-*.jar|opencl-*.jar|nd4j-native-*-onednn.jar|onnxruntime-*.jar|fastutil-*.jar|pdfbox-*.jar|fontbox-*.jar) continue ;;
+    graphics2d-*.jar|commons-compress-*.jar|commons-codec-*.jar|gson-*.jar) continue ;;
+  esac
   work="$stage/jar"
   rm -rf "$work" && mkdir -p "$work"
   (cd "$work" && "$jdk/bin/jar" --extract --file "$j")
   case "$name" in
-    # not loaded by a GPU run: the fast CPU path's oneDNN (-Dredtest.fastCpuPath=false), ONNX Runtime
-    # (msrs --onnx, export), fastutil (one DL4J listener), PDFBox (xchart's PDF export)
-    dnnl-*-linux-x86_64.jar|onnxruntime-*.jar|fastutil-*.jar|pdfbox-*.jar|fontbox-*.jar|graphics2d-*.jar)
-      continue ;;
+    nd4j-api-*.jar)      # the ONNX, TensorFlow and SameDiff-IR protocol buffers of ND4J's model import
+      rm -rf "$work"/{onnx,tensorflow,org/tensorflow/distruntime,org/tensorflow/util,org/nd4j/ir} ;;
+    protobuf-*.jar)      # protobuf's JSON and compiler utilities and the Guava copy that only they use
+      rm -rf "$work"/{org/nd4j/shade/protobuf/common,org/nd4j/shade/protobuf/util,org/nd4j/shade/protobuf/compiler,com/google/thirdparty} ;;
+    jackson-*-M*.jar)    # ND4J's shaded Jackson: the XML data format and its StAX parser
+      rm -rf "$work"/{org/nd4j/shade/wstx,org/nd4j/shade/codehaus/stax2,org/nd4j/shade/jackson/dataformat/xml} ;;
+    # other operating systems: JNA's native dispatch libraries, its Windows and macOS APIs, oshi's and jline's parts
+    jna-[0-9]*.jar)      find "$work/com/sun/jna" -mindepth 1 -maxdepth 1 -type d ! -name linux-x86-64 \
+                           -exec sh -c 'ls "$1"/*.class > /dev/null 2>&1 || rm -rf "$1"' sh {} \; ;;
+    jna-platform-*.jar)  rm -rf "$work"/com/sun/jna/platform/{win32,mac,wince} ;;
+    oshi-core-*.jar)     for d in hardware/platform jna/platform software/os util/platform; do
+                           rm -rf "$work/oshi/$d"/{mac,windows,unix/freebsd,unix/solaris}
+                         done ;;
+    jline-native-*.jar)  find "$work/org/jline/nativ" -mindepth 1 -maxdepth 1 -type d ! -name Linux -exec rm -rf {} +
+                         find "$work/org/jline/nativ/Linux" -mindepth 1 -maxdepth 1 ! -name x86_64 -exec rm -rf {} + ;;
     cuda-*-linux-x86_64.jar)                                  # keep what CudaDevice loads
       find "$work/org/bytedeco/cuda/linux-x86_64" -type f \
         ! \( -name libjnicudart.so -o -name libjnicublas.so -o -name libjnicudnn.so -o -name libjninvrtc.so \) -delete ;;
@@ -80,24 +111,42 @@ for j in "$repo"/target/lib/*.jar; do
   find "$work" -path '*/include/*' -delete 2> /dev/null || true
   repack "$work" "$root/lib/$name"
 done
-rm -rf "$stage/jar"
-cp "$repo/target/redtest.jar" "$root/redtest.jar"
+# redtest.jar, stored uncompressed too, its manifest's class path naming the jars in the bundle (in the same order,
+# the plain natives where the oneDNN build was): a manifest line is at most 72 bytes, one jar per continuation line
+work="$stage/jar"
+rm -rf "$work" && mkdir -p "$work"
+(cd "$work" && "$jdk/bin/jar" --extract --file "$repo/target/redtest.jar")
+mf="$work/META-INF/MANIFEST.MF"
+flat="$(awk '{ sub(/\r$/, "") } /^ / { line = line substr($0, 2); next } { if (NR > 1) print line; line = $0 } END { print line }' "$mf")"
+kept=()
+for entry in $(grep '^Class-Path: ' <<< "$flat" | cut -d' ' -f2-); do
+  jarname="${entry#lib/}"
+  [[ "$jarname" == nd4j-native-*-linux-x86_64-onednn.jar ]] && jarname="nd4j-native-$nd4j_version-linux-x86_64.jar"
+  [[ -f "$root/lib/$jarname" ]] && kept+=("lib/$jarname")
+done
+[[ "${#kept[@]}" -eq "$(ls "$root/lib" | wc -l)" ]] \
+  || { echo "gpu-bundle: redtest.jar's class path does not name every bundled jar" >&2; exit 1; }
+{ grep -v -e '^Class-Path: ' -e '^$' <<< "$flat"; echo "Class-Path: ${kept[0]}"; printf '  %s\n' "${kept[@]:1}"; } > "$mf.new"
+mv "$mf.new" "$mf"
+repack "$work" "$root/redtest.jar"
+rm -rf "$work"
 
 echo "gpu-bundle: Fashion-MNIST subset"
 # idx_head FILE HEADER_BYTES ITEM_BYTES N: the first N items with the count in the header set to N
+# (uncompressed: xz packs the raw images 14% smaller than gzip -9 did)
 idx_head() {
   local file="$1" header="$2" item="$3" n="$4"
   ( set +o pipefail # head closes gzip's pipe early, on purpose
     gzip -dc "$file" | head -c 4
     printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n >> 24 & 255)) $((n >> 16 & 255)) $((n >> 8 & 255)) $((n & 255)))"
     gzip -dc "$file" | head -c "$((header + item * n))" | tail -c "+9"
-  ) | gzip -9
+  )
 }
 d="$root/data/fashion-mnist"
-idx_head "$data/train-images-idx3-ubyte.gz" 16 784 6000 > "$d/train-images-idx3-ubyte.gz"
-idx_head "$data/train-labels-idx1-ubyte.gz" 8 1 6000 > "$d/train-labels-idx1-ubyte.gz"
-idx_head "$data/t10k-images-idx3-ubyte.gz" 16 784 2560 > "$d/t10k-images-idx3-ubyte.gz"
-idx_head "$data/t10k-labels-idx1-ubyte.gz" 8 1 2560 > "$d/t10k-labels-idx1-ubyte.gz"
+idx_head "$data/train-images-idx3-ubyte.gz" 16 784 6000 > "$d/train-images-idx3-ubyte"
+idx_head "$data/train-labels-idx1-ubyte.gz" 8 1 6000 > "$d/train-labels-idx1-ubyte"
+idx_head "$data/t10k-images-idx3-ubyte.gz" 16 784 2560 > "$d/t10k-images-idx3-ubyte"
+idx_head "$data/t10k-labels-idx1-ubyte.gz" 8 1 2560 > "$d/t10k-labels-idx1-ubyte"
 
 
 echo "gpu-bundle: compressing (xz)"
