@@ -6,10 +6,11 @@
 #                         and a Fashion-MNIST subset (6,000 training and 2,560 test images)
 #   OUT/pytorch_peer.py   the PyTorch peer of the rate comparison, for the node's own python3 with torch
 #   OUT/README.txt        what is inside and how to use it
-# Trimmed for a GPU run (docs/maintainers.md, "GPU engine and bundle"): what a GPU run never loads (the fast
-# CPU path's oneDNN preset, ONNX Runtime, the CUDA bindings other than cudart, cuBLAS, cuDNN and
-# NVRTC, sqlite natives of other platforms) and native debug symbols. Jars are stored uncompressed so that xz
-# sees through them. Building takes a few minutes (xz of about 550 MB).
+# Trimmed for a GPU run (docs/maintainers.md, "GPU engine and bundle"): what a GPU run never loads (oneDNN: ND4J's
+# plain natives replace its oneDNN build; ONNX Runtime and ND4J's model import; the CUDA bindings other than
+# cudart, cuBLAS, cuDNN and NVRTC; natives of other platforms; Java modules and AWT libraries a headless run
+# does not use) and native symbol tables. Jars are stored uncompressed so that xz sees through them. Building
+# takes a few minutes (xz of about 500 MB).
 # Usage: benchmarks/gpu-bundle.sh OUT      (REDTEST_BUNDLE_NO_BUILD=1 reuses target/ as it is)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
