@@ -3,7 +3,7 @@
 #   OUT/redtest ARGS      the CLI (first call unpacks the payload into a cache folder, about 20 s)
 #   OUT/gpu-smoke.sh DIR  finds the CUDA 13 libraries and checks the GPU engine in one call (docs/gpu.md)
 #   OUT/payload.tar.xz    a jlink'd Java runtime, our jar and its dependencies, the natives a GPU run needs,
-#                         and a Fashion-MNIST subset (3,000 training and 2,560 test images)
+#                         and a Fashion-MNIST subset (2,560 training and 2,560 test images)
 #   OUT/pytorch_peer.py   the PyTorch peer of the rate comparison, for the node's own python3 with torch
 #   OUT/README.txt        what is inside and how to use it
 # Trimmed for a GPU run (docs/maintainers.md, "GPU engine and bundle"): what a GPU run never loads (oneDNN: ND4J's
@@ -157,8 +157,8 @@ idx_head() {
   )
 }
 d="$root/data/fashion-mnist"
-idx_head "$data/train-images-idx3-ubyte.gz" 16 784 3000 > "$d/train-images-idx3-ubyte"
-idx_head "$data/train-labels-idx1-ubyte.gz" 8 1 3000 > "$d/train-labels-idx1-ubyte"
+idx_head "$data/train-images-idx3-ubyte.gz" 16 784 2560 > "$d/train-images-idx3-ubyte"
+idx_head "$data/train-labels-idx1-ubyte.gz" 8 1 2560 > "$d/train-labels-idx1-ubyte"
 idx_head "$data/t10k-images-idx3-ubyte.gz" 16 784 2560 > "$d/t10k-images-idx3-ubyte"
 idx_head "$data/t10k-labels-idx1-ubyte.gz" 8 1 2560 > "$d/t10k-labels-idx1-ubyte"
 

@@ -91,8 +91,8 @@ for m in resnet20 'nats[C=16,N=1]:#1462'; do
 done
 
 # 3. one training epoch on the bundled subset
-step "train resnet20, 1 epoch, 3,000 images" train.log 100 "${redtest[@]}" train --model resnet20 \
-  --dataset fashion-mnist --train-limit 3000 --test-limit 2560 --epochs 1 --batch-size 128 --lr 0.05 \
+step "train resnet20, 1 epoch, 2,560 images" train.log 100 "${redtest[@]}" train --model resnet20 \
+  --dataset fashion-mnist --train-limit 2560 --test-limit 2560 --epochs 1 --batch-size 128 --lr 0.05 \
   --name gpu-smoke --output-dir "$out/runs"
 grep -E 'img/s|top-1' "$out/train.log" | tail -2 | sed 's/^ *//; s/^/  /' | tee -a "$summary"
 
