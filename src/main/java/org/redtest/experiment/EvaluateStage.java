@@ -6,7 +6,7 @@ import org.redtest.config.StageName;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageDataset;
 import org.redtest.data.ImageBatchIterator;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;

@@ -11,7 +11,7 @@ import org.redtest.zoo.Architecture;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;

@@ -20,7 +20,7 @@ import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.ProbeBatches;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.measure.UnitActivationCapture;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;

@@ -10,7 +10,7 @@ import org.redtest.data.LoadedData;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;

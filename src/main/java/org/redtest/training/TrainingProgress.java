@@ -1,7 +1,7 @@
 package org.redtest.training;
 
-import org.redtest.runtime.Progress;
-import org.redtest.runtime.ProgressBars;
+import org.redtest.console.Progress;
+import org.redtest.console.ProgressBars;
 
 import java.util.Locale;
 

@@ -96,13 +96,13 @@ class PaperBenchCommandTest {
     void aSuiteStartedByAnotherBuildIsRefusedUnlessMixingIsAskedFor() throws Exception {
         Path builds = out("build.txt");
         String recorded = Files.readString(builds);
-        assertEquals(org.redtest.runtime.SoftwareVersions.build(), recorded.strip(), "the suite records the build that ran it");
+        assertEquals(org.redtest.provenance.SoftwareVersions.build(), recorded.strip(), "the suite records the build that ran it");
         Files.writeString(builds, "0123456789\n");
         try {
             CliRun.Result refused = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
             assertEquals(1, refused.exitCode());
             assertTrue(refused.err().contains("holds work of build 0123456789, and this is build "
-                    + org.redtest.runtime.SoftwareVersions.build()), refused.err());
+                    + org.redtest.provenance.SoftwareVersions.build()), refused.err());
             CliRun.Result mixed = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString(), "--allow-mixed-builds");
             assertEquals(0, mixed.exitCode(), mixed.err());
             assertTrue(Files.readString(out("paper.md")).contains("parts from builds 0123456789, "), "the table names both builds");
