@@ -85,8 +85,9 @@ final class PruneCommand implements Callable<Integer> {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
-        PruneConfig prune = new PruneConfig(PruneMethod.parse(method), criterion.tau, criterion.keep,
-                extra.stream().map(PruneMethod::parse).toList(), finetuneEpochs, learningRate, null, repeats).validate(true);
+        PruneConfig prune = PruneConfig.builder().method(PruneMethod.parse(method)).tau(criterion.tau).keep(criterion.keep)
+                .baselines(extra.stream().map(PruneMethod::parse).toList()).finetuneEpochs(finetuneEpochs)
+                .learningRate(learningRate).repeats(repeats).build().validate(true);
         MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize).validate();
         Architecture architecture = ModelSpec.parse(run.modelSpec());
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded

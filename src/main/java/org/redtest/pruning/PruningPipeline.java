@@ -375,9 +375,8 @@ public final class PruningPipeline {
     private TrainingConfig fineTuneRecipe() {
         TrainingConfig t = job.recipe();
         PruneConfig p = job.prune();
-        return new TrainingConfig(p.finetuneEpochs(), t.batchSize(),
-                p.learningRate() != null ? p.learningRate() : t.learningRate(), t.momentum(), t.weightDecay(),
-                t.lrMilestones(), t.lrGamma(), t.evalBatchSize());
+        // withers, not the builder: 0 fine-tuning epochs (prune.finetune_epochs: 0) is a recipe here
+        return t.withEpochs(p.finetuneEpochs()).withLearningRate(p.learningRate() != null ? p.learningRate() : t.learningRate());
     }
 
     private Measurement measure(TrainedModel model, String what) {

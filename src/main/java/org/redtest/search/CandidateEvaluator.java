@@ -11,6 +11,7 @@ import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.provenance.SoftwareVersions;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
@@ -73,7 +74,7 @@ public final class CandidateEvaluator {
         NetworkBlueprint bp = arch.blueprint(input, classes);
         long startMicros = CandidateOutcome.nowMicros();
         if (NatsSpace.isDegenerate(cell)) {
-            return new CandidateOutcome(index, cell.arch(), CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
+            return new CandidateOutcome(index, cell.arch(), CandidateStatus.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
                     Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros);
         }
         long start = System.nanoTime();
@@ -90,7 +91,7 @@ public final class CandidateEvaluator {
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
             Measurement m = RedundancyMeasurement.run(model, data.test(), "test", measurement);
             long end = System.nanoTime();
-            return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
+            return new CandidateOutcome(index, cell.arch(), CandidateStatus.DONE, accuracy, bp.params(), bp.flops(), latency,
                     m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
                     (end - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros + (end - start) / 1000);
         } finally {

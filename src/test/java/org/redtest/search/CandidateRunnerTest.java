@@ -3,6 +3,7 @@ package org.redtest.search;
 import org.redtest.storage.CandidateOutcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.ResultsDatabase;
 
@@ -34,7 +35,7 @@ class CandidateRunnerTest {
                     seen.add(k);
                     boolean fails = IntStream.of(failing).anyMatch(f -> f == k);
                     sink.accept(fails ? CandidateOutcome.failed(k, "arch", 4, "boom")
-                            : new CandidateOutcome(k, "arch", CandidateStore.DONE, 50, 1000, 2000, 0.01, 20, 1, 0, 3, 1,
+                            : new CandidateOutcome(k, "arch", CandidateStatus.DONE, 50, 1000, 2000, 0.01, 20, 1, 0, 3, 1,
                             "host-a", 1, null, "{}", 0, 4_000_000));
                 }
             }
@@ -59,7 +60,7 @@ class CandidateRunnerTest {
             CandidateRunner.Tally first = runner.run(new int[]{3, 7, 9, 3}, () -> { });
             assertEquals(List.of(3, 7, 9), seen, "a repeated index is evaluated once");
             assertEquals(new CandidateRunner.Tally(0, 3, 1, List.of()), first);
-            assertEquals(CandidateStore.FAILED, store.result("b", 7).orElseThrow().status());
+            assertEquals(CandidateStatus.FAILED, store.result("b", 7).orElseThrow().status());
             try (Statement s = db.connection().createStatement();
                  ResultSet rs = s.executeQuery("SELECT error, attempts, params FROM nas_candidates WHERE arch_index = 7")) {
                 assertTrue(rs.next());
@@ -97,7 +98,7 @@ class CandidateRunnerTest {
                         if (store.claimedIndices("w").size() != 1 || !store.claimedIndices("w").contains(k)) {
                             claimedTwice.add(k);
                         }
-                        sink.accept(new CandidateOutcome(k, "arch", CandidateStore.DONE, 50, 1000, 2000, 0.01, 20, 1, 0, 3, 1,
+                        sink.accept(new CandidateOutcome(k, "arch", CandidateStatus.DONE, 50, 1000, 2000, 0.01, 20, 1, 0, 3, 1,
                                 "host-a", 1, null, "{}", 0, 4_000_000));
                         previous = k;
                     }
