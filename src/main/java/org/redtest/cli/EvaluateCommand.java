@@ -74,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Path dbPath = databaseOption.path();
             try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
                 Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-                String model = run.map(RunMetadata::modelSpec).orElse(null);
+                String model = run.map(r -> r.modelSpec().text()).orElse(null);
                 EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
                         checkpoint.toString(), model);
                 if (json.requested) {

@@ -121,8 +121,7 @@ final class MsrsCommand implements Callable<Integer> {
                 throw new RedTestException("no run.json beside " + checkpoint + ": give its model spec with --model as well");
             }
         }
-        String modelSpec = model != null ? model : run.get().modelSpec();
-        Architecture architecture = ModelSpec.parse(modelSpec);
+        Architecture architecture = model != null ? ModelSpec.parse(model) : run.get().modelSpec().architecture();
         DataSpec dataSpec = DataChoice.resolve(run, runData.dataset, runData.dataDir, null,
                 "which data? give --dataset (fashion-mnist, cifar10, cifar100)");
         Console.logComputePath();

@@ -18,7 +18,6 @@ import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +88,7 @@ final class PruneCommand implements Callable<Integer> {
                 .baselines(extra.stream().map(PruneMethod::parse).toList()).finetuneEpochs(finetuneEpochs)
                 .learningRate(learningRate).repeats(repeats).build().validate(true);
         MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize).validate();
-        Architecture architecture = ModelSpec.parse(run.modelSpec());
+        Architecture architecture = run.modelSpec().architecture();
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
         try (TrainedModel trained = TrainedModel.open(checkpoint)) {

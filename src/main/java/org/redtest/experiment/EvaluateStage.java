@@ -18,9 +18,9 @@ public final class EvaluateStage implements Stage {
         ExperimentConfig cfg = run.config();
         ImageDataset test = run.data().test();
         EvaluationResult e = run(run.trainedModel(StageName.EVALUATE).graph(), test, run.data().normalization(),
-                cfg.training().evalBatchSize(), run.db(), run.runId(), run.store().modelFile().toString(), cfg.model());
+                cfg.training().evalBatchSize(), run.db(), run.runId(), run.store().modelFile().toString(), cfg.model().text());
         run.evaluated(e.top1());
-        run.out().println(describe(cfg.model(), e, test.name()));
+        run.out().println(describe(cfg.model().text(), e, test.name()));
     }
 
     /** The line that {@code evaluate} and the evaluate stage print, the model named by {@code model}. */

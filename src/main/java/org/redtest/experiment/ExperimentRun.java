@@ -8,7 +8,6 @@ import org.redtest.data.LoadedData;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
-import org.redtest.zoo.ModelSpec;
 
 import java.io.PrintWriter;
 
@@ -77,7 +76,7 @@ public final class ExperimentRun implements AutoCloseable {
                 throw new RedTestException("stage '" + stage + "' needs a trained model: no checkpoint "
                         + store.modelFile() + " (run the train stage first)");
             }
-            model = TrainedModel.open(store.modelFile(), ModelSpec.parse(config().model()), data.train(),
+            model = TrainedModel.open(store.modelFile(), config().model().architecture(), data.train(),
                     data.normalization(), null);
         }
         return model;

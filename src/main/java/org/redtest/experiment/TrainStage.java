@@ -7,6 +7,7 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.TrainingRedundancyProbe;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Architecture;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
@@ -25,7 +26,6 @@ import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSize;
-import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;
@@ -77,8 +77,8 @@ public final class TrainStage implements Stage {
                     throw new RedTestException("run directory " + store.directory() + " holds a run with a different "
                             + "configuration; choose another run name (key 'name') or move that directory away");
                 });
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        Architecture architecture = cfg.model().architecture();
+        NetworkBlueprint blueprint = architecture.blueprint(metadata.inputShape(), metadata.classes());
         ModelSize.requireFits(blueprint, t.batchSize()); // before any graph is built or row written
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
                 new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
@@ -133,7 +133,7 @@ public final class TrainStage implements Stage {
         if (m.everyEpochs() < 1) {
             return null;
         }
-        Architecture architecture = ModelSpec.parse(cfg.model());
+        Architecture architecture = cfg.model().architecture();
         MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed())
                 .withBatches(m.probeBatches());
         return new TrainingRedundancyProbe(architecture, blueprint, data.test(), data.normalization(), settings,
@@ -143,8 +143,8 @@ public final class TrainStage implements Stage {
     private static RunMetadata metadata(ConfigLoader.LoadedConfig loaded, LoadedData data) {
         ExperimentConfig cfg = loaded.config();
         var train = data.train();
-        return new RunMetadata(cfg.name(), ModelSpec.parse(cfg.model()).spec(),
-                new Shape(train.channels(), train.height(), train.width()).toString(), train.numClasses(), cfg.data(),
+        return new RunMetadata(cfg.name(), ArchitectureSpec.of(cfg.model().architecture()),
+                new Shape(train.channels(), train.height(), train.width()), train.numClasses(), cfg.data(),
                 data.normalization().mean(), data.normalization().std(), cfg.seed(), loaded.hash(),
                 cfg.training().epochs(), cfg.training());
     }

@@ -33,6 +33,7 @@ import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
@@ -302,7 +303,7 @@ public final class PruningPipeline {
             double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
             store.saveModel(graph);
             store.writeText(CheckpointStore.METADATA_FILE, new RunMetadata(job.runName() + "/" + dirName,
-                    structure.pruned().spec(), input.toString(), classes, job.dataSpec(),
+                    ArchitectureSpec.of(structure.pruned()), input, classes, job.dataSpec(),
                     job.data().normalization().mean(), job.data().normalization().std(), seed, planHash,
                     recipe.epochs(), recipe).toJson());
             plan = new Plan(planHash, structure.pruned().spec(), dropped, transfer.reinitialized(), top1Pruned);

@@ -82,7 +82,7 @@ final class PruningPart {
         if (!store.hasModel()) {
             throw new RedTestException("pruning " + cfg.model() + " needs its trained checkpoint " + store.modelFile());
         }
-        return TrainedModel.open(store.modelFile(), ModelSpec.parse(cfg.model()), data.train(), data.normalization(), null);
+        return TrainedModel.open(store.modelFile(), cfg.model().architecture(), data.train(), data.normalization(), null);
     }
 
     /** The part's result from the timed outcomes, with the CKA maps before and after copied into the figures. */
