@@ -110,6 +110,10 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database, device);
     }
 
+    public ExperimentConfig withName(String n) {
+        return new ExperimentConfig(n, model, seed, data, training, measure, prune, search, stages, outputDir, database, device);
+    }
+
     public ExperimentConfig withSeed(Long s) {
         return new ExperimentConfig(name, model, s, data, training, measure, prune, search, stages, outputDir, database, device);
     }
