@@ -115,6 +115,10 @@ public record ExperimentConfig(String name, ArchitectureSpec model, Long seed, D
         return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database, device);
     }
 
+    public ExperimentConfig withName(String n) {
+        return new ExperimentConfig(n, model, seed, data, training, measure, prune, search, stages, outputDir, database, device);
+    }
+
     public ExperimentConfig withSeed(Long s) {
         return new ExperimentConfig(name, model, s, data, training, measure, prune, search, stages, outputDir, database, device);
     }

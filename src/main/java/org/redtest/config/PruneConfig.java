@@ -169,7 +169,7 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
                 throw new RedTestException(keepName + " must be between 1 and the " + prunable + " prunable units of "
                         + architecture.spec() + ", got " + keep);
             }
-            // each group (a ResNet stage; the whole of a VGG or NATS network) keeps a unit: fewer cannot be met,
+            // each group (a ResNet or VGG stage; the whole of a NATS network) keeps a unit: fewer cannot be met,
             // and would fine-tune an unchanged or half-pruned model under the keep's name
             long groups = architecture.prunableUnits().stream().map(DroppableUnit::group).distinct().count();
             if (keep < groups) {

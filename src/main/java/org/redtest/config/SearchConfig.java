@@ -104,6 +104,11 @@ public record SearchConfig(SearchStrategy strategy, Integer sample, Integer topK
     }
 
     /** The same search on another engine (command-line --engine and --master). */
+    /** The same search over a seeded random sample of {@code k} cells. */
+    public SearchConfig withSample(int k) {
+        return new SearchConfig(strategy, k, topK, channels, cells, budget, rewards, evolution, engine, spark);
+    }
+
     public SearchConfig withEngine(EngineKind name, String master) {
         return new SearchConfig(strategy, sample, topK, channels, cells, budget, rewards, evolution,
                 name != null ? name : engine, master != null ? spark.withMaster(master) : spark);
