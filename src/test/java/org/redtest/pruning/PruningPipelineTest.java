@@ -64,15 +64,18 @@ class PruningPipelineTest {
     Path dir;
 
     private static PruneConfig keep(int keep, List<PruneMethod> baselines) {
-        return new PruneConfig(PruneMethod.CKA, null, keep, baselines, 1, null, 20, 1).validate(true);
+        return PruneConfig.builder().keep(keep).baselines(baselines).finetuneEpochs(1).probeTrainImages(20).build()
+                .validate(true);
     }
 
     private static PruneConfig tau(double tau, Double learningRate) {
-        return new PruneConfig(PruneMethod.CKA, tau, null, List.of(), 1, learningRate, 20, 1).validate(true);
+        return PruneConfig.builder().tau(tau).baselines(List.of()).finetuneEpochs(1).learningRate(learningRate)
+                .probeTrainImages(20).build().validate(true);
     }
 
     private PruningPipeline.Job job(Architecture arch, ComputationGraph trained, PruneConfig prune) {
-        TrainingConfig recipe = new TrainingConfig(1, 20, 0.01, 0.9, 0.0005, List.of(), 0.1, 20);
+        TrainingConfig recipe = TrainingConfig.builder().epochs(1).batchSize(20).learningRate(0.01).weightDecay(0.0005)
+                .lrMilestones(List.of()).evalBatchSize(20).build();
         DataSpec spec = new DataSpec(DataSpec.CIFAR10, dir.toString(), null, null, null, null, false);
         return new PruningPipeline.Job("tiny", dir.resolve("run"), model(arch, trained), DATA, spec, recipe, MEASUREMENT,
                 prune, 11, "config-hash");

@@ -92,7 +92,8 @@ class InterruptionTest {
         ImageDataset train = TinyData.learnable(48, 1, 8, 3, 1);
         ImageDataset test = TinyData.learnable(12, 1, 8, 3, 2);
         ChannelNormalization norm = ChannelNormalization.fromData(train);
-        TrainingConfig t = new TrainingConfig(3, 16, 0.05, 0.9, 5e-4, List.of(2), 0.1, 12);
+        TrainingConfig t = TrainingConfig.builder().epochs(3).batchSize(16).learningRate(0.05).weightDecay(5e-4)
+                .lrMilestones(List.of(2)).evalBatchSize(12).build();
         ComputationGraph graph = Dl4jGraphFactory.create(ModelSpec.parse("vgg:4,M,8").blueprint(new Shape(1, 8, 8), 3),
                 new GraphSettings(5, Trainer.updater(t), t.weightDecay()));
         CheckpointStore store = new CheckpointStore(WORK.dir().resolve("mid"));
