@@ -13,16 +13,17 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
 import org.redtest.provenance.SoftwareVersions;
+import org.redtest.storage.EpochRows;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
-import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
+import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSize;
@@ -95,7 +96,8 @@ public final class TrainStage implements Stage {
         stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
 
         // a kill after model.zip's rename left its epoch's row unwritten
-        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
+        EpochRows rows = new EpochRows(db, runId);
+        rows.restoreFrom(store, graph);
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
@@ -104,15 +106,10 @@ public final class TrainStage implements Stage {
         Trainer.Outcome outcome;
         EvaluationResult e;
         try {
-            outcome = new Trainer(t, store, (g, record) -> {
-                db.recordEpoch(runId, record);
-                if (probe != null) {
-                    probe.onEpoch(g, record);
-                }
-            }, stop::requested).train(graph, trainIt, testIt);
+            TrainingListeners listeners = TrainingListeners.standard(store, stop::requested).and(rows);
+            outcome = new Trainer(t, probe == null ? listeners : listeners.and(probe)).train(graph, trainIt, testIt);
             e = outcome.evaluation();
-            double totalSeconds = db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum();
-            db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
+            db.finishRun(runId, e.top1(), e.top5(), e.loss(), rows.totalSeconds());
         } catch (TrainingInterrupted interrupted) {
             db.markInterrupted(runId);
             throw interrupted.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());

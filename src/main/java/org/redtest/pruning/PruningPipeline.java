@@ -22,16 +22,17 @@ import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.measure.UnitActivationCapture;
 import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
+import org.redtest.storage.EpochRows;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
-import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingListeners;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -320,15 +321,15 @@ public final class PruningPipeline {
             ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
                     job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
             // rows a kill left unwritten after a fine-tuning checkpoint
-            Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
+            EpochRows rows = new EpochRows(db, runId);
+            rows.restoreFrom(store, graph);
             Path file = db.file();
             stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
             try {
-                Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r), stop::requested)
+                Trainer.Outcome tuned = new Trainer(recipe, TrainingListeners.standard(store, stop::requested).and(rows))
                         .train(graph, train, testIterator());
                 after = tuned.evaluation();
-                db.finishRun(runId, after.top1(), after.top5(), after.loss(),
-                        db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
+                db.finishRun(runId, after.top1(), after.top5(), after.loss(), rows.totalSeconds());
             } catch (TrainingInterrupted interrupted) {
                 db.markInterrupted(runId);
                 throw interrupted.of(runName, store.modelFile(), file);

@@ -16,6 +16,7 @@ import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.Family;
 import org.redtest.zoo.GraphSettings;
@@ -85,7 +86,7 @@ public final class CandidateEvaluator {
             var train = new ImageBatchIterator(data.train(), budget.batchSize(), true, augment, data.normalization(), seed);
             var test = new ImageBatchIterator(data.test(), budget.evalBatchSize(), false, false, data.normalization(), seed);
             // candidates are cheap to retrain: checkpoints go to a scratch directory removed afterwards
-            double accuracy = new Trainer(budget, new CheckpointStore(scratch), (g, r) -> { }).train(graph, train, test)
+            double accuracy = new Trainer(budget, TrainingListeners.basic(new CheckpointStore(scratch))).train(graph, train, test)
                     .evaluation().top1();
             long trained = System.nanoTime();
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
