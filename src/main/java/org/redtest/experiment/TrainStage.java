@@ -25,7 +25,6 @@ import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSize;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -82,7 +81,7 @@ public final class TrainStage implements Stage {
         NetworkBlueprint blueprint = architecture.blueprint(metadata.inputShape(), metadata.classes());
         ModelSize.requireFits(blueprint, t.batchSize()); // before any graph is built or row written
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
-                new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
+                Trainer.graphSettings(cfg.seed(), t)));
         CheckpointStore.requireMatches(graph, blueprint, store.modelFile());
         if (Trainer.completedEpochs(graph) == 0 && !store.hasModel()) {
             LOG.info("training {} ({} params, {} FLOPs) on {} train / {} test images of {}", blueprint.spec(),

@@ -43,7 +43,7 @@ final class TrainingTimeCheck {
         }
         NetworkBlueprint blueprint = cfg.model().architecture()
                 .blueprint(new Shape(train.channels(), train.height(), train.width()), train.numClasses());
-        GraphSettings settings = new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay());
+        GraphSettings settings = Trainer.graphSettings(cfg.seed(), t);
         double rate = TrainingThroughputProbe.imagesPerSecond(() -> Dl4jGraphFactory.create(blueprint, settings), batch,
                 train.channels(), train.height(), train.width(), train.numClasses());
         LongRunGuard.Decision decision = guard.decide(new TrainingEstimate(blueprint.spec(), t.epochs(), train.size(), rate));

@@ -36,7 +36,6 @@ import org.redtest.training.TrainingListeners;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -299,7 +298,7 @@ public final class PruningPipeline {
                 throw anotherPlan(store);
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
-                    new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
+                    Trainer.graphSettings(seed, recipe));
             WeightTransfer.Result transfer = WeightTransfer.copy(job.trained().graph(), graph, structure);
             double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
             store.saveModel(graph);

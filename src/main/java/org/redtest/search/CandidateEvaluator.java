@@ -19,7 +19,6 @@ import org.redtest.training.Trainer;
 import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.Family;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NatsArchitecture;
 import org.redtest.zoo.NatsCell;
@@ -81,7 +80,7 @@ public final class CandidateEvaluator {
         long start = System.nanoTime();
         Path scratch = scratchDirectory();
         try (TrainedModel model = TrainedModel.of(Dl4jGraphFactory.create(bp,
-                new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay())), arch, bp, data.normalization())) {
+                Trainer.graphSettings(seed, budget)), arch, bp, data.normalization())) {
             ComputationGraph graph = model.graph();
             var train = new ImageBatchIterator(data.train(), budget.batchSize(), true, augment, data.normalization(), seed);
             var test = new ImageBatchIterator(data.test(), budget.evalBatchSize(), false, false, data.normalization(), seed);

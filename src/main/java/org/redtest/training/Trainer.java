@@ -10,6 +10,7 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.engine.Engines;
 import org.redtest.engine.TrainingSession;
+import org.redtest.zoo.GraphSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,18 @@ public final class Trainer {
     /** {@link TrainingListeners#standard} (asking {@code stopRequested} before every batch), then {@code listener}. */
     public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener, BooleanSupplier stopRequested) {
         this(config, TrainingListeners.standard(store, stopRequested).and(listener));
+    }
+
+    /**
+     * The graph settings of a model trained with {@code t}: the one place a training's graph gets its updater and
+     * weight decay. The learning rate lives in the {@link TrainingConfig} ({@code learning_rate}, {@code lr_milestones},
+     * {@code lr_gamma}, read as {@link TrainingConfig#learningRateAt}); the DL4J schedule inside the graph (and so in
+     * the checkpoint) is built from that same method by {@link #updater}, and the epoch records, the log line and a
+     * divergence message read it from there too, so the two agree by construction. (It is not a factory on
+     * {@code zoo.GraphSettings}: {@code config} imports {@code zoo}, so {@code zoo} cannot know a {@code TrainingConfig}.)
+     */
+    public static GraphSettings graphSettings(long seed, TrainingConfig t) {
+        return new GraphSettings(seed, updater(t), t.weightDecay());
     }
 
     /**
