@@ -1,21 +1,16 @@
 package org.redtest.cli;
 
 import org.redtest.RedTestException;
+import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
 import org.redtest.config.PruneMethod;
-import org.redtest.config.TrainingConfig;
-import org.redtest.data.DataLoader;
-import org.redtest.data.LoadedData;
+import org.redtest.experiment.ExperimentRun;
 import org.redtest.experiment.PruneStage;
 import org.redtest.io.DirectoryLock;
-import org.redtest.measure.MeasurementSettings;
-import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
-import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
-import org.redtest.training.TrainedModel;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Architecture;
 import picocli.CommandLine.ArgGroup;
@@ -25,9 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
@@ -91,28 +86,23 @@ final class PruneCommand implements Callable<Integer> {
         Architecture architecture = run.modelSpec().architecture();
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
-        try (TrainedModel trained = TrainedModel.open(checkpoint)) {
-            LoadedData loaded = DataLoader.load(run.data());
-            LoadedData data = new LoadedData(loaded.train(), loaded.test(), run.normalization());
-            TrainingConfig recipe = run.training() != null ? run.training() : TrainingConfig.defaults();
-            PruningPipeline.Job job = new PruningPipeline.Job(run.name(), checkpoint.toAbsolutePath().getParent(), trained,
-                    data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
-                    run.seed(), run.configHash());
-            try (DirectoryLock lock = DirectoryLock.acquire(checkpoint.toAbsolutePath().getParent(), "run directory");
-                 ResultsDatabase db = ResultsDatabase.open(databaseOption.path());
-                 StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
-                PruneStage.Pruned pruned;
-                try {
-                    pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), retime, stop);
-                } catch (TrainingInterrupted e) {
-                    return InterruptedTraining.report(spec, e);
-                }
-                var out = spec.commandLine().getOut();
-                if (json.requested) {
-                    out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
-                } else {
-                    pruned.print(out);
-                }
+        ExperimentConfig settings = ExperimentRun.settingsOf(Optional.of(run), run.data()).withMeasure(measure)
+                .withPrune(prune);
+        try (DirectoryLock lock = DirectoryLock.acquire(checkpoint.toAbsolutePath().getParent(), "run directory");
+             ExperimentRun pruning = ExperimentRun.ofCheckpoint(checkpoint, run, settings, databaseOption.path(),
+                     spec.commandLine().getOut());
+             StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
+            PruneStage.Pruned pruned;
+            try {
+                pruned = new PruneStage(retime, stop).prune(pruning);
+            } catch (TrainingInterrupted e) {
+                return InterruptedTraining.report(spec, e);
+            }
+            var out = spec.commandLine().getOut();
+            if (json.requested) {
+                out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
+            } else {
+                pruned.print(out);
             }
         }
         return 0;

@@ -134,6 +134,10 @@ public record TrainingConfig(Integer epochs, Integer batchSize, Double learningR
         return new TrainingConfig(epochs, batchSize, learningRate, momentum, wd, lrMilestones, lrGamma, evalBatchSize);
     }
 
+    public TrainingConfig withEvalBatchSize(Integer n) {
+        return new TrainingConfig(epochs, batchSize, learningRate, momentum, weightDecay, lrMilestones, lrGamma, n);
+    }
+
     public TrainingConfig withLrMilestones(List<Integer> epochs) {
         return new TrainingConfig(this.epochs, batchSize, learningRate, momentum, weightDecay, epochs, lrGamma, evalBatchSize);
     }
