@@ -343,11 +343,15 @@ public final class PruningPipeline {
                     structure.originalUnitNames(msrsAfter.summary().units()), selection.units());
         }
         Map<String, Double> cka = selection.adjacentCka();
-        return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
-                dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
-                recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, msrsOriginal,
-                msrsAfter.summary().mean(), selection.units().size(), msrsAfter.summary().units().size(), store.directory());
+        return new PruningOutcome(
+                new PruningOutcome.Selection(method, job.prune().criterion(), seed,
+                        dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList()),
+                new PruningOutcome.Side(job.trained().architecture().spec(), blueprint.params(), blueprint.flops(),
+                        top1Original, msrsOriginal, selection.units().size(), Double.NaN, Double.NaN),
+                new PruningOutcome.Side(structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
+                        after.top1(), msrsAfter.summary().mean(), msrsAfter.summary().units().size(), Double.NaN, Double.NaN),
+                new PruningOutcome.FineTuning(plan.reinitialized(), recipe.epochs(), plan.top1Pruned()),
+                0, 0, store.directory());
     }
 
     /**
