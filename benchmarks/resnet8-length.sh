@@ -24,12 +24,12 @@ stages: [train, evaluate, measure]
 output_dir: $out
 database: $out/redtest.db
 YAML
-  bin/redtest run "$out/resnet8-e$e.yaml"
+  bin/redtest run --yes "$out/resnet8-e$e.yaml"   # --yes: the time estimate guards against hour-long runs, not this
 done
 echo
 bin/redtest runs --db "$out/redtest.db"
 echo
-echo "adjacent CKA of the 4 units (stem, block 1, block 2, block 3), per run:"
+echo "adjacent CKA (unit -> next unit), per run:"
 for e in "${lengths[@]}"; do
-  printf '  %2s epochs: %s\n' "$e" "$(jq -r '[.adjacent[] | (. * 1000 | round / 1000 | tostring)] | join("  ")' "$out/resnet8-e$e/measure-msrs.json")"
+  printf '  %2s epochs: %s\n' "$e" "$(jq -r '[.adjacent[] | "\(.from)->\(.to) \(.cka * 1000 | round / 1000)"] | join(", ")' "$out/resnet8-e$e/measure-msrs.json")"
 done
