@@ -10,7 +10,6 @@ import org.redtest.engine.InferenceSession;
 import org.redtest.engine.cpu.FastCpuPath;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -103,7 +102,7 @@ public final class CpuPathBenchmark {
     private ComputationGraph graph(FastCpuPath.LayerPath path) {
         TrainingConfig t = TrainingConfig.defaults();
         return FastCpuPath.buildOn(path, () ->
-                Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay())));
+                Dl4jGraphFactory.create(blueprint, Trainer.graphSettings(1, t)));
     }
 
     /** {@code g}'s output for {@code x} on {@code device}'s engine. */

@@ -15,6 +15,7 @@ import org.redtest.search.CandidateEvaluator;
 import org.redtest.storage.CandidateOutcome;
 import org.redtest.search.CandidateRunner;
 import org.redtest.search.NatsSpace;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Dl4jGraphFactory;
@@ -261,7 +262,7 @@ public final class EngineBenchmark {
                 public void run(Source source, Consumer<CandidateOutcome> sink) {
                     for (OptionalInt i = source.next(); i.isPresent(); i = source.next()) {
                         int k = i.getAsInt();
-                        sink.accept(new CandidateOutcome(k, NatsCell.fromIndex(k).arch(), CandidateStore.DONE, 50 + k % 40,
+                        sink.accept(new CandidateOutcome(k, NatsCell.fromIndex(k).arch(), CandidateStatus.DONE, 50 + k % 40,
                                 100_000 + k, 10_000_000 + k, 0.01, 20 + k % 30, 1.5, 0, 600, 30, "executor-" + k % 64, 1,
                                 null, "{}", 0, 630_000_000));
                     }

@@ -17,7 +17,6 @@ import org.redtest.engine.plan.KernelCases;
 import org.redtest.engine.plan.StepCheck;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -100,7 +99,7 @@ public final class GpuChecks {
         for (String model : models) {
             NetworkBlueprint bp = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
             TrainingConfig t = TrainingConfig.defaults();
-            ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
+            ComputationGraph graph = Dl4jGraphFactory.create(bp, Trainer.graphSettings(1, t));
             ThroughputMeter.Rates r = ThroughputMeter.measure(engine, graph, batch, batches);
             rates.put(model, r);
             out.printf("%-12s %14.1f %14.1f%n", model, r.trainImgPerS(), r.inferImgPerS());
@@ -113,7 +112,7 @@ public final class GpuChecks {
     private static ComputationGraph referenceGraph(NetworkBlueprint bp) {
         TrainingConfig t = TrainingConfig.defaults();
         ComputationGraph g = FastCpuPath.buildOn(FastCpuPath.LayerPath.STOCK,
-                () -> Dl4jGraphFactory.create(bp, new GraphSettings(5, Trainer.updater(t), t.weightDecay())));
+                () -> Dl4jGraphFactory.create(bp, Trainer.graphSettings(5, t)));
         for (Layer layer : g.getLayers()) {
             if (layer.conf().getLayer() instanceof DropoutLayer d) {
                 d.setIDropout(null);

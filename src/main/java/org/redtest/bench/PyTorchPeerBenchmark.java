@@ -33,10 +33,13 @@ import java.util.concurrent.TimeUnit;
  * (SGD, Nesterov 0.9, weight decay 5e-4) and loss. Rounds alternate who goes first; each figure is
  * the median over rounds. PyTorch runs as a child process of {@code python} (Debian's
  * {@code python3-torch}) with as many threads as ND4J uses, in three variants: eager NCHW, eager
- * channels_last and (inference only) a frozen TorchScript module. Without PyTorch the benchmark
- * says so and prints our figures alone.
+ * channels_last and (inference only) a frozen TorchScript module. For inference, ONNX Runtime runs the
+ * PyTorch peer's model exported to ONNX (in this process, through its Java binding: the engine people deploy
+ * CNNs with on CPUs). Without PyTorch the benchmark says so and prints our figures alone. The table ends with
+ * the best peer of each column and our ratio to it.
  */
 public final class PyTorchPeerBenchmark {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PyTorchPeerBenchmark.class);
     public static final String SCRIPT_RESOURCE = "/org/redtest/bench/pytorch_peer.py";
     public static final String OURS = "ours (DL4J, fast CPU path)";
 
@@ -95,25 +98,59 @@ public final class PyTorchPeerBenchmark {
         ComputationGraph graph = Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
         DataSet batch = ThroughputMeter.cifarBatch(batchSize);
         Map<String, List<ThroughputMeter.Rates>> samples = new LinkedHashMap<>();
-        for (int round = 0; round < rounds; round++) {
-            boolean oursFirst = round % 2 == 0;
-            if (oursFirst) {
-                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(Engines.current(), graph, batch, batches));
+        Path onnx = script == null ? null : exportPeerModel(script, model);
+        try (OnnxRuntimePeer ort = onnx == null ? null : new OnnxRuntimePeer(onnx, threads)) {
+            for (int round = 0; round < rounds; round++) {
+                // who goes first alternates, so that a machine growing busier or quieter favours nobody
+                List<Runnable> order = new ArrayList<>();
+                order.add(() -> samples.computeIfAbsent(OURS, k -> new ArrayList<>())
+                        .add(ThroughputMeter.measure(Engines.current(), graph, batch, batches)));
+                if (script != null) {
+                    order.add(() -> runPeer(script, model, threads).forEach((variant, r) ->
+                            samples.computeIfAbsent(variant, k -> new ArrayList<>()).add(r)));
+                }
+                if (ort != null) {
+                    order.add(() -> samples.computeIfAbsent(OnnxRuntimePeer.VARIANT, k -> new ArrayList<>())
+                            .add(new ThroughputMeter.Rates(Double.NaN, ort.inferImgPerS(batchSize, batches))));
+                }
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                order.forEach(Runnable::run);
+                out.printf("%s round %d/%d done%n", model, round + 1, rounds);
+                out.flush();
             }
-            if (script != null) {
-                runPeer(script, model, threads).forEach((variant, r) ->
-                        samples.computeIfAbsent(variant, k -> new ArrayList<>()).add(r));
-            }
-            if (!oursFirst) {
-                samples.computeIfAbsent(OURS, k -> new ArrayList<>()).add(ThroughputMeter.measure(Engines.current(), graph, batch, batches));
-            }
-            out.printf("%s round %d/%d done%n", model, round + 1, rounds);
-            out.flush();
+        } finally {
+            deleteQuietly(onnx);
         }
         Map<String, ThroughputMeter.Rates> medians = new LinkedHashMap<>();
         medians.put(OURS, median(samples.get(OURS)));
         samples.forEach((variant, list) -> medians.putIfAbsent(variant, median(list)));
         return new ModelResult(model, 2.0 * blueprint.flops() / 1e9, medians);
+    }
+
+    /** The PyTorch peer's model as ONNX, written by the peer script; null (ONNX Runtime left out) if that fails. */
+    private Path exportPeerModel(Path script, String model) {
+        try {
+            Path file = Files.createTempFile("redtest-peer-" + model, ".onnx");
+            List<String> command = List.of(python, script.toString(), "export", model, String.valueOf(batchSize), file.toString());
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || Files.size(file) == 0) {
+                p.destroyForcibly();
+                LOG.warn("ONNX Runtime peer left out: the PyTorch peer could not export {} to ONNX ({})", model,
+                        text.strip().lines().reduce((a, b) -> b).orElse("no output"));
+                deleteQuietly(file);
+                return null;
+            }
+            return file;
+        } catch (IOException e) {
+            LOG.warn("ONNX Runtime peer left out: {}", e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedTestException("interrupted while the PyTorch peer exported " + model);
+        }
     }
 
     private static ThroughputMeter.Rates median(List<ThroughputMeter.Rates> rates) {
@@ -147,7 +184,22 @@ public final class PyTorchPeerBenchmark {
         }
         out.println("(of peak: effective GFLOP/s, 2 flops per multiply-add and training = 3x the forward pass, "
                 + "over the sgemm rate; ours/it > 1 means we are faster)");
+        for (ModelResult m : results) {
+            ThroughputMeter.Rates ours = m.rates().get(OURS);
+            bestPeer(m, ThroughputMeter.Rates::trainImgPerS).ifPresent(b -> out.printf("%s training: best peer %s, %.1f img/s; ours %.2fx%n",
+                    m.model(), b.getKey(), b.getValue().trainImgPerS(), ours.trainImgPerS() / b.getValue().trainImgPerS()));
+            bestPeer(m, ThroughputMeter.Rates::inferImgPerS).ifPresent(b -> out.printf("%s inference: best peer %s, %.1f img/s; ours %.2fx%n",
+                    m.model(), b.getKey(), b.getValue().inferImgPerS(), ours.inferImgPerS() / b.getValue().inferImgPerS()));
+        }
         out.flush();
+    }
+
+    /** The fastest peer (not ours) in one column, if any peer has a figure there. */
+    static java.util.Optional<Map.Entry<String, ThroughputMeter.Rates>> bestPeer(ModelResult m,
+                                                                               java.util.function.ToDoubleFunction<ThroughputMeter.Rates> column) {
+        return m.rates().entrySet().stream()
+                .filter(e -> !e.getKey().equals(OURS) && !Double.isNaN(column.applyAsDouble(e.getValue())))
+                .max(java.util.Comparator.comparingDouble(e -> column.applyAsDouble(e.getValue())));
     }
 
     private static String number(double v, String format) {

@@ -15,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.config.TrainingConfig;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -43,7 +42,7 @@ public final class TrainingProfile {
     public static void run(String model, int batchSize, int batches, boolean inference, PrintWriter out) throws IOException {
         NetworkBlueprint bp = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
         TrainingConfig t = TrainingConfig.defaults();
-        ComputationGraph graph = Dl4jGraphFactory.create(bp, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
+        ComputationGraph graph = Dl4jGraphFactory.create(bp, Trainer.graphSettings(1, t));
         INDArray x = Nd4j.rand(DataType.FLOAT, batchSize, 3, 32, 32);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, 10);
         for (int i = 0; i < batchSize; i++) {

@@ -70,9 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     @Command(name = "pytorch-peer", mixinStandardHelpOptions = true,
-            description = {"Our training and inference img/s beside PyTorch's on the same ResNets, alternating in one run.",
+            description = {"Our training and inference img/s beside PyTorch's and ONNX Runtime's on the same ResNets, alternating in one run.",
                     "PyTorch is Debian's python3-torch; both use the same batch, optimiser and loss, and the table "
-                            + "gives the ratios and the fraction of the matmul peak.",
+                            + "gives the ratios and the fraction of the matmul peak. ONNX Runtime (CPU, all graph "
+                            + "optimisations) runs the PyTorch model exported to ONNX, for inference; the last lines "
+                            + "name the best peer of each column and our ratio to it.",
                     "Without PyTorch it says so and prints our figures alone. Run it with nothing else busy."},
             footerHeading = "%nExamples:%n",
             footer = {"  bin/redtest bench pytorch-peer",

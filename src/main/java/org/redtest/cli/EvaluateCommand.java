@@ -1,15 +1,9 @@
 package org.redtest.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.redtest.RedTestException;
-import org.redtest.data.ChannelNormalization;
-import org.redtest.data.DataLoader;
+import org.redtest.config.ExperimentConfig;
 import org.redtest.data.DataSpec;
-import org.redtest.data.LoadedData;
 import org.redtest.experiment.EvaluateStage;
-import org.redtest.storage.ResultsDatabase;
-import org.redtest.training.CheckpointStore;
-import org.redtest.training.EvaluationResult;
+import org.redtest.experiment.ExperimentRun;
 import org.redtest.training.RunMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +11,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,44 +48,27 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         checkpoint = CheckpointPath.resolve(checkpoint);
         Optional<RunMetadata> run = RunMetadata.besides(checkpoint);
-        DataSpec spec = DataChoice.resolve(run, runData.dataset, runData.dataDir, testLimit,
+        DataSpec data = DataChoice.resolve(run, runData.dataset, runData.dataDir, testLimit,
                 "no run.json beside " + checkpoint + ": give --dataset (and --data-dir)");
         Console.logComputePath();
+        ExperimentConfig settings = ExperimentRun.settingsOf(run, data);
+        settings = settings.withTraining(settings.training().withEvalBatchSize(batchSize.value()));
         // with run.json, the checkpoint must hold the model it names (as run, msrs and prune check)
-        ComputationGraph graph = run.isPresent() ? CheckpointStore.load(checkpoint, run.get().blueprint())
-                : CheckpointStore.load(checkpoint);
-        try {
-            LoadedData data = DataLoader.load(spec);
-            ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-            // the run's blueprint says how many classes the model predicts; a checkpoint without run.json has only its output layer
-            long outputs = run.map(r -> (long) r.classes())
-                    .orElseGet(() -> graph.layerSize(graph.getConfiguration().getNetworkOutputs().get(0)));
-            if (outputs != data.test().numClasses()) {
-                throw new RedTestException("checkpoint " + checkpoint + " predicts " + outputs + " classes but "
-                        + data.test().name() + " has " + data.test().numClasses());
+        try (ExperimentRun r = ExperimentRun.ofCheckpoint(checkpoint, run.orElse(null), settings, databaseOption.path(), out())) {
+            EvaluateStage.Evaluated e = EvaluateStage.evaluate(r);
+            if (json.requested) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("checkpoint", e.checkpoint());
+                out.put("model", e.model());
+                out.put("dataset", e.dataset());
+                out.put("samples", e.result().samples());
+                out.put("top1", e.result().top1());
+                out.put("top5", e.result().top5());
+                out.put("loss", e.result().loss());
+                out().println(Console.json(out));
+            } else {
+                out().println(e.describe());
             }
-            Path dbPath = databaseOption.path();
-            try (ResultsDatabase db = ResultsDatabase.open(dbPath)) {
-                Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-                String model = run.map(RunMetadata::modelSpec).orElse(null);
-                EvaluationResult r = EvaluateStage.run(graph, data.test(), normalization, batchSize.value(), db, runId,
-                        checkpoint.toString(), model);
-                if (json.requested) {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("checkpoint", checkpoint.toString());
-                    out.put("model", model);
-                    out.put("dataset", data.test().name());
-                    out.put("samples", r.samples());
-                    out.put("top1", r.top1());
-                    out.put("top5", r.top5());
-                    out.put("loss", r.loss());
-                    out().println(Console.json(out));
-                } else {
-                    out().println(EvaluateStage.describe(model == null ? checkpoint : model, r, data.test().name()));
-                }
-            }
-        } finally {
-            graph.close(); // DL4J frees the graph's native memory only here
         }
         return 0;
     }

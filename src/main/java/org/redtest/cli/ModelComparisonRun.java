@@ -6,7 +6,7 @@ import org.redtest.onnx.ModelImages;
 import org.redtest.onnx.OnnxModel;
 import org.redtest.onnx.OnnxUnits;
 import org.redtest.onnx.UnitChoice;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.storage.ComparisonTable;
 import org.redtest.storage.JsonNumbers;

@@ -1,30 +1,26 @@
 package org.redtest.cli;
 
 import org.redtest.RedTestException;
+import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.Sampling;
-import org.redtest.data.ChannelNormalization;
-import org.redtest.data.DataLoader;
 import org.redtest.data.DataSpec;
 import org.redtest.data.LoadedData;
 import org.redtest.data.Split;
+import org.redtest.experiment.ExperimentRun;
 import org.redtest.experiment.MeasureStage;
-import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementReport;
-import org.redtest.measure.MeasurementSettings;
-import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.onnx.OnnxModel;
 import org.redtest.onnx.UnitChoice;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.storage.MeasurementOrigin;
-import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.TrainedModel;
 import org.redtest.zoo.Architecture;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSize;
-import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import picocli.CommandLine.Command;
@@ -34,7 +30,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -121,28 +116,28 @@ final class MsrsCommand implements Callable<Integer> {
                 throw new RedTestException("no run.json beside " + checkpoint + ": give its model spec with --model as well");
             }
         }
-        String modelSpec = model != null ? model : run.get().modelSpec();
-        Architecture architecture = ModelSpec.parse(modelSpec);
+        ArchitectureSpec modelSpec = model != null ? ArchitectureSpec.parse(model) : run.get().modelSpec();
+        Architecture architecture = modelSpec.architecture();
         DataSpec dataSpec = DataChoice.resolve(run, runData.dataset, runData.dataDir, null,
                 "which data? give --dataset (fashion-mnist, cifar10, cifar100)");
         Console.logComputePath();
-        LoadedData data = DataLoader.load(dataSpec);
-        ChannelNormalization normalization = run.map(RunMetadata::normalization).orElse(data.normalization());
-        MeasurementSettings settings = MeasurementSettings.from(measure, architecture.family(), seed);
-        try (TrainedModel measured = openModel(architecture, data, normalization, run);
-             ResultsDatabase db = ResultsDatabase.open(databaseOption.path())) {
-            Long runId = run.flatMap(r -> db.runId(r.name())).orElse(null);
-            Measurement m = RedundancyMeasurement.run(measured, measure.split().of(data), measure.split().word(), settings)
-                    .ofRun(runId, null);
+        ExperimentConfig settings = ExperimentRun.settingsOf(run, dataSpec).withModel(modelSpec).withMeasure(measure)
+                .withSeed(seed);
+        try (ExperimentRun measured = ExperimentRun.ofCheckpoint(checkpoint, run.orElse(null), settings,
+                databaseOption.path(), spec.commandLine().getOut())) {
+            if (checkpoint == null) {
+                measured.use(untrained(architecture, measured.data()));
+            }
             // ad hoc whatever its settings: only the measure stage's row speaks for a run (CanonicalMeasurements)
-            MeasureStage.Recorded recorded = MeasureStage.record(db, m, MeasurementOrigin.AD_HOC, null,
-                    outputDirectory(architecture, data), "msrs");
+            MeasureStage.Recorded recorded = MeasureStage.measure(measured, MeasurementOrigin.AD_HOC,
+                    outputDirectory(architecture, measured.data()), "msrs");
+            Long runId = measured.runId();
             var out = spec.commandLine().getOut();
             if (json.requested) {
-                out.println(MeasurementReport.json(m, MeasurementOrigin.AD_HOC));
+                out.println(MeasurementReport.json(recorded.measurement(), MeasurementOrigin.AD_HOC));
             } else {
                 recorded.print(out);
-                out.println("recorded in " + db.file() + " as an ad-hoc measurement" + (runId == null ? ""
+                out.println("recorded in " + measured.db().file() + " as an ad-hoc measurement" + (runId == null ? ""
                         : " of run '" + run.get().name() + "' (the run's canonical MSRS stays the one of its measure stage)"));
             }
         }
@@ -177,19 +172,15 @@ final class MsrsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The checkpoint, or an untrained model with seeded weights. */
-    private TrainedModel openModel(Architecture architecture, LoadedData data, ChannelNormalization normalization,
-                                   Optional<RunMetadata> run) {
-        if (checkpoint != null) {
-            return TrainedModel.open(checkpoint, architecture, data.train(), normalization, run.orElse(null));
-        }
+    /** An untrained model with seeded weights, for the data's images and classes. */
+    private TrainedModel untrained(Architecture architecture, LoadedData data) {
         var train = data.train();
         NetworkBlueprint blueprint = architecture.blueprint(new Shape(train.channels(), train.height(), train.width()),
                 train.numClasses());
         // a batch never holds more images than the split has (ProbeBatches)
         ModelSize.requireFits(blueprint, Math.min(batchSize.value(), Math.max(data.train().size(), data.test().size())));
         return TrainedModel.of(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(seed)), architecture, blueprint,
-                normalization);
+                data.normalization());
     }
 
     private Path outputDirectory(Architecture architecture, LoadedData data) {

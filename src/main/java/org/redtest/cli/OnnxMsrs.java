@@ -9,7 +9,7 @@ import org.redtest.onnx.OnnxCapture;
 import org.redtest.onnx.OnnxModel;
 import org.redtest.onnx.OnnxUnits;
 import org.redtest.onnx.UnitChoice;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
 import org.redtest.similarity.Msrs;

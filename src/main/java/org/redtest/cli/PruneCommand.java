@@ -1,24 +1,18 @@
 package org.redtest.cli;
 
 import org.redtest.RedTestException;
+import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.config.PruneConfig;
 import org.redtest.config.PruneMethod;
-import org.redtest.config.TrainingConfig;
-import org.redtest.data.DataLoader;
-import org.redtest.data.LoadedData;
+import org.redtest.experiment.ExperimentRun;
 import org.redtest.experiment.PruneStage;
 import org.redtest.io.DirectoryLock;
-import org.redtest.measure.MeasurementSettings;
-import org.redtest.pruning.PruningPipeline;
 import org.redtest.pruning.PruningReport;
-import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
-import org.redtest.training.TrainedModel;
 import org.redtest.training.TrainingInterrupted;
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,9 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "prune", mixinStandardHelpOptions = true,
@@ -85,34 +79,30 @@ final class PruneCommand implements Callable<Integer> {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": prune needs the run's model spec, data and training recipe"));
         List<String> extra = baselines.size() == 1 && baselines.get(0).equalsIgnoreCase("none") ? List.of() : baselines;
-        PruneConfig prune = new PruneConfig(PruneMethod.parse(method), criterion.tau, criterion.keep,
-                extra.stream().map(PruneMethod::parse).toList(), finetuneEpochs, learningRate, null, repeats).validate(true);
+        PruneConfig prune = PruneConfig.builder().method(PruneMethod.parse(method)).tau(criterion.tau).keep(criterion.keep)
+                .baselines(extra.stream().map(PruneMethod::parse).toList()).finetuneEpochs(finetuneEpochs)
+                .learningRate(learningRate).repeats(repeats).build().validate(true);
         MeasureConfig measure = MeasureConfig.defaults().withBatches(batches).withBatchSize(batchSize).validate();
-        Architecture architecture = ModelSpec.parse(run.modelSpec());
+        Architecture architecture = run.modelSpec().architecture();
         prune.checkAgainst(architecture, "--keep"); // before the checkpoint and data are loaded
         Console.logComputePath();
-        try (TrainedModel trained = TrainedModel.open(checkpoint)) {
-            LoadedData loaded = DataLoader.load(run.data());
-            LoadedData data = new LoadedData(loaded.train(), loaded.test(), run.normalization());
-            TrainingConfig recipe = run.training() != null ? run.training() : TrainingConfig.defaults();
-            PruningPipeline.Job job = new PruningPipeline.Job(run.name(), checkpoint.toAbsolutePath().getParent(), trained,
-                    data, run.data(), recipe, MeasurementSettings.from(measure, architecture.family(), run.seed()), prune,
-                    run.seed(), run.configHash());
-            try (DirectoryLock lock = DirectoryLock.acquire(checkpoint.toAbsolutePath().getParent(), "run directory");
-                 ResultsDatabase db = ResultsDatabase.open(databaseOption.path());
-                 StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
-                PruneStage.Pruned pruned;
-                try {
-                    pruned = PruneStage.prune(job, db, db.runId(run.name()).orElse(null), retime, stop);
-                } catch (TrainingInterrupted e) {
-                    return InterruptedTraining.report(spec, e);
-                }
-                var out = spec.commandLine().getOut();
-                if (json.requested) {
-                    out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
-                } else {
-                    pruned.print(out);
-                }
+        ExperimentConfig settings = ExperimentRun.settingsOf(Optional.of(run), run.data()).withMeasure(measure)
+                .withPrune(prune);
+        try (DirectoryLock lock = DirectoryLock.acquire(checkpoint.toAbsolutePath().getParent(), "run directory");
+             ExperimentRun pruning = ExperimentRun.ofCheckpoint(checkpoint, run, settings, databaseOption.path(),
+                     spec.commandLine().getOut());
+             StopOnSignal stop = StopOnSignal.install()) { // as in TrainCommand: a fine-tuning stops cleanly
+            PruneStage.Pruned pruned;
+            try {
+                pruned = new PruneStage(retime, stop).prune(pruning);
+            } catch (TrainingInterrupted e) {
+                return InterruptedTraining.report(spec, e);
+            }
+            var out = spec.commandLine().getOut();
+            if (json.requested) {
+                out.println(Console.json(pruned.outcomes().stream().map(PruningReport::json).toList()));
+            } else {
+                pruned.print(out);
             }
         }
         return 0;

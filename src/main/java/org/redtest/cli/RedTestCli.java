@@ -2,13 +2,13 @@ package org.redtest.cli;
 
 import org.redtest.RedTestException;
 import org.redtest.engine.Device;
-import org.redtest.runtime.JavaCppVersionWarnings;
+import org.redtest.console.JavaCppVersionWarnings;
 import org.redtest.engine.DeviceUnavailableException;
 import org.redtest.engine.Engines;
 import org.redtest.engine.cpu.CpuAcceleration;
-import org.redtest.runtime.ParentWatch;
-import org.redtest.runtime.TempDirectory;
-import org.redtest.runtime.Verbose;
+import org.redtest.process.ParentWatch;
+import org.redtest.process.TempDirectory;
+import org.redtest.console.Verbose;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -4,7 +4,7 @@ import org.redtest.RedTestException;
 import org.redtest.measure.CanonicalMeasurements;
 import org.redtest.storage.PruningTable;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.storage.RunStatusText;
+import org.redtest.storage.RunStatus;
 import org.redtest.storage.RunSummaries;
 import org.redtest.storage.RunSummaries.RunSummary;
 import picocli.CommandLine.Command;
@@ -96,7 +96,7 @@ final class RunsCommand implements Callable<Integer> {
                         RunCells.time(r.startedAt()), RunCells.time(r.finishedAt()));
             }
             out.print(table.render());
-            runs.stream().filter(r -> r.error() != null && RunStatusText.FAILED.equals(r.status()))
+            runs.stream().filter(r -> r.error() != null && RunStatus.FAILED.word().equals(r.status()))
                     .forEach(r -> out.println(r.name() + " failed: " + r.error()));
             out.flush();
         }

@@ -1,6 +1,6 @@
 package org.redtest.cli;
 
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import picocli.CommandLine;
 
 final class VersionProvider implements CommandLine.IVersionProvider {

@@ -5,7 +5,7 @@ import org.redtest.RedTestException;
 import org.redtest.data.DataSpec;
 import org.redtest.engine.Device;
 import org.redtest.io.UserPath;
-import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.ArchitectureSpec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.List;
  * device: cuda                # optional: where networks run (cpu, cuda, dl4j); --device overrides it
  * </pre>
  */
-public record ExperimentConfig(String name, String model, Long seed, DataSpec data, TrainingConfig training,
+public record ExperimentConfig(String name, ArchitectureSpec model, Long seed, DataSpec data, TrainingConfig training,
                                MeasureConfig measure, PruneConfig prune, SearchConfig search, List<StageName> stages,
                                String outputDir, String database, Device device) {
     public ExperimentConfig {
@@ -45,8 +45,13 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
     }
 
     /** {@code model} on {@code data}, every other setting at its default; the withers set the rest. */
-    public static ExperimentConfig of(String name, String model, DataSpec data) {
+    public static ExperimentConfig of(String name, ArchitectureSpec model, DataSpec data) {
         return new ExperimentConfig(name, model, null, data, null, null, null, null, null, null, null, null);
+    }
+
+    /** As above, with the model spec as text from outside (a flag, a suite file): parsed here. */
+    public static ExperimentConfig of(String name, String model, DataSpec data) {
+        return of(name, ArchitectureSpec.parse(model), data);
     }
 
     public ExperimentConfig validate() {
@@ -55,10 +60,10 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
         }
         requireSafeRunName(name);
         boolean searchOnly = stages.stream().allMatch(StageName.SEARCH::equals);
-        if ((model == null || model.isBlank()) && !searchOnly) {
+        if (model == null && !searchOnly) {
             throw new RedTestException("missing key 'model' (a model spec such as resnet20, vgg11 or nats:<arch>)");
         }
-        org.redtest.zoo.Architecture architecture = model == null ? null : ModelSpec.parse(model);
+        org.redtest.zoo.Architecture architecture = model == null ? null : model.architecture();
         if (data == null) {
             throw new RedTestException("missing section 'data' (at least data.dataset)");
         }
@@ -106,8 +111,12 @@ public record ExperimentConfig(String name, String model, Long seed, DataSpec da
 
     // withers, for settings that come from flags or a suite rather than the file
 
-    public ExperimentConfig withModel(String m) {
+    public ExperimentConfig withModel(ArchitectureSpec m) {
         return new ExperimentConfig(name, m, seed, data, training, measure, prune, search, stages, outputDir, database, device);
+    }
+
+    public ExperimentConfig withName(String n) {
+        return new ExperimentConfig(n, model, seed, data, training, measure, prune, search, stages, outputDir, database, device);
     }
 
     public ExperimentConfig withSeed(Long s) {

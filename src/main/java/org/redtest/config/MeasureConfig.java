@@ -12,16 +12,85 @@ import org.redtest.data.Split;
 public record MeasureConfig(Integer batches, Integer batchSize, Sampling sampling, Split split, Double beta,
                             Double gamma, Long seed, Integer everyEpochs, Integer probeBatches) {
     public MeasureConfig {
-        batches = batches == null ? 10 : batches;
-        batchSize = batchSize == null ? 256 : batchSize;
-        sampling = sampling == null ? Sampling.FIRST : sampling;
-        split = split == null ? Split.TEST : split;
-        everyEpochs = everyEpochs == null ? 0 : everyEpochs;
-        probeBatches = probeBatches == null ? 2 : probeBatches;
+        Builder d = new Builder(); // an absent YAML key (null) takes the builder's default
+        batches = batches == null ? d.batches : batches;
+        batchSize = batchSize == null ? d.batchSize : batchSize;
+        sampling = sampling == null ? d.sampling : sampling;
+        split = split == null ? d.split : split;
+        everyEpochs = everyEpochs == null ? d.everyEpochs : everyEpochs;
+        probeBatches = probeBatches == null ? d.probeBatches : probeBatches;
     }
 
     public static MeasureConfig defaults() {
-        return new MeasureConfig(null, null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Measurement settings, each starting at its default and checked as it is set. Beta, gamma and the sampling
+     * seed stay null unless set: the family's (or the run's) value is used.
+     */
+    public static final class Builder {
+        private int batches = 10;
+        private int batchSize = 256;
+        private Sampling sampling = Sampling.FIRST;
+        private Split split = Split.TEST;
+        private Double beta;
+        private Double gamma;
+        private Long seed;
+        private int everyEpochs = 0;
+        private int probeBatches = 2;
+
+        private Builder() {
+        }
+
+        public Builder batches(int n) {
+            checkBatches(n);
+            batches = n;
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            checkBatchSize(n);
+            batchSize = n;
+            return this;
+        }
+
+        public Builder sampling(Sampling s) {
+            sampling = java.util.Objects.requireNonNull(s, "sampling");
+            return this;
+        }
+
+        public Builder split(Split s) {
+            split = java.util.Objects.requireNonNull(s, "split");
+            return this;
+        }
+
+        public Builder msrs(Double b, Double g) {
+            checkMsrsParameters("measure.beta", b, "measure.gamma", g);
+            beta = b;
+            gamma = g;
+            return this;
+        }
+
+        public Builder seed(Long s) {
+            seed = s;
+            return this;
+        }
+
+        public Builder probe(int every, int batches) {
+            checkProbe(every, batches);
+            everyEpochs = every;
+            probeBatches = batches;
+            return this;
+        }
+
+        public MeasureConfig build() {
+            return new MeasureConfig(batches, batchSize, sampling, split, beta, gamma, seed, everyEpochs, probeBatches);
+        }
     }
 
     /**
@@ -40,17 +109,29 @@ public record MeasureConfig(Integer batches, Integer batchSize, Sampling samplin
     }
 
     public MeasureConfig validate() {
-        if (batches < 1) {
-            throw new RedTestException("measure.batches must be >= 1, got " + batches);
-        }
-        if (batchSize < 4) {
-            throw new RedTestException("measure.batch_size must be >= 4 (unbiased CKA needs 4 samples), got " + batchSize);
-        }
+        checkBatches(batches);
+        checkBatchSize(batchSize);
         checkMsrsParameters("measure.beta", beta, "measure.gamma", gamma);
+        checkProbe(everyEpochs, probeBatches);
+        return this;
+    }
+
+    private static void checkBatches(int n) {
+        if (n < 1) {
+            throw new RedTestException("measure.batches must be >= 1, got " + n);
+        }
+    }
+
+    private static void checkBatchSize(int n) {
+        if (n < 4) {
+            throw new RedTestException("measure.batch_size must be >= 4 (unbiased CKA needs 4 samples), got " + n);
+        }
+    }
+
+    private static void checkProbe(int everyEpochs, int probeBatches) {
         if (everyEpochs < 0 || probeBatches < 1) {
             throw new RedTestException("measure.every_epochs must be >= 0 and measure.probe_batches >= 1");
         }
-        return this;
     }
 
     // withers: a null argument means "the default", as an absent YAML key does

@@ -19,24 +19,96 @@ import java.util.List;
 public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<PruneMethod> baselines, Integer finetuneEpochs,
                           Double learningRate, Integer probeTrainImages, Integer repeats) {
     public PruneConfig {
-        method = method == null ? PruneMethod.CKA : method;
+        Builder d = new Builder(); // an absent YAML key (null) takes the builder's default
+        method = method == null ? d.method : method;
         // a blank entry (`baselines: [random, ~]`) binds as null: kept so that validate() can name it
-        baselines = baselines == null ? List.of(PruneMethod.RANDOM, PruneMethod.LINEAR_PROBE)
-                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(baselines));
-        finetuneEpochs = finetuneEpochs == null ? 10 : finetuneEpochs;
-        probeTrainImages = probeTrainImages == null ? 2560 : probeTrainImages;
-        repeats = repeats == null ? 1 : repeats;
+        baselines = baselines == null ? d.baselines : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(baselines));
+        finetuneEpochs = finetuneEpochs == null ? d.finetuneEpochs : finetuneEpochs;
+        probeTrainImages = probeTrainImages == null ? d.probeTrainImages : probeTrainImages;
+        repeats = repeats == null ? d.repeats : repeats;
     }
 
     public static PruneConfig defaults() {
-        return new PruneConfig(null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Pruning settings, each starting at its default and checked as it is set; {@link #build()} checks what involves
+     * two settings (tau and keep exclusive). A null tau, keep or learning rate means unset.
+     */
+    public static final class Builder {
+        private PruneMethod method = PruneMethod.CKA;
+        private Double tau;
+        private Integer keep;
+        private List<PruneMethod> baselines = List.of(PruneMethod.RANDOM, PruneMethod.LINEAR_PROBE);
+        private int finetuneEpochs = 10;
+        private Double learningRate;
+        private int probeTrainImages = 2560;
+        private int repeats = 1;
+
+        private Builder() {
+        }
+
+        public Builder method(PruneMethod m) {
+            method = java.util.Objects.requireNonNull(m, "method");
+            return this;
+        }
+
+        public Builder tau(Double t) {
+            checkCriterion("prune.tau", t, "prune.keep", null);
+            tau = t;
+            return this;
+        }
+
+        public Builder keep(Integer k) {
+            checkCriterion("prune.tau", null, "prune.keep", k);
+            keep = k;
+            return this;
+        }
+
+        public Builder baselines(List<PruneMethod> methods) {
+            checkBaselines(methods);
+            baselines = List.copyOf(methods);
+            return this;
+        }
+
+        public Builder finetuneEpochs(int n) {
+            checkFinetuneEpochs(n);
+            finetuneEpochs = n;
+            return this;
+        }
+
+        public Builder learningRate(Double lr) {
+            checkLearningRate(lr);
+            learningRate = lr;
+            return this;
+        }
+
+        public Builder probeTrainImages(int n) {
+            checkProbeTrainImages(n);
+            probeTrainImages = n;
+            return this;
+        }
+
+        public Builder repeats(int n) {
+            checkRepeats(n);
+            repeats = n;
+            return this;
+        }
+
+        public PruneConfig build() {
+            return new PruneConfig(method, tau, keep, baselines, finetuneEpochs, learningRate, probeTrainImages, repeats)
+                    .validate(false);
+        }
     }
 
     /** Checks the section; {@code required} when a prune stage will run. */
     public PruneConfig validate(boolean required) {
-        if (baselines.stream().anyMatch(java.util.Objects::isNull)) {
-            throw new RedTestException("prune.baselines has an empty entry; known methods: " + Choice.words(PruneMethod.class));
-        }
+        checkBaselines(baselines);
         if (tau != null && keep != null) {
             throw new RedTestException("prune.tau and prune.keep are mutually exclusive; set one");
         }
@@ -44,19 +116,41 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
             throw new RedTestException("the prune stage needs prune.tau (threshold mode) or prune.keep (budget mode)");
         }
         checkCriterion("prune.tau", tau, "prune.keep", keep);
-        if (finetuneEpochs < 0) {
-            throw new RedTestException("prune.finetune_epochs must be >= 0, got " + finetuneEpochs);
-        }
-        if (learningRate != null && !(learningRate > 0)) {
-            throw new RedTestException("prune.learning_rate must be > 0, got " + learningRate);
-        }
-        if (probeTrainImages < 10) {
-            throw new RedTestException("prune.probe_train_images must be >= 10, got " + probeTrainImages);
-        }
-        if (repeats < 1) {
-            throw new RedTestException("prune.repeats must be >= 1 (fine-tunings per method, one seed each), got " + repeats);
-        }
+        checkFinetuneEpochs(finetuneEpochs);
+        checkLearningRate(learningRate);
+        checkProbeTrainImages(probeTrainImages);
+        checkRepeats(repeats);
         return this;
+    }
+
+    private static void checkBaselines(List<PruneMethod> methods) {
+        if (methods.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new RedTestException("prune.baselines has an empty entry; known methods: " + Choice.words(PruneMethod.class));
+        }
+    }
+
+    private static void checkFinetuneEpochs(int n) {
+        if (n < 0) {
+            throw new RedTestException("prune.finetune_epochs must be >= 0, got " + n);
+        }
+    }
+
+    private static void checkLearningRate(Double lr) {
+        if (lr != null && !(lr > 0)) {
+            throw new RedTestException("prune.learning_rate must be > 0, got " + lr);
+        }
+    }
+
+    private static void checkProbeTrainImages(int n) {
+        if (n < 10) {
+            throw new RedTestException("prune.probe_train_images must be >= 10, got " + n);
+        }
+    }
+
+    private static void checkRepeats(int n) {
+        if (n < 1) {
+            throw new RedTestException("prune.repeats must be >= 1 (fine-tunings per method, one seed each), got " + n);
+        }
     }
 
     /**
@@ -75,7 +169,7 @@ public record PruneConfig(PruneMethod method, Double tau, Integer keep, List<Pru
                 throw new RedTestException(keepName + " must be between 1 and the " + prunable + " prunable units of "
                         + architecture.spec() + ", got " + keep);
             }
-            // each group (a ResNet stage; the whole of a VGG or NATS network) keeps a unit: fewer cannot be met,
+            // each group (a ResNet or VGG stage; the whole of a NATS network) keeps a unit: fewer cannot be met,
             // and would fine-tune an unchanged or half-pruned model under the keep's name
             long groups = architecture.prunableUnits().stream().map(DroppableUnit::group).distinct().count();
             if (keep < groups) {

@@ -13,27 +13,98 @@ import org.redtest.RedTestException;
 public record RewardsConfig(CostMetric cost, Double targetLatency, Double targetParams, Double targetFlops,
                             Double costExponent, Double targetMsrs, Double msrsExponent, Double epsilon) {
     public RewardsConfig {
-        cost = cost == null ? CostMetric.LATENCY : cost;
-        targetLatency = targetLatency == null ? 0.01 : targetLatency;
-        targetParams = targetParams == null ? 1e6 : targetParams;
-        targetFlops = targetFlops == null ? 1e8 : targetFlops;
-        costExponent = costExponent == null ? -0.20 : costExponent;
-        targetMsrs = targetMsrs == null ? 35.0 : targetMsrs;
-        msrsExponent = msrsExponent == null ? -0.1 : msrsExponent;
-        epsilon = epsilon == null ? 1e-6 : epsilon;
+        Builder d = new Builder(); // an absent YAML key (null) takes the builder's default
+        cost = cost == null ? d.cost : cost;
+        targetLatency = targetLatency == null ? d.targetLatency : targetLatency;
+        targetParams = targetParams == null ? d.targetParams : targetParams;
+        targetFlops = targetFlops == null ? d.targetFlops : targetFlops;
+        costExponent = costExponent == null ? d.costExponent : costExponent;
+        targetMsrs = targetMsrs == null ? d.targetMsrs : targetMsrs;
+        msrsExponent = msrsExponent == null ? d.msrsExponent : msrsExponent;
+        epsilon = epsilon == null ? d.epsilon : epsilon;
     }
 
+    /** The paper's CIFAR-10 rewards. */
     public static RewardsConfig defaults() {
-        return new RewardsConfig(null, null, null, null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
     }
 
     public RewardsConfig validate() {
         for (double target : new double[]{targetLatency, targetParams, targetFlops, targetMsrs, epsilon}) {
-            if (!(target > 0)) {
-                throw new RedTestException("reward targets and epsilon must be > 0");
-            }
+            checkPositive(target);
         }
         return this;
+    }
+
+    private static double checkPositive(double target) {
+        if (!(target > 0)) {
+            throw new RedTestException("reward targets and epsilon must be > 0");
+        }
+        return target;
+    }
+
+    /** Reward settings, each starting at the paper's value and checked as it is set. */
+    public static final class Builder {
+        private CostMetric cost = CostMetric.LATENCY;
+        private double targetLatency = 0.01;
+        private double targetParams = 1e6;
+        private double targetFlops = 1e8;
+        private double costExponent = -0.20;
+        private double targetMsrs = 35.0;
+        private double msrsExponent = -0.1;
+        private double epsilon = 1e-6;
+
+        private Builder() {
+        }
+
+        public Builder cost(CostMetric metric) {
+            cost = java.util.Objects.requireNonNull(metric, "cost");
+            return this;
+        }
+
+        public Builder targetLatency(double seconds) {
+            targetLatency = checkPositive(seconds);
+            return this;
+        }
+
+        public Builder targetParams(double params) {
+            targetParams = checkPositive(params);
+            return this;
+        }
+
+        public Builder targetFlops(double flops) {
+            targetFlops = checkPositive(flops);
+            return this;
+        }
+
+        public Builder costExponent(double w) {
+            costExponent = w;
+            return this;
+        }
+
+        public Builder targetMsrs(double msrs) {
+            targetMsrs = checkPositive(msrs);
+            return this;
+        }
+
+        public Builder msrsExponent(double w) {
+            msrsExponent = w;
+            return this;
+        }
+
+        public Builder epsilon(double e) {
+            epsilon = checkPositive(e);
+            return this;
+        }
+
+        public RewardsConfig build() {
+            return new RewardsConfig(cost, targetLatency, targetParams, targetFlops, costExponent, targetMsrs, msrsExponent,
+                    epsilon);
+        }
     }
 
     /** The cost metric's target. */

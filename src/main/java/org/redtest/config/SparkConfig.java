@@ -20,13 +20,59 @@ import java.util.Map;
 public record SparkConfig(String master, Integer maxFailures, Integer slots, Map<String, String> conf,
                           Integer masterTimeout) {
     public SparkConfig {
-        maxFailures = maxFailures == null ? 4 : maxFailures;
-        masterTimeout = masterTimeout == null ? 10 : masterTimeout;
-        conf = conf == null ? Map.of() : Map.copyOf(conf);
+        Builder d = new Builder(); // an absent YAML key (null) takes the builder's default
+        maxFailures = maxFailures == null ? d.maxFailures : maxFailures;
+        masterTimeout = masterTimeout == null ? d.masterTimeout : masterTimeout;
+        conf = conf == null ? d.conf : Map.copyOf(conf);
     }
 
     public static SparkConfig defaults() {
-        return new SparkConfig(null, null, null, null, null);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Spark settings, each starting at its default (master and slots unset) and checked when built. */
+    public static final class Builder {
+        private String master;
+        private int maxFailures = 4;
+        private Integer slots;
+        private Map<String, String> conf = Map.of();
+        private int masterTimeout = 10;
+
+        private Builder() {
+        }
+
+        public Builder master(String url) {
+            master = url;
+            return this;
+        }
+
+        public Builder maxFailures(int n) {
+            maxFailures = n;
+            return this;
+        }
+
+        public Builder slots(Integer n) {
+            slots = n;
+            return this;
+        }
+
+        public Builder conf(Map<String, String> settings) {
+            conf = Map.copyOf(settings);
+            return this;
+        }
+
+        public Builder masterTimeout(int seconds) {
+            masterTimeout = seconds;
+            return this;
+        }
+
+        public SparkConfig build() {
+            return new SparkConfig(master, maxFailures, slots, conf, masterTimeout).validate();
+        }
     }
 
     public SparkConfig withMaster(String url) {

@@ -14,7 +14,7 @@ import org.redtest.engine.ExecutionEngine;
 import org.redtest.engine.cuda.CudaEngine;
 import org.redtest.engine.TrainingSession;
 import org.redtest.engine.cpu.FastCpuPath;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;

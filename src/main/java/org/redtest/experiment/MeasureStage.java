@@ -29,8 +29,21 @@ public final class MeasureStage implements Stage {
 
     @Override
     public void run(ExperimentRun run) {
+        measure(run, MeasurementOrigin.MEASURE_STAGE, run.store().directory(), "measure").print(run.out());
+    }
+
+    /**
+     * Measures the run's model on the configured split as a row of the run, recorded as {@code origin} with its files
+     * {@code <stem>-cka.png} and {@code <stem>-msrs.json} in {@code dir}: what the measure stage and {@code msrs} both do.
+     */
+    public static Recorded measure(ExperimentRun run, MeasurementOrigin origin, Path dir, String stem) {
         ExperimentConfig cfg = run.config();
-        run(cfg, run.trainedModel(StageName.MEASURE), run.data(), run.db(), run.runId(), run.testTop1(), run.out());
+        TrainedModel model = run.trainedModel(StageName.MEASURE);
+        MeasureConfig m = cfg.measure();
+        MeasurementSettings settings = MeasurementSettings.from(m, model.architecture().family(), cfg.seed());
+        Measurement measurement = RedundancyMeasurement.run(model, m.split().of(run.data()), m.split().word(), settings)
+                .ofRun(run.runId(), null);
+        return record(run.db(), measurement, origin, run.testTop1(), dir, stem);
     }
 
     /** Measures the experiment's trained {@code model} on the configured split of {@code data} as a row of run {@code runId}. */

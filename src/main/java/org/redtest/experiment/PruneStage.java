@@ -46,9 +46,13 @@ public final class PruneStage implements Stage {
 
     @Override
     public void run(ExperimentRun run) {
-        Pruned pruned = prune(job(run.loaded(), run.trainedModel(StageName.PRUNE), run.data()), run.db(), run.runId(),
-                retime, stop);
-        pruned.print(run.out());
+        prune(run).print(run.out());
+    }
+
+    /** Prunes the run's model as its settings say and records it: what the prune stage and {@code prune} both do. */
+    public Pruned prune(ExperimentRun run) {
+        PruningPipeline.Job job = job(run.loaded(), run.trainedModel(StageName.PRUNE), run.data(), run.store().directory());
+        return prune(job, run.db(), run.runId(), retime, stop);
     }
 
     public static List<PruningOutcome> run(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
@@ -60,8 +64,14 @@ public final class PruneStage implements Stage {
 
     /** The pruning job of an experiment's prune stage on {@code trained}. */
     public static PruningPipeline.Job job(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data) {
+        return job(loaded, trained, data, loaded.config().runDirectory());
+    }
+
+    /** As above, writing into {@code runDirectory} (a given checkpoint's own directory). */
+    private static PruningPipeline.Job job(ConfigLoader.LoadedConfig loaded, TrainedModel trained, LoadedData data,
+                                           Path runDirectory) {
         ExperimentConfig cfg = loaded.config();
-        return new PruningPipeline.Job(cfg.name(), cfg.runDirectory(), trained, data,
+        return new PruningPipeline.Job(cfg.name(), runDirectory, trained, data,
                 cfg.data(), cfg.training(), MeasurementSettings.from(cfg.measure(), trained.architecture().family(), cfg.seed()),
                 cfg.prune(), cfg.seed(), loaded.hash());
     }

@@ -14,6 +14,7 @@ import org.redtest.search.EvolutionarySearch;
 import org.redtest.search.ExhaustiveSearch;
 import org.redtest.search.NatsSpace;
 import org.redtest.search.SearchReport;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.GenerationStore;
 import org.redtest.storage.ResultsDatabase;
@@ -63,14 +64,14 @@ public final class SearchStage implements Stage {
             }
         }
         List<SearchReport.Selection> selections = SearchReport.select(results, s.rewards(), s.topK());
-        long degenerate = results.stream().filter(r -> r.status().equals(CandidateStore.DEGENERATE)).count();
+        long degenerate = results.stream().filter(r -> r.status() == CandidateStatus.DEGENERATE).count();
         Path dir = cfg.runDirectory();
         SearchReport.writeJson(selections, completeness, dir.resolve("search.json"));
         SearchReport.writeScatter(results, selections, dir.resolve("search-scatter.png"));
         if (completeness != null) {
             out.println(completeness.describe());
         }
-        long failed = results.stream().filter(r -> r.status().equals(CandidateStore.FAILED)).count();
+        long failed = results.stream().filter(r -> r.status() == CandidateStatus.FAILED).count();
         if (failed > 0) {
             out.printf("%d candidate(s) failed every attempt and are left out of the ranking (errors: column error of "
                     + "table nas_candidates)%n", failed);

@@ -7,25 +7,25 @@ import org.redtest.config.ExperimentConfig;
 import org.redtest.config.MeasureConfig;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.TrainingRedundancyProbe;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Architecture;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
+import org.redtest.storage.EpochRows;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
-import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
 import org.redtest.training.TrainingInterrupted;
+import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSize;
-import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;
@@ -77,11 +77,11 @@ public final class TrainStage implements Stage {
                     throw new RedTestException("run directory " + store.directory() + " holds a run with a different "
                             + "configuration; choose another run name (key 'name') or move that directory away");
                 });
-        Architecture architecture = ModelSpec.parse(cfg.model());
-        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(metadata.inputShape()), metadata.classes());
+        Architecture architecture = cfg.model().architecture();
+        NetworkBlueprint blueprint = architecture.blueprint(metadata.inputShape(), metadata.classes());
         ModelSize.requireFits(blueprint, t.batchSize()); // before any graph is built or row written
         ComputationGraph graph = store.loadModel().orElseGet(() -> Dl4jGraphFactory.create(blueprint,
-                new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay())));
+                Trainer.graphSettings(cfg.seed(), t)));
         CheckpointStore.requireMatches(graph, blueprint, store.modelFile());
         if (Trainer.completedEpochs(graph) == 0 && !store.hasModel()) {
             LOG.info("training {} ({} params, {} FLOPs) on {} train / {} test images of {}", blueprint.spec(),
@@ -95,7 +95,8 @@ public final class TrainStage implements Stage {
         stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
 
         // a kill after model.zip's rename left its epoch's row unwritten
-        Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
+        EpochRows rows = new EpochRows(db, runId);
+        rows.restoreFrom(store, graph);
         ImageBatchIterator trainIt = new ImageBatchIterator(data.train(), t.batchSize(), true,
                 cfg.data().augmentOrDefault(), data.normalization(), cfg.seed());
         ImageBatchIterator testIt = new ImageBatchIterator(data.test(), t.evalBatchSize(), false, false,
@@ -104,15 +105,10 @@ public final class TrainStage implements Stage {
         Trainer.Outcome outcome;
         EvaluationResult e;
         try {
-            outcome = new Trainer(t, store, (g, record) -> {
-                db.recordEpoch(runId, record);
-                if (probe != null) {
-                    probe.onEpoch(g, record);
-                }
-            }, stop::requested).train(graph, trainIt, testIt);
+            TrainingListeners listeners = TrainingListeners.standard(store, stop::requested).and(rows);
+            outcome = new Trainer(t, probe == null ? listeners : listeners.and(probe)).train(graph, trainIt, testIt);
             e = outcome.evaluation();
-            double totalSeconds = db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum();
-            db.finishRun(runId, e.top1(), e.top5(), e.loss(), totalSeconds);
+            db.finishRun(runId, e.top1(), e.top5(), e.loss(), rows.totalSeconds());
         } catch (TrainingInterrupted interrupted) {
             db.markInterrupted(runId);
             throw interrupted.of(cfg.name(), store.hasModel() ? store.modelFile() : null, db.file());
@@ -133,7 +129,7 @@ public final class TrainStage implements Stage {
         if (m.everyEpochs() < 1) {
             return null;
         }
-        Architecture architecture = ModelSpec.parse(cfg.model());
+        Architecture architecture = cfg.model().architecture();
         MeasurementSettings settings = MeasurementSettings.from(m, architecture.family(), cfg.seed())
                 .withBatches(m.probeBatches());
         return new TrainingRedundancyProbe(architecture, blueprint, data.test(), data.normalization(), settings,
@@ -143,8 +139,8 @@ public final class TrainStage implements Stage {
     private static RunMetadata metadata(ConfigLoader.LoadedConfig loaded, LoadedData data) {
         ExperimentConfig cfg = loaded.config();
         var train = data.train();
-        return new RunMetadata(cfg.name(), ModelSpec.parse(cfg.model()).spec(),
-                new Shape(train.channels(), train.height(), train.width()).toString(), train.numClasses(), cfg.data(),
+        return new RunMetadata(cfg.name(), ArchitectureSpec.of(cfg.model().architecture()),
+                new Shape(train.channels(), train.height(), train.width()), train.numClasses(), cfg.data(),
                 data.normalization().mean(), data.normalization().std(), cfg.seed(), loaded.hash(),
                 cfg.training().epochs(), cfg.training());
     }

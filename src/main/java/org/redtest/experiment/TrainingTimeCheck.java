@@ -13,7 +13,6 @@ import org.redtest.training.TrainingEstimate;
 import org.redtest.training.TrainingThroughputProbe;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
-import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 import org.slf4j.Logger;
@@ -42,9 +41,9 @@ final class TrainingTimeCheck {
         if (!guard.needsEstimate(cpu, started, (long) t.epochs() * train.size(), TrainingThroughputProbe.maxImages(batch))) {
             return;
         }
-        NetworkBlueprint blueprint = ModelSpec.parse(cfg.model())
+        NetworkBlueprint blueprint = cfg.model().architecture()
                 .blueprint(new Shape(train.channels(), train.height(), train.width()), train.numClasses());
-        GraphSettings settings = new GraphSettings(cfg.seed(), Trainer.updater(t), t.weightDecay());
+        GraphSettings settings = Trainer.graphSettings(cfg.seed(), t);
         double rate = TrainingThroughputProbe.imagesPerSecond(() -> Dl4jGraphFactory.create(blueprint, settings), batch,
                 train.channels(), train.height(), train.width(), train.numClasses());
         LongRunGuard.Decision decision = guard.decide(new TrainingEstimate(blueprint.spec(), t.epochs(), train.size(), rate));

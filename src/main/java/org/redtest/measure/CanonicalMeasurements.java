@@ -9,7 +9,6 @@ import org.redtest.storage.MeasurementOrigin;
 import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.MeasurementTable.Stored;
 import org.redtest.storage.ResultsDatabase;
-import org.redtest.zoo.ModelSpec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +108,7 @@ public final class CanonicalMeasurements {
         return db.configText(runId).flatMap(text -> {
             try {
                 ExperimentConfig c = ConfigLoader.parse(text, "the configuration of run " + runId).config();
-                return Optional.of(new Configured(MeasurementSettings.from(c.measure(), ModelSpec.parse(c.model()).family(),
+                return Optional.of(new Configured(MeasurementSettings.from(c.measure(), c.model().architecture().family(),
                         c.seed()), c.measure().split()));
             } catch (RedTestException | IllegalArgumentException e) {
                 return Optional.empty();

@@ -4,7 +4,7 @@ import org.redtest.io.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.similarity.CkaHeatmap;
 import org.redtest.similarity.CkaMatrix;
 import org.redtest.similarity.MsrsSummary;

@@ -8,8 +8,8 @@ import org.redtest.data.ImageBatchIterator;
 import org.redtest.data.ImageDataset;
 import org.redtest.similarity.MsrsAccumulator;
 import org.redtest.similarity.MsrsSummary;
-import org.redtest.runtime.Progress;
-import org.redtest.runtime.ProgressBars;
+import org.redtest.console.Progress;
+import org.redtest.console.ProgressBars;
 import org.redtest.training.TrainedModel;
 import org.redtest.zoo.NetworkBlueprint;
 

@@ -8,6 +8,7 @@ import org.redtest.storage.MeasurementTable;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.training.EpochRecord;
 import org.redtest.training.TrainedModel;
+import org.redtest.training.TrainingListener;
 import org.redtest.zoo.Architecture;
 import org.redtest.zoo.NetworkBlueprint;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import java.nio.file.Path;
  * Redundancy during training: every {@code everyEpochs} epochs, MSRS on a fixed probe set (the first
  * batches of the test split), stored per epoch and plotted with accuracy against epoch.
  */
-public final class TrainingRedundancyProbe {
+public final class TrainingRedundancyProbe implements TrainingListener {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRedundancyProbe.class);
     private final Architecture architecture;
     private final NetworkBlueprint blueprint;
@@ -45,6 +46,7 @@ public final class TrainingRedundancyProbe {
         this.plot = plot;
     }
 
+    @Override
     public void onEpoch(ComputationGraph graph, EpochRecord record) {
         if (everyEpochs < 1 || record.epoch() % everyEpochs != 0) {
             return;

@@ -33,7 +33,7 @@ final class EarlierTimings {
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // an unreadable earlier file: time again
         }
-        if (earlier.stream().mapToDouble(PruningOutcome::latencyOriginal).distinct().count() != 1) {
+        if (earlier.stream().mapToDouble(o -> o.before().latency()).distinct().count() != 1) {
             return Optional.empty();
         }
         List<PruningOutcome> kept = new ArrayList<>();
@@ -43,20 +43,20 @@ final class EarlierTimings {
                 return Optional.empty();
             }
             PruningOutcome e = match.get();
-            kept.add(o.withLatency(e.latencyOriginal(), e.latencyPruned(), e.latencyOriginalSpread(), e.latencyPrunedSpread(),
+            kept.add(o.withLatency(e.before().latency(), e.after().latency(), e.before().latencySpread(), e.after().latencySpread(),
                     e.latencyFasterRounds(), e.latencyRounds()));
         }
         return Optional.of(kept);
     }
 
     private static List<String> units(PruningOutcome o) {
-        return o.dropped().stream().map(PruningOutcome.DroppedUnit::unit).toList();
+        return o.selection().dropped().stream().map(PruningOutcome.DroppedUnit::unit).toList();
     }
 
     private static boolean sameModel(PruningOutcome earlier, PruningOutcome now) {
-        return earlier.method().equals(now.method()) && earlier.seed() == now.seed()
-                && earlier.originalSpec().equals(now.originalSpec()) && earlier.prunedSpec().equals(now.prunedSpec())
-                && earlier.finetuneEpochs() == now.finetuneEpochs() && units(earlier).equals(units(now))
-                && Double.isFinite(earlier.latencyOriginal()) && Double.isFinite(earlier.latencyPruned());
+        return earlier.selection().method().equals(now.selection().method()) && earlier.selection().seed() == now.selection().seed()
+                && earlier.before().spec().equals(now.before().spec()) && earlier.after().spec().equals(now.after().spec())
+                && earlier.fineTuning().epochs() == now.fineTuning().epochs() && units(earlier).equals(units(now))
+                && Double.isFinite(earlier.before().latency()) && Double.isFinite(earlier.after().latency());
     }
 }

@@ -20,21 +20,22 @@ import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.ProbeBatches;
 import org.redtest.measure.RedundancyMeasurement;
 import org.redtest.measure.UnitActivationCapture;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.MeasurementOrigin;
+import org.redtest.storage.EpochRows;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.storage.RunFailure;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
-import org.redtest.training.EpochRecord;
 import org.redtest.training.EvaluationResult;
 import org.redtest.training.Evaluator;
 import org.redtest.training.RunMetadata;
 import org.redtest.training.StopOnSignal;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingListeners;
 import org.redtest.training.TrainingInterrupted;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -297,12 +298,12 @@ public final class PruningPipeline {
                 throw anotherPlan(store);
             }
             graph = Dl4jGraphFactory.create(prunedBlueprint,
-                    new GraphSettings(seed, Trainer.updater(recipe), recipe.weightDecay()));
+                    Trainer.graphSettings(seed, recipe));
             WeightTransfer.Result transfer = WeightTransfer.copy(job.trained().graph(), graph, structure);
             double top1Pruned = Evaluator.evaluate(graph, testIterator()).top1();
             store.saveModel(graph);
             store.writeText(CheckpointStore.METADATA_FILE, new RunMetadata(job.runName() + "/" + dirName,
-                    structure.pruned().spec(), input.toString(), classes, job.dataSpec(),
+                    ArchitectureSpec.of(structure.pruned()), input, classes, job.dataSpec(),
                     job.data().normalization().mean(), job.data().normalization().std(), seed, planHash,
                     recipe.epochs(), recipe).toJson());
             plan = new Plan(planHash, structure.pruned().spec(), dropped, transfer.reinitialized(), top1Pruned);
@@ -319,15 +320,15 @@ public final class PruningPipeline {
             ImageBatchIterator train = new ImageBatchIterator(job.data().train(), recipe.batchSize(), true,
                     job.dataSpec().augmentOrDefault(), job.data().normalization(), seed);
             // rows a kill left unwritten after a fine-tuning checkpoint
-            Trainer.reconcile(store, graph, db.epochs(runId), r -> db.recordEpoch(runId, r));
+            EpochRows rows = new EpochRows(db, runId);
+            rows.restoreFrom(store, graph);
             Path file = db.file();
             stop.guard(file, () -> ResultsDatabase.markInterrupted(file, runId));
             try {
-                Trainer.Outcome tuned = new Trainer(recipe, store, (g, r) -> db.recordEpoch(runId, r), stop::requested)
+                Trainer.Outcome tuned = new Trainer(recipe, TrainingListeners.standard(store, stop::requested).and(rows))
                         .train(graph, train, testIterator());
                 after = tuned.evaluation();
-                db.finishRun(runId, after.top1(), after.top5(), after.loss(),
-                        db.epochs(runId).stream().mapToDouble(EpochRecord::seconds).sum());
+                db.finishRun(runId, after.top1(), after.top5(), after.loss(), rows.totalSeconds());
             } catch (TrainingInterrupted interrupted) {
                 db.markInterrupted(runId);
                 throw interrupted.of(runName, store.modelFile(), file);
@@ -342,11 +343,15 @@ public final class PruningPipeline {
                     structure.originalUnitNames(msrsAfter.summary().units()), selection.units());
         }
         Map<String, Double> cka = selection.adjacentCka();
-        return new PruningOutcome(method, job.prune().criterion(), seed, job.trained().architecture().spec(), structure.pruned().spec(),
-                dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList(), plan.reinitialized(),
-                recipe.epochs(), top1Original, plan.top1Pruned(), after.top1(), blueprint.params(), prunedBlueprint.params(),
-                blueprint.flops(), prunedBlueprint.flops(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, msrsOriginal,
-                msrsAfter.summary().mean(), selection.units().size(), msrsAfter.summary().units().size(), store.directory());
+        return new PruningOutcome(
+                new PruningOutcome.Selection(method, job.prune().criterion(), seed,
+                        dropped.stream().map(d -> new PruningOutcome.DroppedUnit(d, cka.get(d))).toList()),
+                new PruningOutcome.Side(job.trained().architecture().spec(), blueprint.params(), blueprint.flops(),
+                        top1Original, msrsOriginal, selection.units().size(), Double.NaN, Double.NaN),
+                new PruningOutcome.Side(structure.pruned().spec(), prunedBlueprint.params(), prunedBlueprint.flops(),
+                        after.top1(), msrsAfter.summary().mean(), msrsAfter.summary().units().size(), Double.NaN, Double.NaN),
+                new PruningOutcome.FineTuning(plan.reinitialized(), recipe.epochs(), plan.top1Pruned()),
+                0, 0, store.directory());
     }
 
     /**
@@ -375,9 +380,8 @@ public final class PruningPipeline {
     private TrainingConfig fineTuneRecipe() {
         TrainingConfig t = job.recipe();
         PruneConfig p = job.prune();
-        return new TrainingConfig(p.finetuneEpochs(), t.batchSize(),
-                p.learningRate() != null ? p.learningRate() : t.learningRate(), t.momentum(), t.weightDecay(),
-                t.lrMilestones(), t.lrGamma(), t.evalBatchSize());
+        // withers, not the builder: 0 fine-tuning epochs (prune.finetune_epochs: 0) is a recipe here
+        return t.withEpochs(p.finetuneEpochs()).withLearningRate(p.learningRate() != null ? p.learningRate() : t.learningRate());
     }
 
     private Measurement measure(TrainedModel model, String what) {

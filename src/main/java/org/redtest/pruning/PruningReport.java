@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.JsonNumbers;
 import org.redtest.storage.PruningTable;
 import org.redtest.storage.ResultsDatabase;
@@ -40,29 +40,29 @@ public final class PruningReport {
                         + "PR = percentage reduction against the original; batch-1 latency of the original %s ms (median ± half "
                         + "the interquartile range over timing rounds); MSRS = redundant unit pairs, as a count and a share "
                         + "of all pairs%n",
-                first.originalSpec(), first.criterion(), first.finetuneEpochs(),
-                Rounding.withSpread(1000 * first.latencyOriginal(), 1000 * first.latencyOriginalSpread())));
+                first.before().spec(), first.selection().criterion(), first.fineTuning().epochs(),
+                Rounding.withSpread(1000 * first.before().latency(), 1000 * first.before().latencySpread())));
         String format = "%-17s %7s %7s %7s %7s %15s %18s %7s  %-26s  %s%n";
         s.append(String.format(format, "method", "top-1", "change", "Params", "FLOPs", "Latency", "MSRS", "pruned",
                 "structure", "dropped units (adjacent CKA)"));
-        s.append(String.format(format, "original", String.format("%.2f", first.top1Original()), "", "", "", "",
-                msrs(first.msrsOriginal(), first.unitsOriginal()), "", abbreviate(first.originalSpec()), "").stripTrailing())
+        s.append(String.format(format, "original", String.format("%.2f", first.before().top1()), "", "", "", "",
+                msrs(first.before().msrs(), first.before().units()), "", abbreviate(first.before().spec()), "").stripTrailing())
                 .append(String.format("%n"));
-        boolean repeated = outcomes.stream().map(PruningOutcome::seed).distinct().count() > 1;
+        boolean repeated = outcomes.stream().map(o -> o.selection().seed()).distinct().count() > 1;
         List<String> noise = new ArrayList<>();
         for (PruningOutcome o : outcomes) {
             StringBuilder dropped = new StringBuilder();
-            o.dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
+            o.selection().dropped().forEach(d -> dropped.append(dropped.length() == 0 ? "" : " ")
                     .append(d.unit()).append(Double.isFinite(d.adjacentCka()) ? String.format("(%.2f)", d.adjacentCka()) : ""));
-            String name = repeated ? o.method() + " s" + o.seed() : o.method();
+            String name = repeated ? o.selection().method() + " s" + o.selection().seed() : o.selection().method();
             LatencyDifference latency = o.latencyDifference();
             if (!latency.reason().isEmpty()) {
                 noise.add(name + " (" + latency.reason() + ")");
             }
-            s.append(String.format(format, name, String.format("%.2f", o.top1FineTuned()), String.format("%+.2f", o.top1Change()),
+            s.append(String.format(format, name, String.format("%.2f", o.after().top1()), String.format("%+.2f", o.top1Change()),
                     String.format("%.1f", o.paramsReduction()), String.format("%.1f", o.flopsReduction()),
-                    latency.describeShort(), msrs(o.msrsPruned(), o.unitsPruned()), String.format("%.2f", o.top1Pruned()),
-                    abbreviate(o.prunedSpec()), dropped));
+                    latency.describeShort(), msrs(o.after().msrs(), o.after().units()), String.format("%.2f", o.fineTuning().top1Pruned()),
+                    abbreviate(o.after().spec()), dropped));
         }
         s.append(String.format("(pruned = top-1 right after pruning, before fine-tuning)%n"));
         if (!noise.isEmpty()) {
@@ -71,12 +71,12 @@ public final class PruningReport {
         }
         if (repeated) {
             s.append(String.format("mean +- standard deviation over the seeds:%n"));
-            outcomes.stream().map(PruningOutcome::method).distinct().forEach(method -> {
-                List<PruningOutcome> runs = outcomes.stream().filter(o -> o.method().equals(method)).toList();
+            outcomes.stream().map(o -> o.selection().method()).distinct().forEach(method -> {
+                List<PruningOutcome> runs = outcomes.stream().filter(o -> o.selection().method().equals(method)).toList();
                 s.append(String.format("%-17s top-1 after fine-tuning %s, change %s points, MSRS after %s (%d seeds)%n",
-                        method, SeedStatistics.of(runs, PruningOutcome::top1FineTuned).format(2),
+                        method, SeedStatistics.of(runs, o -> o.after().top1()).format(2),
                         SeedStatistics.of(runs, PruningOutcome::top1Change).format(2),
-                        SeedStatistics.of(runs, PruningOutcome::msrsPruned).format(2), runs.size()));
+                        SeedStatistics.of(runs, o -> o.after().msrs()).format(2), runs.size()));
             });
         }
         s.append(PruningVerdict.of(outcomes)).append(String.format("%n"));
@@ -98,32 +98,32 @@ public final class PruningReport {
 
     public static Map<String, Object> json(PruningOutcome o) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("method", o.method());
-        m.put("criterion", o.criterion());
-        m.put("seed", o.seed());
-        m.put("original", o.originalSpec());
-        m.put("pruned", o.prunedSpec());
-        m.put("dropped", o.dropped().stream().map(d -> {
+        m.put("method", o.selection().method());
+        m.put("criterion", o.selection().criterion());
+        m.put("seed", o.selection().seed());
+        m.put("original", o.before().spec());
+        m.put("pruned", o.after().spec());
+        m.put("dropped", o.selection().dropped().stream().map(d -> {
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("unit", d.unit());
             u.put("adjacent_cka", JsonNumbers.nanToNull(d.adjacentCka()));
             return u;
         }).toList());
-        m.put("reinitialized_layers", o.reinitialized());
-        m.put("finetune_epochs", o.finetuneEpochs());
+        m.put("reinitialized_layers", o.fineTuning().reinitialized());
+        m.put("finetune_epochs", o.fineTuning().epochs());
         Map<String, Object> top1 = new LinkedHashMap<>();
-        top1.put("original", o.top1Original());
-        top1.put("pruned", o.top1Pruned());
-        top1.put("finetuned", o.top1FineTuned());
+        top1.put("original", o.before().top1());
+        top1.put("pruned", o.fineTuning().top1Pruned());
+        top1.put("finetuned", o.after().top1());
         top1.put("change_points", o.top1Change());
         m.put("top1", top1);
-        m.put("params", Map.of("original", o.paramsOriginal(), "pruned", o.paramsPruned(), "reduction_pct", o.paramsReduction()));
-        m.put("flops", Map.of("original", o.flopsOriginal(), "pruned", o.flopsPruned(), "reduction_pct", o.flopsReduction()));
+        m.put("params", Map.of("original", o.before().params(), "pruned", o.after().params(), "reduction_pct", o.paramsReduction()));
+        m.put("flops", Map.of("original", o.before().flops(), "pruned", o.after().flops(), "reduction_pct", o.flopsReduction()));
         Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("original", o.latencyOriginal());
-        latency.put("pruned", o.latencyPruned());
-        latency.put("original_spread", o.latencyOriginalSpread());
-        latency.put("pruned_spread", o.latencyPrunedSpread());
+        latency.put("original", o.before().latency());
+        latency.put("pruned", o.after().latency());
+        latency.put("original_spread", o.before().latencySpread());
+        latency.put("pruned_spread", o.after().latencySpread());
         latency.put("reduction_pct", o.latencyReduction());
         latency.put("reduction_spread_pct", o.latencyReductionSpread());
         latency.put("faster_rounds", o.latencyFasterRounds());
@@ -131,10 +131,10 @@ public final class PruningReport {
         latency.put("significant", o.latencyDifference().significant());
         m.put("latency_s", latency);
         Map<String, Object> msrs = new LinkedHashMap<>();
-        msrs.put("original", JsonNumbers.nanToNull(o.msrsOriginal()));
-        msrs.put("pruned", JsonNumbers.nanToNull(o.msrsPruned()));
-        msrs.put("units_original", o.unitsOriginal());
-        msrs.put("units_pruned", o.unitsPruned());
+        msrs.put("original", JsonNumbers.nanToNull(o.before().msrs()));
+        msrs.put("pruned", JsonNumbers.nanToNull(o.after().msrs()));
+        msrs.put("units_original", o.before().units());
+        msrs.put("units_pruned", o.after().units());
         msrs.put("share_original_pct", JsonNumbers.nanToNull(o.msrsShareOriginal()));
         msrs.put("share_pruned_pct", JsonNumbers.nanToNull(o.msrsSharePruned()));
         m.put("msrs", msrs);
@@ -157,15 +157,19 @@ public final class PruningReport {
         int unitsOriginal = o.at("/msrs/units_original").asInt(knownUnits);
         int unitsPruned = o.at("/msrs/units_pruned").asInt(unitsOriginal > 0 ? unitsOriginal - dropped.size() : 0);
         String dir = o.path("directory").asText("");
-        return new PruningOutcome(o.path("method").asText(), o.path("criterion").asText(), o.path("seed").asLong(),
-                o.path("original").asText(), o.path("pruned").asText(), List.copyOf(dropped), List.copyOf(reinitialized),
-                o.path("finetune_epochs").asInt(), number(o.at("/top1/original")), number(o.at("/top1/pruned")),
-                number(o.at("/top1/finetuned")), o.at("/params/original").asLong(), o.at("/params/pruned").asLong(),
-                o.at("/flops/original").asLong(), o.at("/flops/pruned").asLong(), number(o.at("/latency_s/original")),
-                number(o.at("/latency_s/pruned")), number(o.at("/latency_s/original_spread")),
-                number(o.at("/latency_s/pruned_spread")), o.at("/latency_s/faster_rounds").asInt(0),
-                o.at("/latency_s/rounds").asInt(0), number(o.at("/msrs/original")), number(o.at("/msrs/pruned")),
-                unitsOriginal, unitsPruned, dir.isEmpty() ? null : Path.of(dir));
+        return new PruningOutcome(
+                new PruningOutcome.Selection(o.path("method").asText(), o.path("criterion").asText(), o.path("seed").asLong(),
+                        List.copyOf(dropped)),
+                new PruningOutcome.Side(o.path("original").asText(), o.at("/params/original").asLong(),
+                        o.at("/flops/original").asLong(), number(o.at("/top1/original")), number(o.at("/msrs/original")),
+                        unitsOriginal, number(o.at("/latency_s/original")), number(o.at("/latency_s/original_spread"))),
+                new PruningOutcome.Side(o.path("pruned").asText(), o.at("/params/pruned").asLong(),
+                        o.at("/flops/pruned").asLong(), number(o.at("/top1/finetuned")), number(o.at("/msrs/pruned")),
+                        unitsPruned, number(o.at("/latency_s/pruned")), number(o.at("/latency_s/pruned_spread"))),
+                new PruningOutcome.FineTuning(List.copyOf(reinitialized), o.path("finetune_epochs").asInt(),
+                        number(o.at("/top1/pruned"))),
+                o.at("/latency_s/faster_rounds").asInt(0), o.at("/latency_s/rounds").asInt(0),
+                dir.isEmpty() ? null : Path.of(dir));
     }
 
     /** A JSON number, or NaN for null, missing or text ("NaN" as Jackson writes it is read back as NaN too). */
@@ -196,16 +200,16 @@ public final class PruningReport {
         for (PruningOutcome o : outcomes) {
             Map<String, Object> j = json(o);
             try {
-                table.insert(new PruningTable.Row(runId, new PruningTable.Method(o.method(), o.criterion(), o.seed()),
-                        new PruningTable.Structures(o.originalSpec(), o.prunedSpec(),
-                                JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.reinitialized()),
-                                o.finetuneEpochs()),
-                        new PruningTable.Top1(o.top1Original(), o.top1Pruned(), o.top1FineTuned()),
-                        new PruningTable.Count(o.paramsOriginal(), o.paramsPruned(), o.paramsReduction()),
-                        new PruningTable.Count(o.flopsOriginal(), o.flopsPruned(), o.flopsReduction()),
-                        new PruningTable.Latency(o.latencyOriginal(), o.latencyPruned(), o.latencyReduction(),
-                                o.latencyOriginalSpread(), o.latencyPrunedSpread()),
-                        new PruningTable.Msrs(o.msrsOriginal(), o.msrsPruned()), o.directory().toString(),
+                table.insert(new PruningTable.Row(runId, new PruningTable.Method(o.selection().method(), o.selection().criterion(), o.selection().seed()),
+                        new PruningTable.Structures(o.before().spec(), o.after().spec(),
+                                JSON.writeValueAsString(j.get("dropped")), JSON.writeValueAsString(o.fineTuning().reinitialized()),
+                                o.fineTuning().epochs()),
+                        new PruningTable.Top1(o.before().top1(), o.fineTuning().top1Pruned(), o.after().top1()),
+                        new PruningTable.Count(o.before().params(), o.after().params(), o.paramsReduction()),
+                        new PruningTable.Count(o.before().flops(), o.after().flops(), o.flopsReduction()),
+                        new PruningTable.Latency(o.before().latency(), o.after().latency(), o.latencyReduction(),
+                                o.before().latencySpread(), o.after().latencySpread()),
+                        new PruningTable.Msrs(o.before().msrs(), o.after().msrs()), o.directory().toString(),
                         SoftwareVersions.json()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);

@@ -73,10 +73,10 @@ public final class PruningVerdict {
 
     private static List<Method> methods(List<PruningOutcome> outcomes) {
         Map<String, List<PruningOutcome>> byMethod = new LinkedHashMap<>();
-        outcomes.forEach(o -> byMethod.computeIfAbsent(o.method(), k -> new ArrayList<>()).add(o));
+        outcomes.forEach(o -> byMethod.computeIfAbsent(o.selection().method(), k -> new ArrayList<>()).add(o));
         List<Method> methods = new ArrayList<>();
-        byMethod.forEach((name, runs) -> methods.add(new Method(name, SeedStatistics.of(runs, PruningOutcome::top1FineTuned),
-                SeedStatistics.of(runs, PruningOutcome::top1Change), SeedStatistics.of(runs, PruningOutcome::msrsPruned),
+        byMethod.forEach((name, runs) -> methods.add(new Method(name, SeedStatistics.of(runs, o -> o.after().top1()),
+                SeedStatistics.of(runs, PruningOutcome::top1Change), SeedStatistics.of(runs, o -> o.after().msrs()),
                 SeedStatistics.of(runs, PruningOutcome::msrsSharePruned).mean())));
         return methods;
     }

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Chooses the units to drop. Every criterion comes down to an order of preference (most redundant
  * first) and a number of units to drop; units are then dropped greedily in that order, skipping any
- * whose removal would break a rule: the last unit stays, and each ResNet stage keeps one block.
+ * whose removal would break a rule: the last unit stays, and each group (a ResNet stage, a VGG stage) keeps a unit.
  */
 public final class UnitSelection {
     private UnitSelection() {
@@ -52,7 +52,7 @@ public final class UnitSelection {
             if (dropped.size() == count) {
                 break;
             }
-            // a ResNet stage (or, for VGG and NATS, the whole network) must keep at least one unit
+            // a ResNet or VGG stage (for NATS, the whole network) must keep at least one unit
             if (u.last() || keptPerGroup.get(u.group()) <= 1) {
                 continue;
             }

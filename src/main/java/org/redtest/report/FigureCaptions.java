@@ -20,6 +20,9 @@ final class FigureCaptions {
         if (file.endsWith("-cka-after.png")) {
             return file.substring(0, file.length() - "-cka-after.png".length()) + ": CKA between units after CKA-guided pruning.";
         }
+        if (file.matches("nas-scatter-seed\\d+\\.png")) {
+            return "Architecture search with seed " + file.replaceAll("\\D", "") + ": test top-1 against MSRS by reward.";
+        }
         return switch (file) {
             case "measure-cka.png", "msrs-cka.png" -> owner + "CKA between all units (mean over the measurement batches).";
             case "msrs-during-training.png" -> owner + "MSRS and test top-1 during training.";

@@ -2,7 +2,7 @@ package org.redtest.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -48,18 +48,18 @@ final class PruningSummary {
                 : significant(1000 * StreamSupport.stream(t.json().spliterator(), false) // older files: the mean
                 .mapToDouble(o -> o.at("/latency_s/original").asDouble(Double.NaN)).filter(Double::isFinite).average()
                 .orElse(Double.NaN));
-        rows.add(List.of("original", percent(o0.top1Original()), NONE, NONE, NONE, NONE,
-                msrs(o0.msrsOriginal(), o0.unitsOriginal()), NONE, latency, si(first.at("/params/original")),
+        rows.add(List.of("original", percent(o0.before().top1()), NONE, NONE, NONE, NONE,
+                msrs(o0.before().msrs(), o0.before().units()), NONE, latency, si(first.at("/params/original")),
                 si(first.at("/flops/original")), first.path("original").asText(), NONE));
-        boolean seeds = t.outcomes().stream().map(PruningOutcome::method).distinct().count() < t.outcomes().size();
+        boolean seeds = t.outcomes().stream().map(o -> o.selection().method()).distinct().count() < t.outcomes().size();
         for (int i = 0; i < t.outcomes().size(); i++) {
             PruningOutcome o = t.outcomes().get(i);
             JsonNode j = t.json().get(i);
-            rows.add(List.of(o.method() + (seeds ? " (seed " + o.seed() + ")" : ""), percent(o.top1FineTuned()),
+            rows.add(List.of(o.selection().method() + (seeds ? " (seed " + o.selection().seed() + ")" : ""), percent(o.after().top1()),
                     ReportNumbers.format("%+.1f", o.top1Change()), percent(o.paramsReduction()), percent(o.flopsReduction()),
-                    latencyReduction(o.latencyDifference()), msrs(o.msrsPruned(), o.unitsPruned()), percent(o.top1Pruned()),
+                    latencyReduction(o.latencyDifference()), msrs(o.after().msrs(), o.after().units()), percent(o.fineTuning().top1Pruned()),
                     withSpread(j.at("/latency_s/pruned"), j.at("/latency_s/pruned_spread"), 1000),
-                    si(j.at("/params/pruned")), si(j.at("/flops/pruned")), o.prunedSpec(), dropped(o)));
+                    si(j.at("/params/pruned")), si(j.at("/flops/pruned")), o.after().spec(), dropped(o)));
         }
         return rows;
     }
@@ -123,7 +123,7 @@ final class PruningSummary {
 
     private static String dropped(PruningOutcome o) {
         List<String> parts = new ArrayList<>();
-        o.dropped().forEach(u -> parts.add(u.unit() + " (" + ReportNumbers.format("%.3f", u.adjacentCka()) + ")"));
+        o.selection().dropped().forEach(u -> parts.add(u.unit() + " (" + ReportNumbers.format("%.3f", u.adjacentCka()) + ")"));
         return parts.isEmpty() ? NONE : String.join(", ", parts);
     }
 }

@@ -14,7 +14,6 @@ import org.redtest.measure.Measurement;
 import org.redtest.storage.MeasurementTable.DepthPoint;
 import org.redtest.storage.ResultsDatabase;
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ final class DepthPart {
         TrainStage.Result trained = TrainStage.run(loaded, data, db);
         out.printf("%s: top-1 %.2f%% on %d test images%n", model, trained.evaluation().top1(), trained.evaluation().samples());
         Measurement m = MeasureStage.run(cfg, trained.model(), data, db, trained.runId(), trained.evaluation().top1(), out);
-        Architecture a = ModelSpec.parse(model);
+        Architecture a = cfg.model().architecture();
         var bp = a.blueprint(new org.redtest.zoo.Shape(data.train().channels(), data.train().height(), data.train().width()),
                 data.train().numClasses());
         return new ModelResult(a.spec(), a.family().name().toLowerCase(), a.depth(), data.train().name(),

@@ -8,9 +8,9 @@ import org.redtest.data.LoadedData;
 import org.redtest.io.AtomicFiles;
 import org.redtest.io.Sha256;
 import org.redtest.io.DirectoryLock;
-import org.redtest.runtime.ChildJvm;
-import org.redtest.runtime.FaultInjection;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.process.ChildJvm;
+import org.redtest.process.FaultInjection;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.ResultsDatabase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,6 +190,13 @@ public final class PaperSuite {
         if (suite.nas() != null) {
             obtain(nasPart(), rows, out, null).ifPresent(r -> rows.addAll(NasPart.rows(r)));
             addIfPresent(figures.resolve("nas-scatter.png"), written);
+            if (suite.nasSeeds() > 1 && Files.isDirectory(figures)) { // the other seeds' scatters, named by their seed
+                try (var files = Files.list(figures)) {
+                    files.filter(f -> f.getFileName().toString().matches("nas-scatter-seed\\d+\\.png")).sorted().forEach(written::add);
+                } catch (IOException e) {
+                    throw new RedTestException("cannot list " + figures + ": " + e.getMessage(), e);
+                }
+            }
         }
         if (suite.performance() != null) {
             obtain(performancePart(), rows, out, null).ifPresent(r -> rows.addAll(PerformancePart.rows(r)));

@@ -5,7 +5,7 @@ import org.redtest.bench.CkaEngineBenchmark;
 import org.redtest.bench.CpuPathBenchmark;
 import org.redtest.bench.MsrsMemoryBenchmark;
 import org.redtest.bench.MsrsOverheadBenchmark;
-import org.redtest.runtime.ChildJvm;
+import org.redtest.process.ChildJvm;
 
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -82,15 +82,15 @@ final class PruningPart {
         if (!store.hasModel()) {
             throw new RedTestException("pruning " + cfg.model() + " needs its trained checkpoint " + store.modelFile());
         }
-        return TrainedModel.open(store.modelFile(), ModelSpec.parse(cfg.model()), data.train(), data.normalization(), null);
+        return TrainedModel.open(store.modelFile(), cfg.model().architecture(), data.train(), data.normalization(), null);
     }
 
     /** The part's result from the timed outcomes, with the CKA maps before and after copied into the figures. */
     static ModelResult result(SuiteConfig.PruneTarget target, Path runDirectory, List<PruningOutcome> outcomes, Path figures) {
         List<MethodResult> methods = new ArrayList<>();
         for (PruningOutcome o : outcomes) {
-            methods.add(new MethodResult(o.method(), o.seed(), o.prunedSpec(), o.top1Original(), o.top1FineTuned(), o.paramsReduction(),
-                    o.flopsReduction(), o.latencyReduction(), o.msrsOriginal(), o.msrsPruned(), o.directory().toString()));
+            methods.add(new MethodResult(o.selection().method(), o.selection().seed(), o.after().spec(), o.before().top1(), o.after().top1(), o.paramsReduction(),
+                    o.flopsReduction(), o.latencyReduction(), o.before().msrs(), o.after().msrs(), o.directory().toString()));
         }
         copy(runDirectory.resolve("measure-cka.png"), figures.resolve(target.model() + "-cka-before.png"));
         // the first seed's map stands for the method (CKA-guided selects the same units for every seed)

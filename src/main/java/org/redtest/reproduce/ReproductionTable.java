@@ -3,7 +3,7 @@ package org.redtest.reproduce;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.redtest.RedTestException;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
 import org.redtest.storage.JsonNumbers;
 
 import java.io.IOException;

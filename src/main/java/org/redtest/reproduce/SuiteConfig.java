@@ -22,6 +22,9 @@ import java.util.Map;
  * the performance benchmarks, all on one data set and training recipe. Every section but {@code data} is optional;
  * a missing {@code depth}, {@code pruning}, {@code nas} or {@code performance} skips that part.
  * {@code training_by_family} gives a family (resnet, vgg) a recipe of its own in place of {@code training}.
+ * {@code nas_seeds} runs the NAS experiment that many times, with its seed, seed + 1, ... (another sample of
+ * cells and other training seeds each time), and {@code nas_sample} sets each run's number of sampled cells in
+ * place of the experiment file's: the NAS claims are then judged on means over the runs.
  * {@code engine}: where the independent trainings of the depth part and the pruning part's fine-tunings run,
  * {@code local} (each part in a JVM of its own on this machine) or {@code spark} (as Spark tasks, settings in
  * {@code spark} as in a search; docs/cluster.md).
@@ -29,7 +32,8 @@ import java.util.Map;
  */
 public record SuiteConfig(String tier, String name, String outputDir, Long seed, DataSpec data, TrainingConfig training,
                           Map<String, TrainingConfig> trainingByFamily, MeasureConfig measure, List<String> depth, Double accuracyTolerance,
-                          List<PruneTarget> pruning, PruneConfig prune, String nas, Performance performance,
+                          List<PruneTarget> pruning, PruneConfig prune, String nas, Integer nasSeeds, Integer nasSample,
+                          Performance performance,
                           String engine, SparkConfig spark) {
     public static final String LOCAL = "local";
     public static final String SPARK = "spark";
@@ -76,6 +80,7 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         depth = depth == null ? List.of() : List.copyOf(depth);
         pruning = pruning == null ? List.of() : List.copyOf(pruning);
         prune = prune == null ? PruneConfig.defaults() : prune;
+        nasSeeds = nasSeeds == null ? 1 : nasSeeds;
         engine = engine == null ? LOCAL : engine.toLowerCase(Locale.ROOT);
         spark = spark == null ? SparkConfig.defaults() : spark;
     }
@@ -87,7 +92,8 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         String nas = c.nas() == null ? null : relativeToWorkingDirectory(base.resolve(c.nas()).normalize());
         return new SuiteConfig(c.tier(), c.name(), c.outputDir(), c.seed(), c.data(), c.training(), c.trainingByFamily(),
                 c.measure(), c.depth(),
-                c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.performance(), c.engine(), c.spark()).validate();
+                c.accuracyTolerance(), c.pruning(), c.prune(), nas, c.nasSeeds(), c.nasSample(), c.performance(), c.engine(),
+                c.spark()).validate();
     }
 
     private static String relativeToWorkingDirectory(Path p) {
@@ -135,6 +141,12 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         if (nas != null && !Files.isRegularFile(Path.of(nas))) {
             throw new RedTestException("nas experiment file not found: " + nas);
         }
+        if (nasSeeds < 1) {
+            throw new RedTestException("nas_seeds must be >= 1 (how many times the NAS experiment runs), got " + nasSeeds);
+        }
+        if (nasSample != null && nasSample < 1) {
+            throw new RedTestException("nas_sample must be >= 1 (cells sampled per NAS run), or left out, got " + nasSample);
+        }
         return this;
     }
 
@@ -161,19 +173,19 @@ public record SuiteConfig(String tier, String name, String outputDir, Long seed,
         DataSpec d = new DataSpec(data.dataset(), dir, data.trainLimit(), data.trainPerClass(), data.testLimit(),
                 data.testPerClass(), data.augment());
         return new SuiteConfig(tier, name, outputDir, seed, d, training, trainingByFamily, measure, depth, accuracyTolerance, pruning, prune,
-                nas, performance, engine, spark);
+                nas, nasSeeds, nasSample, performance, engine, spark);
     }
 
     /** The same suite on another engine (command-line --engine and --master); null keeps the file's setting. */
     public SuiteConfig withEngine(String engineName, String master) {
         return new SuiteConfig(tier, name, outputDir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance,
-                pruning, prune, nas, performance, engineName != null ? engineName : engine, master != null ? spark.withMaster(master) : spark)
+                pruning, prune, nas, nasSeeds, nasSample, performance, engineName != null ? engineName : engine, master != null ? spark.withMaster(master) : spark)
                 .validate();
     }
 
     /** Only what a Spark task needs (a depth model, a fine-tuning), written to {@code dir}: no NAS file, no performance part. */
     SuiteConfig forTask(String dir) {
         return new SuiteConfig(tier, name, dir, seed, data, training, trainingByFamily, measure, depth, accuracyTolerance, pruning,
-                prune, null, null, LOCAL, null);
+                prune, null, nasSeeds, nasSample, null, LOCAL, null);
     }
 }

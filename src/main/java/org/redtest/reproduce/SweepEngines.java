@@ -1,7 +1,7 @@
 package org.redtest.reproduce;
 
 import org.redtest.config.SparkConfig;
-import org.redtest.runtime.SparkClasses;
+import org.redtest.spark.SparkClasses;
 
 /** Opens the engine a suite's {@code engine: spark} asks for. */
 final class SweepEngines {

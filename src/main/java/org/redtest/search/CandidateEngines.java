@@ -3,7 +3,7 @@ package org.redtest.search;
 import org.redtest.config.ExperimentConfig;
 import org.redtest.config.EngineKind;
 import org.redtest.data.LoadedData;
-import org.redtest.runtime.SparkClasses;
+import org.redtest.spark.SparkClasses;
 
 /** Opens the engine that {@code search.engine} names. */
 public final class CandidateEngines {

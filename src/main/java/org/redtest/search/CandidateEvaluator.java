@@ -10,14 +10,15 @@ import org.redtest.data.LoadedData;
 import org.redtest.measure.Measurement;
 import org.redtest.measure.MeasurementSettings;
 import org.redtest.measure.RedundancyMeasurement;
-import org.redtest.runtime.SoftwareVersions;
+import org.redtest.provenance.SoftwareVersions;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.training.CheckpointStore;
 import org.redtest.training.TrainedModel;
 import org.redtest.training.Trainer;
+import org.redtest.training.TrainingListeners;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.Family;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.engine.LatencyMeter;
 import org.redtest.zoo.NatsArchitecture;
 import org.redtest.zoo.NatsCell;
@@ -73,24 +74,24 @@ public final class CandidateEvaluator {
         NetworkBlueprint bp = arch.blueprint(input, classes);
         long startMicros = CandidateOutcome.nowMicros();
         if (NatsSpace.isDegenerate(cell)) {
-            return new CandidateOutcome(index, cell.arch(), CandidateStore.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
+            return new CandidateOutcome(index, cell.arch(), CandidateStatus.DEGENERATE, Double.NaN, bp.params(), bp.flops(),
                     Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros);
         }
         long start = System.nanoTime();
         Path scratch = scratchDirectory();
         try (TrainedModel model = TrainedModel.of(Dl4jGraphFactory.create(bp,
-                new GraphSettings(seed, Trainer.updater(budget), budget.weightDecay())), arch, bp, data.normalization())) {
+                Trainer.graphSettings(seed, budget)), arch, bp, data.normalization())) {
             ComputationGraph graph = model.graph();
             var train = new ImageBatchIterator(data.train(), budget.batchSize(), true, augment, data.normalization(), seed);
             var test = new ImageBatchIterator(data.test(), budget.evalBatchSize(), false, false, data.normalization(), seed);
             // candidates are cheap to retrain: checkpoints go to a scratch directory removed afterwards
-            double accuracy = new Trainer(budget, new CheckpointStore(scratch), (g, r) -> { }).train(graph, train, test)
+            double accuracy = new Trainer(budget, TrainingListeners.basic(new CheckpointStore(scratch))).train(graph, train, test)
                     .evaluation().top1();
             long trained = System.nanoTime();
             double latency = LatencyMeter.medianSeconds(graph, input, 10, 21);
             Measurement m = RedundancyMeasurement.run(model, data.test(), "test", measurement);
             long end = System.nanoTime();
-            return new CandidateOutcome(index, cell.arch(), CandidateStore.DONE, accuracy, bp.params(), bp.flops(), latency,
+            return new CandidateOutcome(index, cell.arch(), CandidateStatus.DONE, accuracy, bp.params(), bp.flops(), latency,
                     m.summary().mean(), m.summary().std(), m.summary().nanBatchesDropped(), (trained - start) / 1e9,
                     (end - trained) / 1e9, host(), 1, null, SoftwareVersions.json(), startMicros, startMicros + (end - start) / 1000);
         } finally {

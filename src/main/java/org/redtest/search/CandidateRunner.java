@@ -1,5 +1,6 @@
 package org.redtest.search;
 
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.zoo.NatsCell;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ public final class CandidateRunner {
         engine.run(source, outcome -> {
             store.record(budgetKey, outcome);
             counts[1]++;
-            if (outcome.status().equals(CandidateStore.FAILED)) {
+            if (outcome.status() == CandidateStatus.FAILED) {
                 counts[2]++;
                 LOG.warn("candidate {} ({}) failed after {} attempt(s): {}", outcome.index(), outcome.arch(),
                         outcome.attempts(), outcome.error());

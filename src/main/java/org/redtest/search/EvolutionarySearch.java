@@ -18,6 +18,7 @@ import io.jenetics.util.RandomRegistry;
 import org.redtest.config.EvolutionConfig;
 import org.redtest.config.RewardsConfig;
 import org.redtest.config.SelectorKind;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 import org.redtest.storage.GenerationStore;
 import org.redtest.zoo.NatsCell;
@@ -127,7 +128,7 @@ public final class EvolutionarySearch {
 
     private double fitness(int index) {
         CandidateStore.Result r = store.result(budgetKey, index).orElseThrow();
-        return r.status().equals(CandidateStore.DONE) ? reward.score(SearchReport.metrics(r)) : 0.0;
+        return r.status() == CandidateStatus.DONE ? reward.score(SearchReport.metrics(r)) : 0.0;
     }
 
     static int index(Genotype<IntegerGene> genotype) {

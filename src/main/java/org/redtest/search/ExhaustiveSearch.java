@@ -1,7 +1,7 @@
 package org.redtest.search;
 
-import org.redtest.runtime.Progress;
-import org.redtest.runtime.ProgressBars;
+import org.redtest.console.Progress;
+import org.redtest.console.ProgressBars;
 import org.redtest.storage.CandidateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.redtest.RedTestException;
 import org.redtest.config.RewardsConfig;
+import org.redtest.storage.CandidateStatus;
 import org.redtest.storage.CandidateStore;
 
 import java.awt.Color;
@@ -37,7 +38,7 @@ public final class SearchReport {
 
     public static List<Selection> select(List<CandidateStore.Result> results, RewardsConfig settings, int k) {
         List<CandidateStore.Result> done = results.stream()
-                .filter(r -> r.status().equals(CandidateStore.DONE) && Double.isFinite(r.accuracy())).toList();
+                .filter(r -> r.status() == CandidateStatus.DONE && Double.isFinite(r.accuracy())).toList();
         return Reward.all(settings).stream().map(reward -> {
             List<CandidateStore.Result> top = done.stream()
                     .sorted(Comparator.comparingDouble((CandidateStore.Result r) -> reward.score(metrics(r))).reversed())
@@ -140,7 +141,7 @@ public final class SearchReport {
                 .xAxisTitle("MSRS").yAxisTitle("top-1 (%)").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         List<CandidateStore.Result> done = results.stream()
-                .filter(r -> r.status().equals(CandidateStore.DONE) && Double.isFinite(r.accuracy()) && Double.isFinite(r.msrsMean())).toList();
+                .filter(r -> r.status() == CandidateStatus.DONE && Double.isFinite(r.accuracy()) && Double.isFinite(r.msrsMean())).toList();
         if (!done.isEmpty()) {
             XYSeries all = chart.addSeries("all candidates", done.stream().mapToDouble(CandidateStore.Result::msrsMean).toArray(),
                     done.stream().mapToDouble(CandidateStore.Result::accuracy).toArray());

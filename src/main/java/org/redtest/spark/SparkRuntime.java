@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.redtest.RedTestException;
 import org.redtest.config.SparkConfig;
-import org.redtest.runtime.Verbose;
+import org.redtest.console.Verbose;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;

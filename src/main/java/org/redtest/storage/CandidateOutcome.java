@@ -5,20 +5,20 @@ import java.io.Serializable;
 /**
  * What evaluating one candidate produced, wherever it ran: a plain serializable record, so a Spark
  * executor can return it to the driver, which alone writes it to the results database.
- * {@code status} is {@code done}, {@code degenerate} or {@code failed} (then {@code error} says why);
+ * {@code status} is done, degenerate or failed (then {@code error} says why);
  * times are seconds; {@code attempts} counts the engine's tries (Spark retries a dying task);
  * {@code startMicros} and {@code endMicros} bound the candidate's own work on the evaluating host's
  * clock (epoch microseconds), so a benchmark can see how long a task slot sat idle between candidates.
  */
-public record CandidateOutcome(int index, String arch, String status, double accuracy, long params, long flops,
+public record CandidateOutcome(int index, String arch, CandidateStatus status, double accuracy, long params, long flops,
                                double latency, double msrsMean, double msrsStd, int msrsDroppedBatches,
                                double trainSeconds, double measureSeconds, String host, int attempts, String error,
                                String versions, long startMicros, long endMicros) implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** A candidate whose every attempt failed: no metrics, only the error. */
     public static CandidateOutcome failed(int index, String arch, int attempts, String error) {
-        return new CandidateOutcome(index, arch, CandidateStore.FAILED, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0,
+        return new CandidateOutcome(index, arch, CandidateStatus.FAILED, Double.NaN, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0,
                 Double.NaN, Double.NaN, null, attempts, error, null, 0, 0);
     }
 

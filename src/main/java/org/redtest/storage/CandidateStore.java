@@ -18,12 +18,6 @@ import java.util.Optional;
  * resumes.
  */
 public final class CandidateStore {
-    public static final String CLAIMED = "claimed";
-    public static final String DONE = "done";
-    public static final String DEGENERATE = "degenerate";
-    /** Every attempt of the engine failed (column error says why); kept like a result, so a resumed search does not retry it. */
-    public static final String FAILED = "failed";
-
     private final ResultsDatabase db;
     private final String worker;
 
@@ -82,7 +76,7 @@ public final class CandidateStore {
         }
     }
 
-    public record Result(int index, String arch, String status, double accuracy, long params, long flops, double latency,
+    public record Result(int index, String arch, CandidateStatus status, double accuracy, long params, long flops, double latency,
                          double msrsMean, double msrsStd, double trainSeconds) {
     }
 
@@ -98,7 +92,7 @@ public final class CandidateStore {
             try {
                 // the connection begins transactions IMMEDIATE (ResultsDatabase): the write lock is
                 // held from the first read, so two processes cannot both see the candidate as free
-                String status = null;
+                CandidateStatus status = null;
                 String owner = null;
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT status, claimed_by FROM nas_candidates WHERE budget_key = ? AND arch_index = ?")) {
@@ -106,13 +100,13 @@ public final class CandidateStore {
                     ps.setInt(2, index);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
-                            status = rs.getString(1);
+                            status = CandidateStatus.parse(rs.getString(1));
                             owner = rs.getString(2);
                         }
                     }
                 }
                 boolean free = status == null
-                        || (status.equals(CLAIMED) && (worker.equals(owner) || !isAlive(owner)));
+                        || (status == CandidateStatus.CLAIMED && (worker.equals(owner) || !isAlive(owner)));
                 if (free) {
                     try (PreparedStatement ps = c.prepareStatement("""
                             INSERT OR REPLACE INTO nas_candidates(budget_key, arch_index, arch, status, claimed_by, claimed_at)
@@ -138,13 +132,13 @@ public final class CandidateStore {
         }
     }
 
-    public void complete(String budgetKey, int index, String status, double accuracy, long params, long flops,
+    public void complete(String budgetKey, int index, CandidateStatus status, double accuracy, long params, long flops,
                          double latency, double msrsMean, double msrsStd, double trainSeconds, String versions) {
         try (PreparedStatement ps = db.connection().prepareStatement("""
                 UPDATE nas_candidates SET status = ?, accuracy = ?, params = ?, flops = ?, latency = ?, msrs_mean = ?,
                   msrs_std = ?, train_seconds = ?, finished_at = ?, versions = ? WHERE budget_key = ? AND arch_index = ?""")) {
             int i = 0;
-            ps.setString(++i, status);
+            ps.setString(++i, status.word());
             SqlValues.setReal(ps, ++i, accuracy);
             ps.setLong(++i, params);
             ps.setLong(++i, flops);
@@ -170,9 +164,9 @@ public final class CandidateStore {
                 UPDATE nas_candidates SET status = ?, accuracy = ?, params = ?, flops = ?, latency = ?, msrs_mean = ?,
                   msrs_std = ?, train_seconds = ?, finished_at = ?, versions = ?, msrs_dropped_batches = ?,
                   measure_seconds = ?, host = ?, attempts = ?, error = ? WHERE budget_key = ? AND arch_index = ?""")) {
-            boolean failed = o.status().equals(FAILED);
+            boolean failed = o.status() == CandidateStatus.FAILED;
             int i = 0;
-            ps.setString(++i, o.status());
+            ps.setString(++i, o.status().word());
             SqlValues.setReal(ps, ++i, o.accuracy());
             ps.setObject(++i, failed ? null : o.params());
             ps.setObject(++i, failed ? null : o.flops());
@@ -225,7 +219,7 @@ public final class CandidateStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Result(index, rs.getString(1), rs.getString(2), real(rs, 3), rs.getLong(4),
+                return Optional.of(new Result(index, rs.getString(1), CandidateStatus.parse(rs.getString(2)), real(rs, 3), rs.getLong(4),
                         rs.getLong(5), real(rs, 6), real(rs, 7), real(rs, 8), real(rs, 9)));
             }
         } catch (SQLException e) {
@@ -242,7 +236,7 @@ public final class CandidateStore {
             ps.setString(1, budgetKey);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Result(rs.getInt(1), rs.getString(2), rs.getString(3), real(rs, 4), rs.getLong(5),
+                    out.add(new Result(rs.getInt(1), rs.getString(2), CandidateStatus.parse(rs.getString(3)), real(rs, 4), rs.getLong(5),
                             rs.getLong(6), real(rs, 7), real(rs, 8), real(rs, 9), real(rs, 10)));
                 }
             }

@@ -148,12 +148,13 @@ public final class ResultsDatabase implements AutoCloseable {
                     throw new RedTestException("run '" + run.name() + "' already exists in " + file
                             + " with a different configuration; choose another run name");
                 }
-                try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET status = 'running', error = NULL, updated_at = ?, "
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE runs SET status = ?, error = NULL, updated_at = ?, "
                         + "versions = ?, owner_pid = ?, owner_host = ?, owner_started = ? WHERE id = ?")) {
-                    ps.setString(1, now());
-                    ps.setString(2, run.versions());
-                    setOwner(ps, 3, RunOwner.current());
-                    ps.setLong(6, existing.get());
+                    ps.setString(1, RunStatus.RUNNING.word());
+                    ps.setString(2, now());
+                    ps.setString(3, run.versions());
+                    setOwner(ps, 4, RunOwner.current());
+                    ps.setLong(7, existing.get());
                     ps.executeUpdate();
                 }
                 return existing.get();
@@ -162,10 +163,11 @@ public final class ResultsDatabase implements AutoCloseable {
                     INSERT INTO runs(name, kind, status, config_text, config_hash, seed, dataset, model_spec,
                                      params, flops, epochs_planned, started_at, updated_at, versions, owner_pid,
                                      owner_host, owner_started)
-                    VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", Statement.RETURN_GENERATED_KEYS)) {
                 int i = 0;
                 ps.setString(++i, run.name());
                 ps.setString(++i, run.kind());
+                ps.setString(++i, RunStatus.RUNNING.word());
                 ps.setString(++i, run.configText());
                 ps.setString(++i, run.configHash());
                 ps.setLong(++i, run.seed());
@@ -233,9 +235,10 @@ public final class ResultsDatabase implements AutoCloseable {
 
     public void finishRun(long runId, double top1, double top5, double loss, double trainSeconds) {
         try (PreparedStatement ps = connection.prepareStatement("""
-                UPDATE runs SET status = 'finished', finished_at = ?, updated_at = ?, final_top1 = ?,
+                UPDATE runs SET status = ?, finished_at = ?, updated_at = ?, final_top1 = ?,
                                 final_top5 = ?, final_loss = ?, train_seconds = ? WHERE id = ?""")) {
             int i = 0;
+            ps.setString(++i, RunStatus.FINISHED.word());
             ps.setString(++i, now());
             ps.setString(++i, now());
             ps.setDouble(++i, top1);
@@ -256,10 +259,12 @@ public final class ResultsDatabase implements AutoCloseable {
      */
     public boolean markInterrupted(long runId) {
         try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE id = ? AND status = 'running' AND owner_pid = ?")) {
-            ps.setString(1, now());
-            ps.setLong(2, runId);
-            ps.setLong(3, ProcessHandle.current().pid());
+                "UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND status = ? AND owner_pid = ?")) {
+            ps.setString(1, RunStatus.INTERRUPTED.word());
+            ps.setString(2, now());
+            ps.setLong(3, runId);
+            ps.setString(4, RunStatus.RUNNING.word());
+            ps.setLong(5, ProcessHandle.current().pid());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("mark run " + runId + " interrupted", e);
@@ -272,11 +277,13 @@ public final class ResultsDatabase implements AutoCloseable {
      */
     public boolean markFailed(long runId, String reason) {
         try (PreparedStatement ps = connection.prepareStatement(
-                "UPDATE runs SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND owner_pid = ?")) {
-            ps.setString(1, reason);
-            ps.setString(2, now());
-            ps.setLong(3, runId);
-            ps.setLong(4, ProcessHandle.current().pid());
+                "UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ? AND status = ? AND owner_pid = ?")) {
+            ps.setString(1, RunStatus.FAILED.word());
+            ps.setString(2, reason);
+            ps.setString(3, now());
+            ps.setLong(4, runId);
+            ps.setString(5, RunStatus.RUNNING.word());
+            ps.setLong(6, ProcessHandle.current().pid());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw failure("mark run " + runId + " failed", e);
@@ -285,7 +292,8 @@ public final class ResultsDatabase implements AutoCloseable {
 
     /** Why a run failed; empty unless its status is 'failed'. */
     public Optional<String> runError(long runId) {
-        return Optional.ofNullable(queryString("SELECT error FROM runs WHERE id = ? AND status = 'failed'", runId));
+        return Optional.ofNullable(queryString("SELECT error FROM runs WHERE id = ? AND status = '" + RunStatus.FAILED.word()
+                + "'", runId));
     }
 
     /**

@@ -5,23 +5,18 @@ package org.redtest.storage;
  * was killed, not a live one; rows written before owners were recorded cannot be checked and say so.
  */
 public final class RunStatusText {
-    public static final String RUNNING = "running";
-    public static final String FINISHED = "finished";
-    public static final String INTERRUPTED = "interrupted";
-    public static final String FAILED = "failed";
-
     private RunStatusText() {
     }
 
     public static String of(String status, RunOwner owner) {
-        if (!RUNNING.equals(status)) {
+        if (!RunStatus.RUNNING.word().equals(status)) {
             return status;
         }
         if (owner == null) {
             return "running (owner not recorded)";
         }
         return switch (owner.liveness()) {
-            case ALIVE -> RUNNING;
+            case ALIVE -> RunStatus.RUNNING.word();
             case GONE -> "running (process gone)";
             case OTHER_HOST -> "running (on host " + owner.host() + ", pid " + owner.pid() + ")";
         };

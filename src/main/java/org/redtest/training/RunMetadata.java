@@ -1,13 +1,17 @@
 package org.redtest.training;
 
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import org.redtest.RedTestException;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.DataSpec;
-import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
@@ -19,12 +23,20 @@ import java.nio.file.Path;
  * {@code model.zip}): the model spec, input shape, class count, the data and its normalisation, and
  * the training recipe (which fine-tuning after pruning reuses).
  */
-public record RunMetadata(String name, String modelSpec, String inputShape, int classes, DataSpec data,
+public record RunMetadata(String name, ArchitectureSpec modelSpec, Shape inputShape, int classes, DataSpec data,
                           double[] normalizationMean, double[] normalizationStd, long seed, String configHash,
                           int epochsPlanned, TrainingConfig training) {
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .registerModule(new SimpleModule() // the input shape as run.json has always written it: "3x32x32"
+                    .addSerializer(Shape.class, new ToStringSerializer(Shape.class))
+                    .addDeserializer(Shape.class, new FromStringDeserializer<>(Shape.class) {
+                        @Override
+                        protected Shape _deserialize(String text, DeserializationContext context) {
+                            return Shape.parse(text);
+                        }
+                    }));
 
     public ChannelNormalization normalization() {
         return new ChannelNormalization(normalizationMean, normalizationStd);
@@ -32,7 +44,7 @@ public record RunMetadata(String name, String modelSpec, String inputShape, int 
 
     /** The network this run trains: its model spec built for its input shape and classes. */
     public NetworkBlueprint blueprint() {
-        return ModelSpec.parse(modelSpec).blueprint(Shape.parse(inputShape), classes);
+        return modelSpec.architecture().blueprint(inputShape, classes);
     }
 
     public String toJson() {
@@ -47,6 +59,11 @@ public record RunMetadata(String name, String modelSpec, String inputShape, int 
         try {
             return JSON.readValue(json, RunMetadata.class);
         } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof RedTestException bad) { // a model spec or shape that no longer parses: its own message
+                    throw bad;
+                }
+            }
             throw new RedTestException("run metadata " + source + " is unreadable: " + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }

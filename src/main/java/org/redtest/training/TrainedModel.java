@@ -5,7 +5,6 @@ import org.redtest.RedTestException;
 import org.redtest.data.ChannelNormalization;
 import org.redtest.data.ImageDataset;
 import org.redtest.zoo.Architecture;
-import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
 
@@ -59,8 +58,8 @@ public final class TrainedModel implements AutoCloseable {
     public static TrainedModel open(Path checkpoint) {
         RunMetadata run = RunMetadata.besides(checkpoint).orElseThrow(() -> new RedTestException(
                 "no run.json beside " + checkpoint + ": it names the model spec, data and normalisation"));
-        Architecture architecture = ModelSpec.parse(run.modelSpec());
-        NetworkBlueprint blueprint = architecture.blueprint(Shape.parse(run.inputShape()), run.classes());
+        Architecture architecture = run.modelSpec().architecture();
+        NetworkBlueprint blueprint = architecture.blueprint(run.inputShape(), run.classes());
         return new TrainedModel(CheckpointStore.load(checkpoint, blueprint), architecture, blueprint, run.normalization(),
                 checkpoint, run);
     }

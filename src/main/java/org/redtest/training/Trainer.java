@@ -10,6 +10,7 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
 import org.redtest.engine.Engines;
 import org.redtest.engine.TrainingSession;
+import org.redtest.zoo.GraphSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +24,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * SGD training with per-epoch evaluation and checkpointing. The graph's epoch counter is the
- * number of completed epochs and travels inside the checkpoint, so a killed run resumes from the
- * last completed epoch, with the same data order and learning rate it would have had.
+ * SGD training with per-epoch evaluation: a loop over epochs and batches that tells its
+ * {@link TrainingListeners} what it does (checkpoints, rows, probe, progress and stopping are theirs). The
+ * graph's epoch counter is the number of completed epochs and travels inside the checkpoint, so a killed run
+ * resumes from the last completed epoch, with the same data order and learning rate it would have had.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
-    /** Called after each completed epoch (1-based), after its checkpoint is safely written. */
-    public interface EpochListener {
+    /** A listener of completed epochs only (told after the epoch's checkpoint is safely written). */
+    public interface EpochListener extends TrainingListener {
+        @Override
         void onEpoch(ComputationGraph graph, EpochRecord record);
     }
 
@@ -39,20 +42,33 @@ public final class Trainer {
     }
 
     private final TrainingConfig config;
-    private final CheckpointStore store;
-    private final EpochListener listener;
-    private final BooleanSupplier stopRequested;
+    private final TrainingListeners listeners;
 
-    public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener) {
-        this(config, store, listener, () -> false);
+    public Trainer(TrainingConfig config, TrainingListeners listeners) {
+        this.config = config;
+        this.listeners = listeners;
     }
 
-    /** {@code stopRequested} is asked before every batch; when it says yes, the epoch under way is abandoned. */
+    /** {@link TrainingListeners#basic} in {@code store}, then {@code listener}. */
+    public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener) {
+        this(config, TrainingListeners.basic(store).and(listener));
+    }
+
+    /** {@link TrainingListeners#standard} (asking {@code stopRequested} before every batch), then {@code listener}. */
     public Trainer(TrainingConfig config, CheckpointStore store, EpochListener listener, BooleanSupplier stopRequested) {
-        this.config = config;
-        this.store = store;
-        this.listener = listener;
-        this.stopRequested = stopRequested;
+        this(config, TrainingListeners.standard(store, stopRequested).and(listener));
+    }
+
+    /**
+     * The graph settings of a model trained with {@code t}: the one place a training's graph gets its updater and
+     * weight decay. The learning rate lives in the {@link TrainingConfig} ({@code learning_rate}, {@code lr_milestones},
+     * {@code lr_gamma}, read as {@link TrainingConfig#learningRateAt}); the DL4J schedule inside the graph (and so in
+     * the checkpoint) is built from that same method by {@link #updater}, and the epoch records, the log line and a
+     * divergence message read it from there too, so the two agree by construction. (It is not a factory on
+     * {@code zoo.GraphSettings}: {@code config} imports {@code zoo}, so {@code zoo} cannot know a {@code TrainingConfig}.)
+     */
+    public static GraphSettings graphSettings(long seed, TrainingConfig t) {
+        return new GraphSettings(seed, updater(t), t.weightDecay());
     }
 
     /**
@@ -113,56 +129,47 @@ public final class Trainer {
         } else if (first > 0) {
             LOG.info("resuming from the checkpoint after epoch {} of {}", first, config.epochs());
         }
+        List<TrainingListener> told = listeners.all();
+        told.forEach(l -> l.onTrainingBegin(graph, first, config.epochs()));
         EvaluationResult last = null;
         double seconds = 0;
-        // the log's records of the epochs the checkpoint holds; a record beyond them belongs to an epoch
-        // whose model.zip never landed (killed in between) and is recomputed below
-        List<EpochRecord> log = new ArrayList<>(
-                store.readEpochLog().stream().filter(r -> r.epoch() <= first).toList());
         for (int epoch = first; epoch < config.epochs(); epoch++) {
             train.setEpoch(epoch);
             graph.getConfiguration().setEpochCount(epoch);
             double lossSum = 0;
             int batches = 0;
-            TrainingProgress progress = new TrainingProgress(
-                    String.format("epoch %d/%d", epoch + 1, config.epochs()), train.dataset().size());
-            try (progress) {
+            EpochClock clock = new EpochClock();
+            int e = epoch;
+            told.forEach(l -> l.onEpochBegin(e, train.dataset().size()));
+            try {
                 while (train.hasNext()) {
-                    if (stopRequested.getAsBoolean()) {
-                        // nothing of this epoch is saved: the checkpoint, log and rows stay at the last completed one
-                        throw new TrainingInterrupted(epoch, config.epochs());
-                    }
+                    told.forEach(l -> l.beforeBatch(e));
                     DataSet batch = train.next();
                     double loss = session.fit(batch);
                     // after the update, not only its loss: the step from finite parameters may leave them NaN
                     if (!Double.isFinite(loss) || !session.parametersFinite()) {
                         throw new TrainingDiverged(epoch + 1, config.epochs(), batches + 1,
                                 train.numBatches(), config.learningRateAt(epoch),
-                                Double.isFinite(loss) ? "a parameter is not finite" : "loss " + loss, store.hasModel());
+                                Double.isFinite(loss) ? "a parameter is not finite" : "loss " + loss,
+                                listeners.checkpointKept());
                     }
                     lossSum += loss;
                     batches++;
-                    progress.step(batch.numExamples(), loss);
+                    clock.count(batch.numExamples());
+                    told.forEach(l -> l.onTrainingBatch(batch.numExamples(), loss));
                 }
+            } finally {
+                told.forEach(TrainingListener::onEpochBatchesEnd);
             }
             session.synchronize(); // the graph is the model of record: evaluated and saved below
             graph.getConfiguration().setEpochCount(epoch + 1);
             last = Evaluator.evaluate(graph, test);
-            seconds += progress.seconds();
+            seconds += clock.seconds();
             var record = new EpochRecord(epoch + 1, config.learningRateAt(epoch), lossSum / batches,
-                    last.top1(), last.top5(), last.loss(), progress.seconds(), progress.imagesPerSecond());
-            // The save sequence: epoch log, then model.zip, then the database row. A kill at any
-            // instant leaves the log >= the checkpoint >= the database, and a resume
-            // (TrainStage.reconcile) writes the rows the database lacks from the log.
-            log.add(record);
-            store.writeEpochLog(log);
-            CrashPoints.reach(CrashPoints.EPOCH_LOG_WRITTEN);
-            store.saveModel(graph);
-            CrashPoints.reach(CrashPoints.MODEL_SAVED);
-            LOG.info(String.format("epoch %d/%d  lr %.4g  train loss %.4f  test top-1 %.2f%%  top-5 %.2f%%  (%.0f img/s, %.1f s)",
-                    epoch + 1, config.epochs(), record.learningRate(), record.trainLoss(), last.top1(), last.top5(),
-                    record.imagesPerSecond(), record.seconds()));
-            listener.onEpoch(graph, record);
+                    last.top1(), last.top5(), last.loss(), clock.seconds(), clock.imagesPerSecond());
+            // the save sequence is the listeners' order: the checkpoints (epoch log, then model.zip) come first
+            // in every set, the caller's database row after them
+            told.forEach(l -> l.onEpoch(graph, record));
             CrashPoints.reach(CrashPoints.EPOCH_RECORDED);
         }
         if (last == null) {

@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  * "conv{i}.bn", "conv{i}.relu"; pools "pool{j}"; classifier "fc1.dropout", "fc1", "fc2.dropout",
  * "fc2", "output".
  *
- * <p>Pruning drops conv units (with their BN and ReLU); pools and the classifier stay.
+ * <p>Pruning drops conv units (with their BN and ReLU); pools and the classifier stay. The convs between two
+ * pools form a stage, and each stage keeps at least one conv: without it a pool would read the previous
+ * pool (or the raw image) directly and the stage's channel change would fall to the next conv.
  */
 public record VggArchitecture(List<String> layers) implements Architecture {
     public static final List<String> VGG11 = List.of("64", "M", "128", "M", "256", "256", "M", "512", "512", "M", "512", "512", "M");
@@ -83,13 +85,24 @@ public record VggArchitecture(List<String> layers) implements Architecture {
         return "conv" + i;
     }
 
+    /** Every conv, grouped by stage ("stage1" ... : the convs before the first pool, between pools, after the last). */
     @Override
     public List<DroppableUnit> prunableUnits() {
         List<DroppableUnit> units = new ArrayList<>();
-        for (int i = 1; i <= convCount(); i++) {
-            units.add(new DroppableUnit(convName(i), DroppableUnit.WHOLE_NETWORK));
+        int conv = 0;
+        int stage = 1;
+        for (String layer : layers) {
+            if (layer.equals("M")) {
+                stage++;
+            } else {
+                units.add(new DroppableUnit(convName(++conv), stageName(stage)));
+            }
         }
         return units;
+    }
+
+    private static String stageName(int stage) {
+        return "stage" + stage;
     }
 
     /** The kept convs are renumbered from 1; every pool stays where it was. */

@@ -2,6 +2,7 @@
 
 Run by the Java benchmark once per round and model; prints one JSON object per variant on stdout.
 Usage: python3 pytorch_peer.py MODEL BATCH_SIZE BATCHES THREADS [DEVICE]   (MODEL: resnet20, resnet56, ...)
+       python3 pytorch_peer.py export MODEL BATCH_SIZE FILE   (the same model, eval mode, as ONNX for ONNX Runtime)
 DEVICE: cpu (default) or cuda (the GPU bundle's smoke test, beside `redtest bench gpu-peer`; TF32 allowed as
 in our GPU engine, cuDNN's autotuner on, the GPU synchronised before each clock reading).
 """
@@ -106,7 +107,19 @@ def infer_rate(fn, x, batches):
     return batches * x.shape[0] / (time.perf_counter() - t0)
 
 
+def export(model, batch, path):
+    """The peer's model as ONNX (opset 13, fixed batch): ONNX Runtime runs exactly PyTorch's graph."""
+    torch.manual_seed(1)
+    net = resnet(model).eval()
+    x = torch.rand(batch, 3, 32, 32)
+    with torch.no_grad():
+        torch.onnx.export(net, x, path, opset_version=13, input_names=["input"], output_names=["logits"])
+
+
 def main():
+    if sys.argv[1] == "export":
+        export(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
     model, batch, batches, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     device = torch.device(sys.argv[5] if len(sys.argv) > 5 else "cpu")
     if device.type == "cuda":

@@ -2,6 +2,7 @@ package org.redtest.bench;
 
 import org.junit.jupiter.api.Test;
 import org.redtest.storage.CandidateOutcome;
+import org.redtest.storage.CandidateStatus;
 
 import java.util.List;
 
@@ -10,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The engine benchmark's overhead measure: idle slot time between candidates, first wave and tail excluded. */
 class EngineBenchmarkTest {
     private static CandidateOutcome ran(int index, long startMicros, long endMicros) {
-        return new CandidateOutcome(index, "a", "done", 1, 1, 1, 1, 1, 1, 0, 1, 1, "h", 1, null, "{}", startMicros, endMicros);
+        return new CandidateOutcome(index, "a", CandidateStatus.DONE, 1, 1, 1, 1, 1, 1, 0, 1, 1, "h", 1, null, "{}", startMicros, endMicros);
     }
 
     @Test

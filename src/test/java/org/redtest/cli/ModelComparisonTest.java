@@ -17,6 +17,7 @@ import org.redtest.training.CheckpointStore;
 import org.redtest.training.RunMetadata;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ArchitectureSpec;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.Shape;
 
@@ -86,8 +87,8 @@ class ModelComparisonTest {
         var blueprint = ModelSpec.parse("resnet8").blueprint(new Shape(3, 16, 16), 4);
         CheckpointStore store = new CheckpointStore(dir.resolve("run"));
         store.saveModel(Dl4jGraphFactory.create(blueprint, GraphSettings.inference(5)));
-        Files.writeString(dir.resolve("run").resolve(CheckpointStore.METADATA_FILE), new RunMetadata("run", "resnet8",
-                "3x16x16", 4, DataSpec.of(DataSpec.CIFAR10, null), new double[] {0, 0, 0}, new double[] {1, 1, 1}, 5, "h",
+        Files.writeString(dir.resolve("run").resolve(CheckpointStore.METADATA_FILE), new RunMetadata("run", ArchitectureSpec.parse("resnet8"),
+                new Shape(3, 16, 16), 4, DataSpec.of(DataSpec.CIFAR10, null), new double[] {0, 0, 0}, new double[] {1, 1, 1}, 5, "h",
                 1, null).toJson());
         Path zip = dir.resolve("run").resolve(CheckpointStore.MODEL_FILE);
         Path onnx = dir.resolve("r8.onnx");

@@ -49,6 +49,8 @@ class PaperBenchCommandTest {
                 pruning: [{model: resnet14, keep: 3}]
                 prune: {baselines: [random], finetune_epochs: 1, probe_train_images: 24}
                 nas: nas.yaml
+                nas_seeds: 2
+                nas_sample: 2
                 """.formatted(dir.resolve("out"), cifar));
         first = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
     }
@@ -76,7 +78,10 @@ class PaperBenchCommandTest {
         assertTrue(md.contains("| structure | resnet56 Params | 853,018 | 853,018 |"), md);
         assertTrue(md.contains("resnet: MSRS grows with depth"), md);
         assertTrue(md.contains("S3 selects lower mean MSRS than S2"), md);
-        for (String png : List.of("msrs-vs-depth.png", "resnet14-cka-before.png", "resnet14-cka-after.png", "nas-scatter.png")) {
+        assertTrue(md.contains("S3 MSRS - S2 MSRS") && md.contains("mean over 2 seeds; holds in "), md);
+        assertTrue(md.contains("nas-scatter-seed6.png"), "the second seed's scatter is listed: " + md);
+        for (String png : List.of("msrs-vs-depth.png", "resnet14-cka-before.png", "resnet14-cka-after.png", "nas-scatter.png",
+                "nas-scatter-seed6.png")) {
             assertTrue(Files.size(out("figures/" + png)) > 1000, png);
         }
     }
@@ -96,13 +101,13 @@ class PaperBenchCommandTest {
     void aSuiteStartedByAnotherBuildIsRefusedUnlessMixingIsAskedFor() throws Exception {
         Path builds = out("build.txt");
         String recorded = Files.readString(builds);
-        assertEquals(org.redtest.runtime.SoftwareVersions.build(), recorded.strip(), "the suite records the build that ran it");
+        assertEquals(org.redtest.provenance.SoftwareVersions.build(), recorded.strip(), "the suite records the build that ran it");
         Files.writeString(builds, "0123456789\n");
         try {
             CliRun.Result refused = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString());
             assertEquals(1, refused.exitCode());
             assertTrue(refused.err().contains("holds work of build 0123456789, and this is build "
-                    + org.redtest.runtime.SoftwareVersions.build()), refused.err());
+                    + org.redtest.provenance.SoftwareVersions.build()), refused.err());
             CliRun.Result mixed = run("bench", "paper", "--tier", "cpu", "--suite", suite.toString(), "--allow-mixed-builds");
             assertEquals(0, mixed.exitCode(), mixed.err());
             assertTrue(Files.readString(out("paper.md")).contains("parts from builds 0123456789, "), "the table names both builds");

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.redtest.reproduce.PaperSuite;
 import org.redtest.engine.cpu.CpuAcceleration;
-import org.redtest.runtime.FaultInjection;
+import org.redtest.process.FaultInjection;
 import org.redtest.testing.CliRun;
 import org.redtest.testing.TinyData;
 

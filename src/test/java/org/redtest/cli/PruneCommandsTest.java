@@ -113,7 +113,18 @@ class PruneCommandsTest {
         java.util.Set<Double> originalLatency = new java.util.HashSet<>();
         json.forEach(o -> originalLatency.add(o.get("latency_s").get("original").asDouble()));
         assertEquals(1, originalLatency.size(), "every reduction is against one timing of the original");
-        assertTrue(json.get(0).get("latency_s").get("reduction_spread_pct").asDouble() >= 0);
+        for (JsonNode o : json) {
+            // the reduction's spread is the two latencies' spreads propagated to first order
+            JsonNode latency = o.get("latency_s");
+            double original = latency.get("original").asDouble();
+            double pruned = latency.get("pruned").asDouble();
+            double expected = 100 * pruned / original * Math.hypot(latency.get("pruned_spread").asDouble() / pruned,
+                    latency.get("original_spread").asDouble() / original);
+            double spread = latency.get("reduction_spread_pct").asDouble();
+            assertTrue(latency.get("reduction_spread_pct").isNumber() && Double.isFinite(spread) && spread >= 0, latency.toString());
+            assertEquals(expected, spread, 1e-9 * Math.max(1, expected), latency.toString());
+            assertTrue(latency.get("rounds").asInt() > 0, latency.toString());
+        }
         assertTrue(r.out().contains("mean +- standard deviation over the seeds"), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("random ") && l.contains("(3 seeds)")), r.out());
         try (ResultsDatabase db = ResultsDatabase.open(WORK.dir().resolve("out4/redtest.db"));

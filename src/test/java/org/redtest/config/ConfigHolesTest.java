@@ -56,11 +56,11 @@ class ConfigHolesTest {
 
     @Test
     void aKeepThatTheStagesCannotMeetIsRefused() {
-        var e = assertThrows(RedTestException.class, () -> new PruneConfig(null, null, 2, null, null, null, null, null)
+        var e = assertThrows(RedTestException.class, () -> PruneConfig.builder().keep(2).build()
                 .checkAgainst(ModelSpec.parse("resnet8")));
         assertEquals("prune.keep 2 cannot be met on resnet8: each of its 3 stages keeps one of its 3 prunable units, so "
                 + "at least 3 stay", e.getMessage());
-        new PruneConfig(null, null, 3, null, null, null, null, null).checkAgainst(ModelSpec.parse("resnet14"));
+        PruneConfig.builder().keep(3).build().checkAgainst(ModelSpec.parse("resnet14"));
     }
 
     @Test

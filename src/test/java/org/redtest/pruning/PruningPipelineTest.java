@@ -64,15 +64,18 @@ class PruningPipelineTest {
     Path dir;
 
     private static PruneConfig keep(int keep, List<PruneMethod> baselines) {
-        return new PruneConfig(PruneMethod.CKA, null, keep, baselines, 1, null, 20, 1).validate(true);
+        return PruneConfig.builder().keep(keep).baselines(baselines).finetuneEpochs(1).probeTrainImages(20).build()
+                .validate(true);
     }
 
     private static PruneConfig tau(double tau, Double learningRate) {
-        return new PruneConfig(PruneMethod.CKA, tau, null, List.of(), 1, learningRate, 20, 1).validate(true);
+        return PruneConfig.builder().tau(tau).baselines(List.of()).finetuneEpochs(1).learningRate(learningRate)
+                .probeTrainImages(20).build().validate(true);
     }
 
     private PruningPipeline.Job job(Architecture arch, ComputationGraph trained, PruneConfig prune) {
-        TrainingConfig recipe = new TrainingConfig(1, 20, 0.01, 0.9, 0.0005, List.of(), 0.1, 20);
+        TrainingConfig recipe = TrainingConfig.builder().epochs(1).batchSize(20).learningRate(0.01).weightDecay(0.0005)
+                .lrMilestones(List.of()).evalBatchSize(20).build();
         DataSpec spec = new DataSpec(DataSpec.CIFAR10, dir.toString(), null, null, null, null, false);
         return new PruningPipeline.Job("tiny", dir.resolve("run"), model(arch, trained), DATA, spec, recipe, MEASUREMENT,
                 prune, 11, "config-hash");
@@ -136,23 +139,23 @@ class PruningPipelineTest {
         List<PruningOutcome> outcomes;
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
             outcomes = new PruningPipeline(job(arch, graph, keep(keep, List.of(PruneMethod.RANDOM))), db).run();
-            assertEquals(List.of(PruneMethod.CKA.word(), PruneMethod.RANDOM.word()), outcomes.stream().map(PruningOutcome::method).toList());
+            assertEquals(List.of(PruneMethod.CKA.word(), PruneMethod.RANDOM.word()), outcomes.stream().map(o -> o.selection().method()).toList());
             for (PruningOutcome o : outcomes) {
-                List<String> dropped = names(o.dropped());
-                assertEquals(count, dropped.size(), o.method() + " drops the prunable units beyond " + keep);
-                assertFollowsTheRules(arch, dropped, cka, o.method().equals(PruneMethod.CKA.word()));
-                o.dropped().forEach(d -> assertEquals(cka.get(d.unit()), d.adjacentCka(), 1e-9, d.unit()));
+                List<String> dropped = names(o.selection().dropped());
+                assertEquals(count, dropped.size(), o.selection().method() + " drops the prunable units beyond " + keep);
+                assertFollowsTheRules(arch, dropped, cka, o.selection().method().equals(PruneMethod.CKA.word()));
+                o.selection().dropped().forEach(d -> assertEquals(cka.get(d.unit()), d.adjacentCka(), 1e-9, d.unit()));
 
                 Architecture pruned = arch.without(Set.copyOf(dropped)).architecture();
-                assertEquals(pruned.spec(), o.prunedSpec());
-                assertEquals(arch.spec(), o.originalSpec());
-                assertEquals(arch.blueprint(INPUT, CLASSES).params(), o.paramsOriginal());
-                assertEquals(pruned.blueprint(INPUT, CLASSES).params(), o.paramsPruned());
-                assertEquals(pruned.blueprint(INPUT, CLASSES).flops(), o.flopsPruned());
-                assertTrue(o.paramsPruned() < o.paramsOriginal() && o.flopsPruned() < o.flopsOriginal(), o.prunedSpec());
-                assertTrue(o.latencyOriginal() > 0 && o.latencyPruned() > 0, "both timed");
+                assertEquals(pruned.spec(), o.after().spec());
+                assertEquals(arch.spec(), o.before().spec());
+                assertEquals(arch.blueprint(INPUT, CLASSES).params(), o.before().params());
+                assertEquals(pruned.blueprint(INPUT, CLASSES).params(), o.after().params());
+                assertEquals(pruned.blueprint(INPUT, CLASSES).flops(), o.after().flops());
+                assertTrue(o.after().params() < o.before().params() && o.after().flops() < o.before().flops(), o.after().spec());
+                assertTrue(o.before().latency() > 0 && o.after().latency() > 0, "both timed");
 
-                String dirName = "prune-" + o.method() + "-keep" + keep;
+                String dirName = "prune-" + o.selection().method() + "-keep" + keep;
                 assertEquals(dir.resolve("run").resolve(dirName), o.directory());
                 assertTrue(Files.exists(o.directory().resolve("model.zip")) && Files.exists(o.directory().resolve("plan.json")));
                 long runId = db.runId("tiny/" + dirName).orElseThrow();
@@ -187,13 +190,13 @@ class PruningPipelineTest {
         assertEquals(2, expected.size(), "distinct CKAs: " + Arrays.toString(sorted));
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
             PruningOutcome first = new PruningPipeline(job(arch, graph, tau(tau, null)), db).run().get(0);
-            assertEquals(expected, names(first.dropped()));
+            assertEquals(expected, names(first.selection().dropped()));
             Path model = first.directory().resolve("model.zip");
             FileTime saved = Files.getLastModifiedTime(model);
 
             PruningOutcome again = new PruningPipeline(job(arch, graph, tau(tau, null)), db).run().get(0);
-            assertEquals(first.top1Pruned(), again.top1Pruned(), "the plan's accuracy after pruning, not a new rebuild");
-            assertEquals(first.top1FineTuned(), again.top1FineTuned());
+            assertEquals(first.fineTuning().top1Pruned(), again.fineTuning().top1Pruned(), "the plan's accuracy after pruning, not a new rebuild");
+            assertEquals(first.after().top1(), again.after().top1());
             assertEquals(saved, Files.getLastModifiedTime(model), "nothing left to fine-tune");
             assertEquals(1, db.epochs(db.runId("tiny/" + first.directory().getFileName()).orElseThrow()).size());
 

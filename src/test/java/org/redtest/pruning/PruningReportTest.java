@@ -24,10 +24,12 @@ class PruningReportTest {
     /** The quickstart's shape: 10 units (45 pairs) before, 7 after (21 pairs). */
     static PruningOutcome outcome(String method, long seed, double tuned, double msrsPruned, double latencyPruned,
                                   int fasterRounds) {
-        return new PruningOutcome(method, "keep6", seed, "resnet20", "resnet:2-2-2", List.of(
+        return new PruningOutcome(new PruningOutcome.Selection(method, "keep6", seed, List.of(
                 new PruningOutcome.DroppedUnit("s1.b2", 0.97), new PruningOutcome.DroppedUnit("s2.b3", 0.95),
-                new PruningOutcome.DroppedUnit("s3.b2", Double.NaN)), List.of(), 1, 88.0, 40.0, tuned, 269_000, 170_000,
-                40_800_000, 26_500_000, 0.0016, latencyPruned, 0.0001, 0.0001, fasterRounds, 7, 19.9, msrsPruned, 10, 7,
+                new PruningOutcome.DroppedUnit("s3.b2", Double.NaN))),
+                new PruningOutcome.Side("resnet20", 269_000, 40_800_000, 88.0, 19.9, 10, 0.0016, 0.0001),
+                new PruningOutcome.Side("resnet:2-2-2", 170_000, 26_500_000, tuned, msrsPruned, 7, latencyPruned, 0.0001),
+                new PruningOutcome.FineTuning(List.of(), 1, 40.0), fasterRounds, 7,
                 Path.of("checkpoints/q/prune-" + method + "-keep6"));
     }
 
@@ -116,8 +118,10 @@ class PruningReportTest {
         List<PruningOutcome> kept = EarlierTimings.reuse(file, untimed).orElseThrow();
         assertEquals(List.of(cka, random), kept);
 
-        PruningOutcome otherModel = new PruningOutcome("cka", "keep6", 42, "resnet20", "resnet:3-2-1", cka.dropped(), List.of(),
-                1, 88, 40, 86, 1, 1, 1, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 19.9, 9, 10, 7, dir);
+        PruningOutcome otherModel = new PruningOutcome(new PruningOutcome.Selection("cka", "keep6", 42,
+                cka.selection().dropped()), new PruningOutcome.Side("resnet20", 1, 1, 88, 19.9, 10, Double.NaN, Double.NaN),
+                new PruningOutcome.Side("resnet:3-2-1", 1, 1, 86, 9, 7, Double.NaN, Double.NaN),
+                new PruningOutcome.FineTuning(List.of(), 1, 40), 0, 0, dir);
         assertTrue(EarlierTimings.reuse(file, List.of(otherModel)).isEmpty(), "another structure is timed again");
         assertTrue(EarlierTimings.reuse(dir.resolve("none.json"), untimed).isEmpty(), "nothing timed before");
     }

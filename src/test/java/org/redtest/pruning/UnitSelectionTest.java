@@ -52,15 +52,31 @@ class UnitSelectionTest {
     }
 
     @Test
-    void everyVggConvIsPrunableTheFirstTooAndOnlyTheLastMustStay() {
+    void everyVggConvIsPrunableTheFirstTooButEachStageKeepsAConv() {
         var arch = ModelSpec.parse("vgg:8,M,16,16,M,32");
         List<String> units = arch.blueprint(new org.redtest.zoo.Shape(3, 32, 32), 10).unitNames();
         List<PrunableUnit> u = PrunableUnits.of(arch, units, new double[]{0.97, 0.5, 0.9});
         assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), u.stream().map(PrunableUnit::name).toList());
         int count = UnitSelection.thresholdCount(u, 0.85);
-        assertEquals(List.of("conv1", "conv3"), UnitSelection.drop(u, UnitSelection.byAdjacentCka(), count));
-        assertEquals(List.of("conv1", "conv2", "conv3"),
-                UnitSelection.drop(u, UnitSelection.byAdjacentCka(), UnitSelection.budgetCount(u, 1)));
+        assertEquals(2, count, "conv1 (0.97) and conv3 (0.9)");
+        assertEquals(List.of("conv3"), UnitSelection.drop(u, UnitSelection.byAdjacentCka(), count),
+                "conv1 is its stage's only conv: without it the first pool would read the image");
+        assertEquals(List.of("conv3"), UnitSelection.drop(u, UnitSelection.byAdjacentCka(), u.size()));
+    }
+
+    /** The VGG-19 selection a stage-blind rule made on Fashion-MNIST: both stage-1 convs and all of stage 4. */
+    @Test
+    void vgg19KeepingEightConvsKeepsOneInEveryStage() {
+        var arch = ModelSpec.parse("vgg19");
+        List<String> units = arch.blueprint(new org.redtest.zoo.Shape(1, 32, 32), 10).unitNames();
+        // stage 1: conv1-2, stage 2: conv3-4, stage 3: conv5-8, stage 4: conv9-12, stage 5: conv13-16
+        double[] adjacent = {0.99, 0.98, 0.60, 0.62, 0.70, 0.72, 0.74, 0.90, 0.95, 0.96, 0.97, 0.94, 0.50, 0.52, 0.54};
+        List<PrunableUnit> u = PrunableUnits.of(arch, units, adjacent);
+        List<String> dropped = UnitSelection.drop(u, UnitSelection.byAdjacentCka(), UnitSelection.budgetCount(u, 8));
+        // stage-blind, the 8 highest would be conv1, conv2 (stage 1 empty) and conv8-12 (stage 4 empty)
+        assertEquals(List.of("conv1", "conv4", "conv6", "conv7", "conv8", "conv9", "conv10", "conv11"), dropped);
+        assertEquals("vgg:64,M,128,M,256,M,512,M,512,512,512,512,M",
+                arch.without(java.util.Set.copyOf(dropped)).architecture().spec());
     }
 
     @Test

@@ -46,16 +46,41 @@ class ReproductionRowsTest {
         assertEquals(ReproductionRow.Verdict.FAIL, verdict(judged, "resnet20 top-1"), "80% is not within 1 point of 91.78%");
     }
 
+    private static NasPart.SeedRun nasRun(long seed, double[] s1, double[] s2, double[] s3) {
+        return new NasPart.SeedRun("n-seed" + seed, seed, 80, Map.of("S1", new NasPart.Selection(s1[0], s1[1], 0, 0),
+                "S2", new NasPart.Selection(s2[0], s2[1], 0, 0), "S3", new NasPart.Selection(s3[0], s3[1], 0, 0)));
+    }
+
     @Test
     void nasClaimsCompareTheRewardsSelections() {
-        NasPart.Result paperLike = new NasPart.Result("n", Map.of("S1", new NasPart.Selection(94, 57, 0, 0),
-                "S2", new NasPart.Selection(91.8, 34.8, 0, 0), "S3", new NasPart.Selection(92.4, 30.4, 0, 0)));
+        NasPart.Result paperLike = new NasPart.Result(List.of(nasRun(1, new double[]{94, 57}, new double[]{91.8, 34.8},
+                new double[]{92.4, 30.4})));
         NasPart.rows(paperLike).stream().filter(r -> r.verdict() != ReproductionRow.Verdict.INFO)
                 .forEach(r -> assertEquals(ReproductionRow.Verdict.PASS, r.verdict(), r.toString()));
-        NasPart.Result reversed = new NasPart.Result("n", Map.of("S1", new NasPart.Selection(90, 20, 0, 0),
-                "S2", new NasPart.Selection(91.8, 30, 0, 0), "S3", new NasPart.Selection(91, 34.8, 0, 0)));
+        NasPart.Result reversed = new NasPart.Result(List.of(nasRun(1, new double[]{90, 20}, new double[]{91.8, 30},
+                new double[]{91, 34.8})));
         List<ReproductionRow> rows = NasPart.rows(reversed);
         assertEquals(4, rows.stream().filter(r -> r.verdict() == ReproductionRow.Verdict.FAIL).count(), rows.toString());
+    }
+
+    @Test
+    void nasOverSeedsIsJudgedOnMeansWithTheSpreadAndTheSeedsThatHeld() {
+        // seed 2 alone has S3 above S2 in MSRS; the means (S3 6.0 vs S2 6.5) still hold the claim
+        NasPart.Result r = new NasPart.Result(List.of(
+                nasRun(1, new double[]{70, 7.0}, new double[]{68, 6.8}, new double[]{68.5, 5.5}),
+                nasRun(2, new double[]{71, 7.2}, new double[]{69, 6.2}, new double[]{69, 6.9}),
+                nasRun(3, new double[]{69, 6.9}, new double[]{67, 6.5}, new double[]{68, 5.6})));
+        List<ReproductionRow> rows = NasPart.rows(r);
+        ReproductionRow msrs = rows.stream().filter(x -> x.item().startsWith("S3 MSRS - S2 MSRS")).findFirst().orElseThrow();
+        assertEquals(ReproductionRow.Verdict.PASS, msrs.verdict(), msrs.toString());
+        assertTrue(msrs.item().contains("mean over 3 seeds; holds in 2 of 3 seeds"), msrs.item());
+        assertEquals(-0.5, msrs.ours(), 1e-9);
+        assertEquals(org.apache.commons.math3.stat.StatUtils.variance(new double[]{-1.3, 0.7, -0.9}), msrs.spread() * msrs.spread(), 1e-9);
+        ReproductionRow s1Info = rows.stream().filter(x -> x.item().startsWith("S1 selection mean top-1")).findFirst().orElseThrow();
+        assertEquals(70.0, s1Info.ours(), 1e-9);
+        assertEquals(1.0, s1Info.spread(), 1e-9);
+        assertEquals(ReproductionRow.Verdict.PASS, rows.stream().filter(x -> x.item().startsWith("S1 has the highest mean MSRS"))
+                .findFirst().orElseThrow().verdict());
     }
 
     @Test

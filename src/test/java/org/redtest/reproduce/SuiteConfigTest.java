@@ -127,7 +127,7 @@ class SuiteConfigTest {
 
     @Test
     void aBuildWithoutSparkSaysHowToGetOne() {
-        RedTestException e = assertThrows(RedTestException.class, () -> org.redtest.runtime.SparkClasses.instantiate(
+        RedTestException e = assertThrows(RedTestException.class, () -> org.redtest.spark.SparkClasses.instantiate(
                 SweepEngine.class, "org.redtest.reproduce.spark.NoSuchEngine", "engine spark (the suite's trainings on Spark)",
                 new Class<?>[] {}));
         assertTrue(e.getMessage().startsWith("engine spark (the suite's trainings on Spark) needs Spark's jars"), e.getMessage());

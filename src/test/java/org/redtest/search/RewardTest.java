@@ -40,8 +40,8 @@ class RewardTest {
     @Test
     void paramsAndFlopsVariantsUseTheirTargets() {
         CandidateMetrics m = new CandidateMetrics(80.0, 2_000_000, 50_000_000, 0.5, 35.0);
-        RewardsConfig params = new RewardsConfig(CostMetric.PARAMS, null, null, null, null, null, null, null).validate();
-        RewardsConfig flops = new RewardsConfig(CostMetric.FLOPS, null, null, null, null, null, null, null).validate();
+        RewardsConfig params = RewardsConfig.builder().cost(CostMetric.PARAMS).build();
+        RewardsConfig flops = RewardsConfig.builder().cost(CostMetric.FLOPS).build();
         assertEquals(80.0 * Math.pow(2.0, -0.2), Reward.of(RewardKind.S2, params).score(m), 1e-12);
         assertEquals(80.0 * Math.pow(0.5, -0.2), Reward.of(RewardKind.S3, flops).score(m), 1e-12);
         assertThrows(RedTestException.class, () -> CostMetric.parse("joules"));

@@ -20,7 +20,7 @@ class CandidateStoreTest {
             CandidateStore store = new CandidateStore(db);
             assertTrue(store.claim("b1", 7, "|arch|"));
             assertTrue(store.result("b1", 7).isEmpty(), "claimed, not finished");
-            store.complete("b1", 7, CandidateStore.DONE, 88.5, 1000, 2000, 0.01, 12.0, 1.5, 30.0, "{}");
+            store.complete("b1", 7, CandidateStatus.DONE, 88.5, 1000, 2000, 0.01, 12.0, 1.5, 30.0, "{}");
             assertFalse(store.claim("b1", 7, "|arch|"), "evaluated candidates are never trained again");
             CandidateStore.Result r = store.result("b1", 7).orElseThrow();
             assertEquals(88.5, r.accuracy());

@@ -2,6 +2,7 @@ package org.redtest.storage;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.redtest.testing.NeverLivePid;
 import org.redtest.training.EpochRecord;
 
 import java.nio.file.Path;
@@ -41,8 +42,6 @@ class RunStatusTest {
 
     @Test
     void aRunningRunIsLiveOnlyWhileItsOwningProcessExists() throws Exception {
-        Process exited = new ProcessBuilder("true").start();
-        exited.waitFor();
         try (ResultsDatabase db = ResultsDatabase.open(dir.resolve("r.db"))) {
             long id = db.startRun(run("a"));
             RunSummaries runs = new RunSummaries(db);
@@ -50,7 +49,7 @@ class RunStatusTest {
             assertEquals(ProcessHandle.current().pid(), owner.pid(), "startRun records this process");
             assertEquals("running", runs.named("a").orElseThrow().statusText());
 
-            setOwner(db, id, exited.pid(), owner.host(), owner.processStart());
+            setOwner(db, id, NeverLivePid.value(), owner.host(), owner.processStart());
             assertEquals("running (process gone)", runs.named("a").orElseThrow().statusText(), "killed owner");
 
             setOwner(db, id, owner.pid(), owner.host(), Instant.parse(owner.processStart()).minusSeconds(3600).toString());

@@ -24,6 +24,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -89,7 +92,8 @@ class InterruptionTest {
         ImageDataset train = TinyData.learnable(48, 1, 8, 3, 1);
         ImageDataset test = TinyData.learnable(12, 1, 8, 3, 2);
         ChannelNormalization norm = ChannelNormalization.fromData(train);
-        TrainingConfig t = new TrainingConfig(3, 16, 0.05, 0.9, 5e-4, List.of(2), 0.1, 12);
+        TrainingConfig t = TrainingConfig.builder().epochs(3).batchSize(16).learningRate(0.05).weightDecay(5e-4)
+                .lrMilestones(List.of(2)).evalBatchSize(12).build();
         ComputationGraph graph = Dl4jGraphFactory.create(ModelSpec.parse("vgg:4,M,8").blueprint(new Shape(1, 8, 8), 3),
                 new GraphSettings(5, Trainer.updater(t), t.weightDecay()));
         CheckpointStore store = new CheckpointStore(WORK.dir().resolve("mid"));
@@ -108,33 +112,48 @@ class InterruptionTest {
 
     /**
      * When training does not stop in time, the hook marks the run on a connection of its own while the main
-     * thread goes on writing epoch rows on the shared one: both succeed (SQLite serialises them).
+     * thread goes on writing epoch rows on the shared one: both succeed (SQLite serialises them). The hook is
+     * signalled only once the main thread is writing, and the main thread stops only after a write that follows
+     * the hook's mark, so the two always overlap however the threads are scheduled; every wait is bounded.
      */
     @Test
     void theHookMarksTheRunItselfWhenTrainingDoesNotStopInTime() throws Exception {
         Path file = WORK.dir().resolve("hook.db");
         try (ResultsDatabase db = ResultsDatabase.open(file)) {
             long id = db.startRun(new ResultsDatabase.RunStart("slow", "train", null, "h", 1, "cifar10", "vgg:4", 1, 1, 500, "{}"));
+            // nothing ever settles the hook here, so it marks the run once this wait is over, whatever its length
             StopOnSignal stop = StopOnSignal.unhooked(Duration.ofMillis(200));
             stop.guard(file, () -> ResultsDatabase.markInterrupted(file, id));
-            AtomicBoolean writing = new AtomicBoolean(true);
-            List<Throwable> failures = new ArrayList<>();
+            CountDownLatch writing = new CountDownLatch(1);
+            AtomicBoolean hookReturned = new AtomicBoolean();
+            AtomicInteger writesAfterMark = new AtomicInteger();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             Thread main = new Thread(() -> {
                 try {
-                    for (int e = 1; writing.get() && e <= 500; e++) {
+                    for (int e = 1; writesAfterMark.get() == 0 && System.nanoTime() < deadline; e++) {
+                        boolean marked = hookReturned.get();
                         db.recordEpoch(id, new EpochRecord(e, 0.1, 1, 10, 50, 1, 1, 1));
+                        writing.countDown();
+                        if (marked) {
+                            writesAfterMark.incrementAndGet();
+                        }
                     }
                 } catch (Throwable t) {
                     failures.add(t);
                 }
             });
             main.start();
+            assertTrue(writing.await(30, TimeUnit.SECONDS), "the main thread wrote its first row");
             Thread hook = new Thread(stop::onSignal);
             hook.start();
             hook.join(30_000);
-            writing.set(false);
+            assertFalse(hook.isAlive(), "the hook returned after its wait");
+            hookReturned.set(true);
             main.join(30_000);
+            assertFalse(main.isAlive(), "the main thread stopped");
             assertTrue(failures.isEmpty(), "main thread's writes: " + failures);
+            assertEquals(1, writesAfterMark.get(), "the main thread wrote on after the hook's mark");
             assertTrue(stop.requested());
             assertEquals("interrupted", db.runStatus(id), "marked by the hook");
         }
@@ -149,9 +168,11 @@ class InterruptionTest {
             stop.guard(file, () -> ResultsDatabase.markInterrupted(file, id));
             Thread hook = new Thread(stop::onSignal);
             hook.start();
-            while (!stop.requested()) {
-                Thread.onSpinWait();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!stop.requested() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
             }
+            assertTrue(stop.requested(), "the hook asked training to stop");
             db.finishRun(id, 1, 1, 1, 1); // training got to its end meanwhile
             stop.close();
             hook.join(10_000);

@@ -109,12 +109,12 @@ class SignalChildTest {
         Path cfg = WORK.dir().resolve("prune-sig.yaml");
         Files.writeString(cfg, """
                 name: psig
-                model: vgg:4,M,8
+                model: vgg:4,M,8,8
                 output_dir: %s
                 data: {dataset: cifar10, dir: %s}
                 training: {epochs: 1, batch_size: 10, learning_rate: 0.02}
                 measure: {batches: 1, batch_size: 4}
-                prune: {keep: 1, finetune_epochs: 3, baselines: []}
+                prune: {keep: 2, finetune_epochs: 3, baselines: []}
                 stages: [train, prune]
                 """.formatted(out, WORK.cifar()));
         Path marker = WORK.dir().resolve("paused-prune");
@@ -132,12 +132,12 @@ class SignalChildTest {
         assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child stops: " + Files.readString(log));
         String childLog = Files.readString(log);
         assertEquals(143, child.exitValue(), childLog);
-        assertTrue(childLog.contains("redtest: interrupted: training of run 'psig/prune-cka-keep1' stopped by a signal "
+        assertTrue(childLog.contains("redtest: interrupted: training of run 'psig/prune-cka-keep2' stopped by a signal "
                 + "during epoch 2 of 3"), childLog);
         assertTrue(childLog.contains("redtest: the same command resumes it from epoch 2: bin/redtest run " + cfg), childLog);
         try (ResultsDatabase d = ResultsDatabase.open(out.resolve("redtest.db"))) {
             assertEquals("finished", d.runStatus(d.runId("psig").orElseThrow()));
-            assertEquals("interrupted", d.runStatus(d.runId("psig/prune-cka-keep1").orElseThrow()));
+            assertEquals("interrupted", d.runStatus(d.runId("psig/prune-cka-keep2").orElseThrow()));
         }
     }
 

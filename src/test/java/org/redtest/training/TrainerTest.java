@@ -40,7 +40,8 @@ class TrainerTest {
     Path dir;
 
     private static TrainingConfig recipe(int epochs, double lr) {
-        return new TrainingConfig(epochs, 16, lr, 0.9, 5e-4, List.of(1), 0.1, 32);
+        return TrainingConfig.builder().epochs(epochs).batchSize(16).learningRate(lr).weightDecay(5e-4)
+                .lrMilestones(List.of(1)).evalBatchSize(32).build();
     }
 
     private static ComputationGraph newGraph(TrainingConfig t) {
@@ -109,7 +110,8 @@ class TrainerTest {
         train(newGraph(recipe(1, 0.05)), recipe(1, 0.05), store, new ArrayList<>());
         byte[] good = Files.readAllBytes(store.modelFile());
         ComputationGraph g = store.loadModel().orElseThrow();
-        TrainingConfig explosive = new TrainingConfig(2, 16, 1e30, 0.9, 0.0, List.of(50), 0.1, 32);
+        TrainingConfig explosive = TrainingConfig.builder().epochs(2).batchSize(16).learningRate(1e30).weightDecay(0)
+                .lrMilestones(List.of(50)).evalBatchSize(32).build();
         g.setLearningRate(1e30);
         var e = assertThrows(RedTestException.class, () -> train(g, explosive, store, new ArrayList<>()));
         assertTrue(e.getMessage().contains("training diverged in epoch 2 of 2"), e.getMessage());

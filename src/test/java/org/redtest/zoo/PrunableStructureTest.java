@@ -37,10 +37,10 @@ class PrunableStructureTest {
     }
 
     @Test
-    void everyVggConvIsPrunableInOneGroup() {
+    void everyVggConvIsPrunableInTheGroupOfItsStage() {
         Architecture a = ModelSpec.parse("vgg:8,M,16,16,M,32");
-        assertEquals(List.of("conv1", "conv2", "conv3", "conv4"), names(a.prunableUnits()));
-        assertEquals(Set.of(DroppableUnit.WHOLE_NETWORK), Set.copyOf(a.prunableUnits().stream().map(DroppableUnit::group).toList()));
+        assertEquals(List.of(new DroppableUnit("conv1", "stage1"), new DroppableUnit("conv2", "stage2"),
+                new DroppableUnit("conv3", "stage2"), new DroppableUnit("conv4", "stage3")), a.prunableUnits());
     }
 
     @Test

@@ -9,10 +9,13 @@ import org.redtest.reproduce.SweepEngine;
 import org.redtest.reproduce.SweepOutcome;
 import org.redtest.reproduce.TaskData;
 import org.redtest.reproduce.TrainedDepthModel;
+import org.redtest.spark.OneTaskJobs;
 import org.redtest.spark.SparkRuntime;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * A suite's depth models and pruning fine-tunings as Spark tasks, one job of one task each ({@link OneTaskJobs}).
@@ -30,7 +33,7 @@ public final class SparkSweepEngine implements SweepEngine {
 
     @Override
     public void trainDepthModels(String suiteJson, List<String> models, Consumer<SweepOutcome<TrainedDepthModel>> sink) {
-        jobs.run("depth model", models, m -> m, new DepthTask(suiteJson), TrainedDepthModel::attempts, sink);
+        jobs.run(new Sweep<>("depth model", m -> m, new DepthTask(suiteJson), TrainedDepthModel::attempts), models, sink);
     }
 
     @Override
@@ -41,9 +44,39 @@ public final class SparkSweepEngine implements SweepEngine {
         }
         Broadcast<byte[]> shared = spark.jsc().broadcast(checkpoint);
         try {
-            jobs.run("fine-tuning", fineTunings, base::key, new FineTuneTask(base, shared), FineTunedModel::attempts, sink);
+            jobs.run(new Sweep<>("fine-tuning", base::key, new FineTuneTask(base, shared), FineTunedModel::attempts),
+                    fineTunings, sink);
         } finally {
             shared.destroy();
+        }
+    }
+
+    /**
+     * A suite's piece of work as a job: {@code key} names an input (its outcome's key), {@code attempts} reads a
+     * result's attempt count.
+     */
+    private record Sweep<I extends Serializable, T>(String what, java.util.function.Function<I, String> key,
+                                                    org.apache.spark.api.java.function.Function<I, T> task,
+                                                    ToIntFunction<T> attempts)
+            implements OneTaskJobs.Kind<I, T, SweepOutcome<T>> {
+        @Override
+        public String name(I input) {
+            return key.apply(input);
+        }
+
+        @Override
+        public SweepOutcome<T> done(I input, T result) {
+            return SweepOutcome.done(key.apply(input), result, attempts.applyAsInt(result));
+        }
+
+        @Override
+        public SweepOutcome<T> failed(I input, int attempts, String error) {
+            return SweepOutcome.failed(key.apply(input), attempts, error);
+        }
+
+        @Override
+        public String whenCutOff() {
+            return "(it runs again when the suite runs again)";
         }
     }
 

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.process;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.filter.Filter;

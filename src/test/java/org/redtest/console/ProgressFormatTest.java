@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 import org.junit.jupiter.api.Test;
 

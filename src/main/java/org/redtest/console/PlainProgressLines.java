@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;

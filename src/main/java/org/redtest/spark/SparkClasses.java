@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.spark;
 
 import org.redtest.RedTestException;
 

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.process;
 
 import java.lang.reflect.Field;
 

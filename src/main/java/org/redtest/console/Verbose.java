@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 /** Whether the command line asked for --verbose, for code below the CLI (libraries' own logging shown). */
 public final class Verbose {

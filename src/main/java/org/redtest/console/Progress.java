@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.console;
 
 /** Progress of one piece of long work (done out of a known total), shown by {@link ProgressBars}. */
 public interface Progress extends AutoCloseable {

@@ -1,4 +1,4 @@
-package org.redtest.runtime;
+package org.redtest.provenance;
 
 import org.redtest.engine.cpu.CpuAcceleration;
 
