@@ -79,10 +79,22 @@ final class NasPart {
             SearchStage.run(cfg, DataLoader.load(cfg.data()), db, out);
             runs.add(new SeedRun(cfg.name(), seed, cfg.search().sample() == null ? 0 : cfg.search().sample(),
                     selections(cfg.runDirectory().resolve("search.json"))));
-            copyScatter(cfg.runDirectory().resolve("search-scatter.png"),
-                    figures.resolve(k == 0 ? "nas-scatter.png" : "nas-scatter-seed" + seed + ".png"));
+            copyScatter(cfg.runDirectory().resolve("search-scatter.png"), figures.resolve(scatterName(k, seed)));
         }
         return new Result(runs);
+    }
+
+    /** The figures' names of the runs' scatters: the first run's is the suite's "nas-scatter.png". */
+    static List<String> scatterNames(Result r) {
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < r.runs().size(); k++) {
+            names.add(scatterName(k, r.runs().get(k).seed()));
+        }
+        return names;
+    }
+
+    private static String scatterName(int run, long seed) {
+        return run == 0 ? "nas-scatter.png" : "nas-scatter-seed" + seed + ".png";
     }
 
     private static Map<String, Selection> selections(Path json) {

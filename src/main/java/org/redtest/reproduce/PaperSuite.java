@@ -188,15 +188,10 @@ public final class PaperSuite {
             }
         }
         if (suite.nas() != null) {
-            obtain(nasPart(), rows, out, null).ifPresent(r -> rows.addAll(NasPart.rows(r)));
-            addIfPresent(figures.resolve("nas-scatter.png"), written);
-            if (suite.nasSeeds() > 1 && Files.isDirectory(figures)) { // the other seeds' scatters, named by their seed
-                try (var files = Files.list(figures)) {
-                    files.filter(f -> f.getFileName().toString().matches("nas-scatter-seed\\d+\\.png")).sorted().forEach(written::add);
-                } catch (IOException e) {
-                    throw new RedTestException("cannot list " + figures + ": " + e.getMessage(), e);
-                }
-            }
+            obtain(nasPart(), rows, out, null).ifPresent(r -> {
+                rows.addAll(NasPart.rows(r));
+                NasPart.scatterNames(r).forEach(name -> addIfPresent(figures.resolve(name), written));
+            });
         }
         if (suite.performance() != null) {
             obtain(performancePart(), rows, out, null).ifPresent(r -> rows.addAll(PerformancePart.rows(r)));
