@@ -10,7 +10,6 @@ import org.redtest.config.TrainingConfig;
 import org.redtest.training.Trainer;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.engine.Engines;
-import org.redtest.zoo.GraphSettings;
 import org.redtest.zoo.ModelSpec;
 import org.redtest.zoo.NetworkBlueprint;
 import org.redtest.zoo.Shape;
@@ -95,7 +94,7 @@ public final class PyTorchPeerBenchmark {
     private ModelResult runModel(String model, int threads, Path script, PrintWriter out) {
         NetworkBlueprint blueprint = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
         TrainingConfig t = TrainingConfig.defaults();
-        ComputationGraph graph = Dl4jGraphFactory.create(blueprint, new GraphSettings(1, Trainer.updater(t), t.weightDecay()));
+        ComputationGraph graph = Dl4jGraphFactory.create(blueprint, Trainer.graphSettings(1, t));
         DataSet batch = ThroughputMeter.cifarBatch(batchSize);
         Map<String, List<ThroughputMeter.Rates>> samples = new LinkedHashMap<>();
         Path onnx = script == null ? null : exportPeerModel(script, model);
