@@ -158,6 +158,7 @@ public final class Trainer {
                     clock.count(batch.numExamples());
                     told.forEach(l -> l.onTrainingBatch(batch.numExamples(), loss));
                 }
+                clock.stop();
             } finally {
                 told.forEach(TrainingListener::onEpochBatchesEnd);
             }
