@@ -46,10 +46,15 @@ public final class CpuPathBenchmark {
     private final int batchSize;
     private final int batches;
     private final boolean oursOnly;
+    private final int channels;
 
-    /** {@code oursOnly} skips the (slow) stock path, e.g. to profile ours. */
-    public CpuPathBenchmark(String model, int batchSize, int batches, boolean oursOnly) {
-        this.blueprint = ModelSpec.parse(model).blueprint(new Shape(3, 32, 32), 10);
+    /**
+     * {@code oursOnly} skips the (slow) stock path, e.g. to profile ours; {@code channels} of the 32x32 input
+     * (3 as CIFAR, 1 as Fashion-MNIST).
+     */
+    public CpuPathBenchmark(String model, int batchSize, int batches, boolean oursOnly, int channels) {
+        this.blueprint = ModelSpec.parse(model).blueprint(new Shape(channels, 32, 32), 10);
+        this.channels = channels;
         this.batchSize = batchSize;
         this.batches = batches;
         this.oursOnly = oursOnly;
@@ -57,13 +62,13 @@ public final class CpuPathBenchmark {
 
     public Result run(PrintWriter out) {
         double peak = MatmulPeak.gflops(2048, 5);
-        DataSet batch = ThroughputMeter.cifarBatch(batchSize);
+        DataSet batch = ThroughputMeter.randomBatch(batchSize, channels);
         INDArray x = batch.getFeatures();
 
         ComputationGraph fast = graph(FastCpuPath.LayerPath.FAST);
         double forwardGflop = 2.0 * blueprint.flops() / 1e9;
-        out.printf("model %s, batch %d, %d timed batches; matrix-multiply peak %.1f GFLOP/s (ND4J sgemm 2048^3)%n",
-                blueprint.spec(), batchSize, batches, peak);
+        out.printf("model %s, input %dx32x32, batch %d, %d timed batches; matrix-multiply peak %.1f GFLOP/s (ND4J sgemm 2048^3)%n",
+                blueprint.spec(), channels, batchSize, batches, peak);
         out.printf("%-22s %12s %12s %10s %12s %12s %10s%n", "path", "train img/s", "GFLOP/s", "of peak",
                 "infer img/s", "GFLOP/s", "of peak");
         if (oursOnly) {

@@ -24,7 +24,12 @@ public final class ThroughputMeter {
 
     /** A batch of {@code size} random 3x32x32 images with labels cycling through 10 classes. */
     public static DataSet cifarBatch(int size) {
-        INDArray x = Nd4j.rand(DataType.FLOAT, size, 3, 32, 32);
+        return randomBatch(size, 3);
+    }
+
+    /** Random 32x32 images with {@code channels} channels (1: Fashion-MNIST as we pad it) and one-hot labels over 10 classes. */
+    public static DataSet randomBatch(int size, int channels) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, size, channels, 32, 32);
         INDArray y = Nd4j.zeros(DataType.FLOAT, size, 10);
         for (int i = 0; i < size; i++) {
             y.putScalar(i, i % 10, 1.0);

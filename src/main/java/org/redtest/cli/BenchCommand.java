@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -56,13 +57,19 @@ final class BenchCommand implements Callable<Integer> {
         int batches;
         @Option(names = "--ours-only", description = "Skip the slow stock path (e.g. to profile ours).")
         boolean oursOnly;
+        @Option(names = "--channels", defaultValue = "3",
+                description = "Channels of the random 32x32 input: 3 as CIFAR, 1 as Fashion-MNIST (default ${DEFAULT-VALUE}).")
+        int channels;
         @Mixin
         JsonFileOption json = new JsonFileOption();
 
         @Override
         public Integer call() {
+            if (channels < 1) {
+                throw new ParameterException(spec.commandLine(), "--channels must be at least 1, got " + channels);
+            }
             Console.logComputePath();
-            CpuPathBenchmark.Result result = new CpuPathBenchmark(model.value(), batchSize.value(), batches, oursOnly)
+            CpuPathBenchmark.Result result = new CpuPathBenchmark(model.value(), batchSize.value(), batches, oursOnly, channels)
                     .run(spec.commandLine().getOut());
             json.write(result);
             return 0;
