@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 batch="${1:-128}" reps="${2:-20}" rounds="${3:-2}"
 m2="${MAVEN_REPO:-$HOME/.m2/repository}/org/bytedeco"
-jars() { # group-relative artifact dir, version, with the linux-x86_64 natives
+jars() { # ARTIFACT VERSION: the org.bytedeco jar and its linux-x86_64 natives in the local Maven repository
   echo "$m2/$1/$2/$1-$2.jar:$m2/$1/$2/$1-$2-linux-x86_64.jar"
 }
 for a in dnnl:3.11-1.5.13 opencl:3.0-1.5.13 dnnl:2.5.2-1.5.7 opencl:3.0-1.5.7; do

@@ -18,7 +18,11 @@ import java.util.SplittableRandom;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
-/** {@link Kernels.Api} on oneDNN 2.x (JavaCPP presets up to 1.5.8), the version our training path calls: an operation descriptor, then its primitive descriptor. */
+/**
+ * {@link Kernels.Api} on oneDNN 2.x (JavaCPP presets up to 1.5.8), the version our training path calls: an
+ * operation descriptor, then its primitive descriptor. Dnnl3 is the same code on 3.x; the two cannot share
+ * a helper, because even the memory descriptor is another type in each version's presets.
+ */
 public final class Dnnl2 implements Kernels.Api {
     private static final long[] ONE = {1, 1};
     private final dnnl_engine engine = new dnnl_engine();
