@@ -27,8 +27,8 @@ cp3="$(jars dnnl 3.11-1.5.13):$(jars opencl 3.0-1.5.13):$runtime"
 out=target/onednn-kernels
 rm -rf "$out" && mkdir -p "$out/2" "$out/3"
 src=benchmarks/onednn-kernels
-javac -nowarn -d "$out/2" -cp "$cp2" "$src/Kernels.java" "$src/Dnnl2.java"
-javac -nowarn -d "$out/3" -cp "$cp3" "$src/Kernels.java" "$src/Dnnl3.java"
+javac -nowarn -d "$out/2" -cp "$cp2" "$src/Kernels.java" "$src/Calls.java" "$src/Dnnl2.java"
+javac -nowarn -d "$out/3" -cp "$cp3" "$src/Kernels.java" "$src/Calls.java" "$src/Dnnl3.java"
 for r in $(seq 1 "$rounds"); do
   echo "== round $r of $rounds (batch $batch, median of $reps calls)"
   # the 1.5.7 presets on the 1.5.13 runtime, as in the product: JavaCPP's version warning is expected

@@ -1,18 +1,12 @@
 import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.PointerPointer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -20,18 +14,13 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 public final class Dnnl3 implements Kernels.Api {
     private static final long[] ONE = {1, 1};
     private static final long[] NO_DILATION = {0, 0};
-    private final dnnl_engine engine = new dnnl_engine();
-    private final dnnl_stream stream = new dnnl_stream();
+    private final dnnl_engine engine = Calls.engine();
+    private final dnnl_stream stream = Calls.stream(engine);
     private final List<Object> keep = new ArrayList<>();
 
     public static void main(String[] args) {
         Loader.load(org.bytedeco.dnnl.global.dnnl.class);
         Kernels.run(new Dnnl3(), args);
-    }
-
-    private Dnnl3() {
-        check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine_create");
-        check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream_create");
     }
 
     @Override
@@ -41,69 +30,33 @@ public final class Dnnl3 implements Kernels.Api {
 
     @Override
     public Kernels.Pass convolution(String pass, long[] src, long[] weights, long[] dst, String layout) {
-        int tag = switch (layout) {
-            case "any" -> dnnl_format_tag_any;
-            case "nhwc" -> dnnl_nhwc;
-            case "blocked" -> blockedTag(src, weights, dst);
-            default -> throw new IllegalArgumentException(layout);
-        };
+        int tag = Calls.tag(layout, () -> blockedTag(src, weights, dst));
         dnnl_memory_desc s = desc(src, tag);
         dnnl_memory_desc w = desc(weights, dnnl_format_tag_any);
         dnnl_memory_desc d = desc(dst, tag);
         dnnl_primitive_desc fwd = forward(s, w, d);
-        dnnl_primitive_desc pd;
-        int[] args;
-        int[] queries;
-        switch (pass) {
-            case "forward" -> {
-                pd = fwd;
-                args = new int[]{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST};
-                queries = new int[]{dnnl_query_src_md, dnnl_query_weights_md, dnnl_query_dst_md};
-            }
+        dnnl_primitive_desc pd = switch (pass) {
+            case "forward" -> fwd;
             case "backward-data" -> {
-                pd = new dnnl_primitive_desc();
-                check(dnnl_convolution_backward_data_primitive_desc_create(pd, engine, dnnl_convolution_direct, s, w, d,
+                dnnl_primitive_desc b = new dnnl_primitive_desc();
+                Calls.check(dnnl_convolution_backward_data_primitive_desc_create(b, engine, dnnl_convolution_direct, s, w, d,
                         ONE, NO_DILATION, ONE, ONE, fwd, null), "convolution_backward_data_primitive_desc_create");
-                args = new int[]{DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC};
-                queries = new int[]{dnnl_query_diff_dst_md, dnnl_query_weights_md, dnnl_query_diff_src_md};
+                yield b;
             }
             case "backward-weights" -> {
-                pd = new dnnl_primitive_desc();
-                check(dnnl_convolution_backward_weights_primitive_desc_create(pd, engine, dnnl_convolution_direct, s, w,
+                dnnl_primitive_desc b = new dnnl_primitive_desc();
+                Calls.check(dnnl_convolution_backward_weights_primitive_desc_create(b, engine, dnnl_convolution_direct, s, w,
                         null, d, ONE, NO_DILATION, ONE, ONE, fwd, null), "convolution_backward_weights_primitive_desc_create");
-                args = new int[]{DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS};
-                queries = new int[]{dnnl_query_src_md, dnnl_query_diff_dst_md, dnnl_query_diff_weights_md};
+                yield b;
             }
             default -> throw new IllegalArgumentException(pass);
-        }
-        dnnl_primitive p = new dnnl_primitive();
-        check(dnnl_primitive_create(p, pd), "primitive_create");
-        dnnl_exec_arg_t exec = new dnnl_exec_arg_t(args.length);
-        for (int i = 0; i < args.length; i++) {
-            exec.position(i).arg(args[i]).memory(memory(dnnl_primitive_desc_query_md(pd, queries[i], 0)));
-        }
-        exec.position(0);
-        String impl = impl(pd);
-        keep.add(pd);
-        keep.add(p);
-        keep.add(exec);
-        return new Kernels.Pass() {
-            @Override
-            public void run() {
-                check(dnnl_primitive_execute(p, stream, args.length, exec), "primitive_execute");
-                check(dnnl_stream_wait(stream), "stream_wait");
-            }
-
-            @Override
-            public String impl() {
-                return impl;
-            }
         };
+        return Calls.pass(pd, pass, query -> memory(dnnl_primitive_desc_query_md(pd, query, 0)), stream, keep);
     }
 
     private dnnl_primitive_desc forward(dnnl_memory_desc s, dnnl_memory_desc w, dnnl_memory_desc d) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_training, dnnl_convolution_direct,
+        Calls.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_training, dnnl_convolution_direct,
                 s, w, null, d, ONE, NO_DILATION, ONE, ONE, null), "convolution_forward_primitive_desc_create");
         return pd;
     }
@@ -123,34 +76,15 @@ public final class Dnnl3 implements Kernels.Api {
 
     private dnnl_memory_desc desc(long[] dims, int tag) {
         dnnl_memory_desc md = new dnnl_memory_desc();
-        check(dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_create_with_tag");
+        Calls.check(dnnl_memory_desc_create_with_tag(md, dims.length, dims, dnnl_f32, tag), "memory_desc_create_with_tag");
         keep.add(md);
         return md;
     }
 
     private dnnl_memory memory(dnnl_memory_desc md) {
-        long floats = Math.max(1, dnnl_memory_desc_get_size(md) / 4);
-        FloatPointer buffer = new FloatPointer(floats);
-        SplittableRandom random = new SplittableRandom(floats);
-        for (long i = 0; i < floats; i++) {
-            buffer.put(i, (float) (random.nextDouble() - 0.5));
-        }
         dnnl_memory m = new dnnl_memory();
-        check(dnnl_memory_create(m, md, engine, buffer), "memory_create");
-        keep.add(buffer);
+        Calls.check(dnnl_memory_create(m, md, engine, Calls.randomBuffer(dnnl_memory_desc_get_size(md), keep)), "memory_create");
         keep.add(m);
         return m;
-    }
-
-    private static String impl(dnnl_primitive_desc pd) {
-        PointerPointer<BytePointer> out = new PointerPointer<>(1);
-        check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, out), "primitive_desc_query");
-        return out.getString(0);
-    }
-
-    private static void check(int status, String call) {
-        if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN " + call + " failed with status " + status);
-        }
     }
 }

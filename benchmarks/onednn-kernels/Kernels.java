@@ -12,8 +12,8 @@ import java.util.Locale;
  *
  * <p>The same harness runs against two versions of oneDNN through JavaCPP's presets; only the
  * primitive creation differs between their C APIs ({@link Api}, implemented by Dnnl2 for 2.x and
- * Dnnl3 for 3.x, each compiled against its own presets). benchmarks/onednn-kernels.sh builds and runs
- * both, alternating, in one run.
+ * Dnnl3 for 3.x; the calls both versions have alike are in Calls, compiled with each). benchmarks/onednn-kernels.sh
+ * builds and runs both, alternating, in one run.
  */
 public final class Kernels {
     /** One primitive ready to run on its own buffers, with oneDNN's name for the kernel it picked. */
