@@ -12,10 +12,12 @@ import org.redtest.engine.dl4j.Dl4jEngine;
 
 
 /**
- * The CPU through our oneDNN fast path ({@link FastCpuPath}): installed on a graph the first time a
- * session opens on it; training and inference inside a {@link BlockedScope}, so that activations may stay
- * channel-blocked between layers; inference on the graph's folded copy ({@link InferenceGraph}). On a
- * graph whose layers do not run on DL4J's oneDNN helpers this is DL4J's own code.
+ * The CPU through our oneDNN code: training on the graph's plan with {@link OneDnnKernels}
+ * ({@link CpuTraining}), or where the plan does not apply on DL4J's layers with our fast path
+ * ({@link FastCpuPath}, installed on a graph the first time a session opens on it) inside a
+ * {@link BlockedScope}, so that activations may stay channel-blocked between layers; inference on the
+ * graph's folded copy ({@link InferenceGraph}). On a graph whose layers do not run on DL4J's oneDNN
+ * helpers this is DL4J's own code.
  */
 public final class CpuEngine implements ExecutionEngine {
     @Override
@@ -35,14 +37,15 @@ public final class CpuEngine implements ExecutionEngine {
 
     @Override
     public TrainingSession training(ComputationGraph graph) {
-        return new Dl4jEngine.GraphTraining(prepared(graph)) {
+        ComputationGraph prepared = prepared(graph);
+        return new CpuTraining(prepared, () -> new Dl4jEngine.GraphTraining(prepared) {
             @Override
             public double fit(DataSet batch) {
                 try (BlockedScope ignored = BlockedScope.open()) { // nothing outside reads the inner activations
                     return super.fit(batch);
                 }
             }
-        };
+        });
     }
 
     @Override

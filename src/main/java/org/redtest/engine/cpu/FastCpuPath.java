@@ -202,6 +202,11 @@ public final class FastCpuPath {
     }
 
     /** True when the graph has no BN layers or they all run on DL4J's oneDNN helper. */
+    /** Whether {@code graph} trains on our oneDNN code: the fast path is on and its layers use the oneDNN helpers. */
+    static boolean appliesTo(ComputationGraph graph) {
+        return enabled() && runsOnOneDnnHelpers(graph);
+    }
+
     private static boolean runsOnOneDnnHelpers(ComputationGraph graph) {
         boolean anyBn = false;
         for (Layer layer : graph.getLayers()) {

@@ -138,6 +138,11 @@ final class OneDnn {
         check(dnnl_memory_set_data_handle(memory, new Address(address)), "memory_set_data_handle");
     }
 
+    /** Points {@code memory} at a raw address (a {@link NativeBuffer}'s first value). */
+    static void bind(dnnl_memory memory, long address) {
+        check(dnnl_memory_set_data_handle(memory, new Address(address)), "memory_set_data_handle");
+    }
+
     /** Runs a primitive with (argument id, memory) pairs and waits for it. */
     static void execute(dnnl_primitive primitive, Object... idAndMemory) {
         int n = idAndMemory.length / 2;
@@ -241,10 +246,23 @@ final class OneDnn {
         }
     }
 
+    /** {@code count} floats at a raw address, as the pointer the library calls take (no deallocator). */
+    static FloatPointer floatsAt(long address, long count) {
+        return new FloatsAt(address, count);
+    }
+
     /** A raw address as a JavaCPP pointer (ND4J views start inside their buffer). */
     private static final class Address extends Pointer {
         Address(long address) {
             this.address = address;
+        }
+    }
+
+    private static final class FloatsAt extends FloatPointer {
+        FloatsAt(long address, long count) {
+            this.address = address;
+            this.limit = count;
+            this.capacity = count;
         }
     }
 }

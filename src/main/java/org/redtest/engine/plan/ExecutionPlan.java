@@ -147,4 +147,20 @@ public final class ExecutionPlan {
     public boolean feedsGradient(Step step, int i) {
         return !step.inputs().get(i).equals(input) && passesGradient(step);
     }
+
+    /**
+     * Bytes a training {@link PlanExecutor} holds for batches of {@code n}: parameters, gradients and optimiser
+     * state, and per step an activation and (where it runs backward) its gradient. Every activation is kept for
+     * the backward pass, so this grows with depth times batch size.
+     */
+    public long trainingBytes(int n) {
+        long values = 5 * paramCount() + stateCount() + (long) n * inputShape.size();
+        long largest = 0;
+        for (Step step : steps) {
+            long size = (long) n * step.out().size();
+            values += runsBackward(step) ? 2 * size : size;
+            largest = Math.max(largest, size);
+        }
+        return 4 * (values + largest); // the largest once more: scratch for accumulated gradients
+    }
 }

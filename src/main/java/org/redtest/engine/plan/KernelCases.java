@@ -75,6 +75,13 @@ public final class KernelCases {
         return b;
     }
 
+    /** n samples of shape s, given in NCHW order, as an activation in the kernels' order. */
+    private static Buffer put(Kernels k, float[] values, SampleShape s, int n) {
+        Buffer b = k.allocate(values.length);
+        k.uploadActivation(values, s, n, b);
+        return b;
+    }
+
     private static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         int n = 8;
@@ -85,16 +92,16 @@ public final class KernelCases {
                 new ConvShape(new SampleShape(32, 8, 8), new SampleShape(64, 8, 8), 1, 1, 0, false))) {
             String name = "conv " + s.kernel() + "x" + s.kernel() + " stride " + s.stride() + " " + s.in() + " -> " + s.out();
             cases.add(new Case(name, (k, out) -> {
-                Buffer x = put(k, random(n * s.in().size(), 1));
+                Buffer x = put(k, random(n * s.in().size(), 1), s.in(), n);
                 Buffer w = put(k, random(s.weightCount(), 2));
                 Buffer b = s.bias() ? put(k, random(s.out().channels(), 3)) : null;
                 Buffer y = k.allocate((long) n * s.out().size());
                 k.convForward(s, n, x, w, b, y);
-                out.put("y", k.download(y));
-                Buffer dy = put(k, random(n * s.out().size(), 4));
-                Buffer dx = put(k, random(n * s.in().size(), 5));
+                out.put("y", k.downloadActivation(y, s.out(), n));
+                Buffer dy = put(k, random(n * s.out().size(), 4), s.out(), n);
+                Buffer dx = put(k, random(n * s.in().size(), 5), s.in(), n);
                 k.convBackwardData(s, n, dy, w, dx, true);
-                out.put("dx (added)", k.download(dx));
+                out.put("dx (added)", k.downloadActivation(dx, s.in(), n));
                 Buffer dw = k.allocate(s.weightCount());
                 Buffer db = s.bias() ? k.allocate(s.out().channels()) : null;
                 k.convBackwardParams(s, n, x, dy, dw, db);
@@ -106,14 +113,14 @@ public final class KernelCases {
         }
         SampleShape bn = new SampleShape(32, 8, 8);
         cases.add(new Case("batch norm " + bn, (k, out) -> {
-            Buffer x = put(k, random(n * bn.size(), 6));
+            Buffer x = put(k, random(n * bn.size(), 6), bn, n);
             Buffer gamma = put(k, random(bn.channels(), 7));
             Buffer beta = put(k, random(bn.channels(), 8));
             Buffer y = k.allocate((long) n * bn.size());
             Buffer mean = k.allocate(bn.channels());
             Buffer invStd = k.allocate(bn.channels());
             k.batchNormTraining(bn, n, 1e-5, x, gamma, beta, y, mean, invStd);
-            out.put("y (training)", k.download(y));
+            out.put("y (training)", k.downloadActivation(y, bn, n));
             out.put("batch mean", k.download(mean));
             out.put("batch 1/std", k.download(invStd));
             Buffer runningMean = put(k, random(bn.channels(), 9));
@@ -123,13 +130,13 @@ public final class KernelCases {
             out.put("running mean", k.download(runningMean));
             out.put("running variance", k.download(runningVar));
             k.batchNormInference(bn, n, 1e-5, x, gamma, beta, runningMean, runningVar, y);
-            out.put("y (inference)", k.download(y));
-            Buffer dy = put(k, random(n * bn.size(), 10));
-            Buffer dx = put(k, random(n * bn.size(), 11));
+            out.put("y (inference)", k.downloadActivation(y, bn, n));
+            Buffer dy = put(k, random(n * bn.size(), 10), bn, n);
+            Buffer dx = put(k, random(n * bn.size(), 11), bn, n);
             Buffer dGamma = k.allocate(bn.channels());
             Buffer dBeta = k.allocate(bn.channels());
             k.batchNormBackward(bn, n, 1e-5, x, dy, gamma, mean, invStd, dx, true, dGamma, dBeta);
-            out.put("dx (added)", k.download(dx));
+            out.put("dx (added)", k.downloadActivation(dx, bn, n));
             out.put("dgamma", k.download(dGamma));
             out.put("dbeta", k.download(dBeta));
         }));
@@ -155,23 +162,25 @@ public final class KernelCases {
             String name = (p.max() ? "max" : "average") + " pool " + p.kernelH() + "x" + p.kernelW() + " stride "
                     + p.stride() + " padding " + p.padding();
             cases.add(new Case(name, (k, out) -> {
-                Buffer x = put(k, random(n * image.size(), 15));
+                Buffer x = put(k, random(n * image.size(), 15), image, n);
                 Buffer y = k.allocate((long) n * p.out().size());
                 k.pool(p, n, x, y);
-                out.put("y", k.download(y));
-                Buffer dy = put(k, random(n * p.out().size(), 16));
-                Buffer dx = put(k, random(n * image.size(), 17));
+                out.put("y", k.downloadActivation(y, p.out(), n));
+                Buffer dy = put(k, random(n * p.out().size(), 16), p.out(), n);
+                Buffer dx = put(k, random(n * image.size(), 17), image, n);
                 k.poolBackward(p, n, x, y, dy, dx, true);
-                out.put("dx (added)", k.download(dx));
+                out.put("dx (added)", k.downloadActivation(dx, image, n));
             }));
         }
         cases.add(new Case("channel copy (subset, concatenation)", (k, out) -> {
-            Buffer src = put(k, random(n * 16 * 64, 18));
-            Buffer dst = put(k, random(n * 24 * 64, 19));
+            SampleShape from = new SampleShape(16, 8, 8);
+            SampleShape to = new SampleShape(24, 8, 8);
+            Buffer src = put(k, random(n * from.size(), 18), from, n);
+            Buffer dst = put(k, random(n * to.size(), 19), to, n);
             k.copyChannels(n, 64, src, 16, 3, dst, 24, 10, 8, false);
-            out.put("written", k.download(dst));
+            out.put("written", k.downloadActivation(dst, to, n));
             k.copyChannels(n, 64, src, 16, 0, dst, 24, 0, 16, true);
-            out.put("added", k.download(dst));
+            out.put("added", k.downloadActivation(dst, to, n));
         }));
         cases.add(new Case("dense 64 -> 10 and its gradients", (k, out) -> {
             Buffer x = put(k, random(n * 64, 20));
@@ -217,6 +226,21 @@ public final class KernelCases {
             out.put("sum of squares", new float[]{(float) k.sumOfSquares(x)});
             k.fill(y, 0.25f);
             out.put("fill", k.download(y));
+        }));
+        cases.add(new Case("scale, copy, add on a long vector", (k, out) -> {
+            int length = 100_000; // long enough for implementations that hand long vectors to a library
+            Buffer x = put(k, random(length, 29));
+            Buffer y = put(k, random(length, 30));
+            k.scale(1, x, y, true);
+            out.put("y + x", k.download(y));
+            k.scale(-0.3, x, y, true);
+            out.put("y + a x", k.download(y));
+            k.scale(0.5, x, y, false);
+            out.put("a x", k.download(y));
+            k.scale(1, x, y, false);
+            out.put("copy", k.download(y));
+            k.fill(y, 0);
+            out.put("zeros", k.download(y));
         }));
         cases.add(new Case("Gram matrix of a column block", (k, out) -> {
             Buffer rows = put(k, random(64 * 48, 28));

@@ -1,10 +1,12 @@
 package org.redtest.engine.plan;
 
 /**
- * The operations a plan needs from a device, on float buffers in NCHW order (n samples of a
- * {@link SampleShape} each). {@link PlanExecutor} decides what runs when; an implementation only computes.
- * Where a method takes {@code accumulate}, true adds the result to what the target holds and false
- * overwrites it. Implementations: plain Java (the reference, used by the tests) and cuDNN/cuBLAS.
+ * The operations a plan needs from a device, on float buffers of n samples of a {@link SampleShape} each, in
+ * NCHW order or, where {@link #channelsLast} says so, NHWC (the order is the implementation's: the plan only
+ * moves activations in and out through {@link #uploadActivation} and {@link #downloadActivation}).
+ * {@link PlanExecutor} decides what runs when; an implementation only computes. Where a method takes
+ * {@code accumulate}, true adds the result to what the target holds and false overwrites it.
+ * Implementations: plain Java (the reference, used by the tests), oneDNN on the CPU and cuDNN/cuBLAS.
  */
 public interface Kernels extends AutoCloseable {
     /** A buffer of {@code length} zeros. */
@@ -16,6 +18,21 @@ public interface Kernels extends AutoCloseable {
     void upload(float[] values, Buffer target);
 
     float[] download(Buffer source);
+
+    /** Whether activations are kept channels-last (NHWC) rather than NCHW. */
+    default boolean channelsLast() {
+        return false;
+    }
+
+    /** Copies n samples of shape {@code s}, given in NCHW order, into an activation buffer, in this implementation's order. */
+    default void uploadActivation(float[] nchw, SampleShape s, int n, Buffer target) {
+        upload(nchw, target);
+    }
+
+    /** n samples of shape {@code s} from an activation buffer, in NCHW order. */
+    default float[] downloadActivation(Buffer source, SampleShape s, int n) {
+        return download(source);
+    }
 
     void fill(Buffer target, float value);
 
@@ -57,7 +74,7 @@ public interface Kernels extends AutoCloseable {
     void poolBackward(PoolShape s, int n, Buffer x, Buffer y, Buffer dy, Buffer dx, boolean accumulate);
 
     /**
-     * Per sample, copies {@code channels} channels of {@code plane} values each from channel {@code srcFrom} of
+     * Per sample, copies {@code channels} channels of {@code plane} values each (in this implementation's order) from channel {@code srcFrom} of
      * a source with {@code srcChannels} channels to channel {@code dstFrom} of a target with {@code dstChannels}.
      */
     void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,

@@ -41,6 +41,20 @@ public final class PlanExecutor implements AutoCloseable {
         this.gradients = training ? kernels.allocate(Math.max(1, plan.paramCount())) : null;
         this.velocity = training ? kernels.allocate(Math.max(1, plan.paramCount())) : null;
         this.previousVelocity = training ? kernels.allocate(Math.max(1, plan.paramCount())) : null;
+        if (kernels.channelsLast()) {
+            refuseSpatialFlattening(plan);
+        }
+    }
+
+    /** A dense layer on a feature map reads it flattened in NCHW order, which channels-last kernels do not keep. */
+    private void refuseSpatialFlattening(ExecutionPlan plan) {
+        for (Step step : plan.steps()) {
+            if ((step instanceof Step.Dense || step instanceof Step.SoftmaxOutput) && inShape(step, 0).plane() > 1) {
+                close();
+                throw new UnsupportedGraphException(step.name(), "a dense layer on a " + inShape(step, 0)
+                        + " feature map with channels-last kernels");
+            }
+        }
     }
 
     public ExecutionPlan plan() {
@@ -51,7 +65,10 @@ public final class PlanExecutor implements AutoCloseable {
         return kernels;
     }
 
-    /** The output of the last forward pass: class probabilities for a classifier, else the last step's activation. */
+    /**
+     * The output of the last forward pass: class probabilities for a classifier, else the last step's activation
+     * (in the kernels' order: read it with {@link Kernels#downloadActivation}).
+     */
     public Buffer output(int n) {
         Step out = plan.output();
         return out instanceof Step.SoftmaxOutput ? probabilities.slice(0, (long) n * out.out().size()) : activation(out, n);
@@ -63,7 +80,7 @@ public final class PlanExecutor implements AutoCloseable {
             throw new IllegalStateException("an inference executor cannot run training passes");
         }
         ensureCapacity(n);
-        kernels.upload(features, input);
+        kernels.uploadActivation(features, plan.inputShape(), n, input);
         for (Step step : plan.steps()) {
             forward(step, n, trainingMode);
         }

@@ -37,8 +37,8 @@ public final class PlanInferenceSession implements InferenceSession {
     @Override
     public INDArray output(INDArray features) {
         int n = run(features);
-        float[] values = executor.kernels().download(executor.output(n));
         SampleShape out = executor.plan().output().out();
+        float[] values = executor.kernels().downloadActivation(executor.output(n), out, n);
         long[] shape = out.plane() == 1 ? new long[]{n, out.channels()}
                 : new long[]{n, out.channels(), out.height(), out.width()};
         return Nd4j.create(values, shape, 'c');
@@ -47,7 +47,11 @@ public final class PlanInferenceSession implements InferenceSession {
     @Override
     public Optional<List<double[]>> blockGrams(INDArray features, int[] widths) {
         int n = run(features);
-        int stride = executor.plan().output().out().size();
+        SampleShape out = executor.plan().output().out();
+        if (out.plane() > 1 && executor.kernels().channelsLast()) {
+            return Optional.empty(); // the blocks are runs of NCHW values, which the kernels do not keep
+        }
+        int stride = out.size();
         Buffer rows = executor.output(n);
         List<double[]> grams = new ArrayList<>(widths.length);
         int offset = 0;

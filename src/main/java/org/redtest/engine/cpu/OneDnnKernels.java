@@ -1,0 +1,388 @@
+package org.redtest.engine.cpu;
+
+import org.bytedeco.javacpp.Pointer;
+import org.redtest.engine.plan.Buffer;
+import org.redtest.engine.plan.ConvShape;
+import org.redtest.engine.plan.JavaKernels;
+import org.redtest.engine.plan.Kernels;
+import org.redtest.engine.plan.PoolShape;
+import org.redtest.engine.plan.SampleShape;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
+
+/**
+ * The plan's operations on the CPU: convolutions, batch norm, pooling and the long element-wise passes as
+ * oneDNN primitives (on oneDNN's OpenMP threads), with activations kept in {@code nhwc}, the layout whose
+ * kernels are fastest here for every pass (see docs/maintainers.md) and which needs no reorder between
+ * layers. Small operations (the classifier's softmax, per-channel statistics, the optimiser's passes over
+ * the parameters) are Java loops; rare ones (dropout, Gram matrices) run on the plain-Java kernels over
+ * copies. Parameters keep the plan's plain layouts ({@code oihw} weights); each convolution reorders its
+ * weights into its kernels' blocked layout as it runs.
+ *
+ * <p>One thread uses an instance; {@link #close} releases its scratch buffers.
+ */
+public final class OneDnnKernels implements Kernels {
+    /** Vectors shorter than this are Java loops: a oneDNN call costs more than the pass. */
+    private static final long PARALLEL = 1 << 15;
+    private final Map<String, NhwcConvolution> convolutions = new HashMap<>();
+    private final Map<String, NhwcBatchNorm> batchNorms = new HashMap<>();
+    private final Map<String, NhwcPooling> pools = new HashMap<>();
+    private final VectorPrimitives vectors = new VectorPrimitives();
+    private final JavaKernels java;
+    private NativeBuffer scratch;
+    private NativeBuffer channelScratch;
+
+    /** {@code seed}: of the dropout masks. Throws when oneDNN cannot be loaded here. */
+    public OneDnnKernels(long seed) {
+        OneDnn.ensureLoaded();
+        java = new JavaKernels(seed);
+    }
+
+    /** True when oneDNN's Java bindings load on this machine. */
+    public static boolean available() {
+        try {
+            OneDnn.ensureLoaded();
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private static NativeBuffer b(Buffer buffer) {
+        return (NativeBuffer) buffer;
+    }
+
+    @Override
+    public boolean channelsLast() {
+        return true;
+    }
+
+    @Override
+    public Buffer allocate(long length) {
+        return NativeBuffer.allocate(length);
+    }
+
+    @Override
+    public void free(Buffer buffer) {
+        b(buffer).free();
+    }
+
+    @Override
+    public void upload(float[] values, Buffer target) {
+        NativeBuffer t = b(target);
+        if (values.length > t.count()) {
+            throw new IllegalArgumentException(values.length + " values into a buffer of " + t.count());
+        }
+        t.values().put((int) t.offset(), values);
+    }
+
+    @Override
+    public float[] download(Buffer source) {
+        NativeBuffer s = b(source);
+        float[] out = new float[(int) s.count()];
+        s.values().get((int) s.offset(), out);
+        return out;
+    }
+
+    @Override
+    public void uploadActivation(float[] nchw, SampleShape s, int n, Buffer target) {
+        upload(s.plane() == 1 ? nchw : Nhwc.fromNchw(nchw, s, n), target);
+    }
+
+    @Override
+    public float[] downloadActivation(Buffer source, SampleShape s, int n) {
+        float[] values = download(source);
+        return s.plane() == 1 ? values : Nhwc.toNchw(values, s, n);
+    }
+
+    @Override
+    public void fill(Buffer target, float value) {
+        NativeBuffer t = b(target);
+        if (value == 0) {
+            Pointer.memset(t.pointer(), 0, 4 * t.count());
+            return;
+        }
+        for (long i = 0; i < t.count(); i++) {
+            t.set(i, value);
+        }
+    }
+
+    @Override
+    public void scale(double factor, Buffer x, Buffer y, boolean accumulate) {
+        NativeBuffer in = b(x);
+        NativeBuffer out = b(y);
+        long count = in.count();
+        if (count < PARALLEL) {
+            for (long i = 0; i < count; i++) {
+                double v = factor * in.get(i);
+                out.set(i, (float) (accumulate ? out.get(i) + v : v));
+            }
+        } else if (!accumulate) {
+            vectors.scale((float) factor, in, out);
+        } else if (factor == 1) {
+            vectors.add(out, in, out);
+        } else {
+            NativeBuffer t = scratch(count);
+            vectors.scale((float) factor, in, t);
+            vectors.add(out, t, out);
+        }
+    }
+
+    /** {@code target} = what {@code write} produces, or {@code target} += it when accumulating. */
+    private void into(Buffer target, boolean accumulate, java.util.function.Consumer<NativeBuffer> write) {
+        NativeBuffer t = b(target);
+        if (!accumulate) {
+            write.accept(t);
+            return;
+        }
+        NativeBuffer s = scratch(t.count());
+        write.accept(s);
+        vectors.add(t, s, t);
+    }
+
+    @Override
+    public void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer y) {
+        convolution(s, n).forward(b(x), b(weights), bias == null ? null : b(bias), b(y));
+    }
+
+    @Override
+    public void convBackwardData(ConvShape s, int n, Buffer dy, Buffer weights, Buffer dx, boolean accumulate) {
+        NhwcConvolution c = convolution(s, n);
+        into(dx, accumulate, t -> c.backwardData(b(dy), b(weights), t));
+    }
+
+    @Override
+    public void convBackwardParams(ConvShape s, int n, Buffer x, Buffer dy, Buffer dWeights, Buffer dBias) {
+        convolution(s, n).backwardParams(b(x), b(dy), b(dWeights), dBias == null ? null : b(dBias));
+    }
+
+    private NhwcConvolution convolution(ConvShape s, int n) {
+        return convolutions.computeIfAbsent(s + "/" + n, k -> new NhwcConvolution(s, n));
+    }
+
+    private NhwcBatchNorm batchNorm(SampleShape s, int n, double eps) {
+        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new NhwcBatchNorm(s, n, eps));
+    }
+
+    @Override
+    public void batchNormTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                                  Buffer savedMean, Buffer savedInvStd) {
+        NativeBuffer variance = channelScratch(s.channels());
+        batchNorm(s, n, eps).training(b(x), b(gamma), b(beta), b(y), b(savedMean), variance);
+        NativeBuffer invStd = b(savedInvStd);
+        for (int c = 0; c < s.channels(); c++) {
+            invStd.set(c, (float) (1 / Math.sqrt(variance.get(c) + eps)));
+        }
+    }
+
+    @Override
+    public void batchNormUpdateRunning(int channels, double decay, double eps, Buffer savedMean, Buffer savedInvStd,
+                                       Buffer runningMean, Buffer runningVar) {
+        NativeBuffer m = b(savedMean);
+        NativeBuffer s = b(savedInvStd);
+        NativeBuffer rm = b(runningMean);
+        NativeBuffer rv = b(runningVar);
+        for (int c = 0; c < channels; c++) {
+            double invStd = s.get(c);
+            double variance = 1 / (invStd * invStd) - eps;
+            rm.set(c, (float) (decay * rm.get(c) + (1 - decay) * m.get(c)));
+            rv.set(c, (float) (decay * rv.get(c) + (1 - decay) * variance));
+        }
+    }
+
+    @Override
+    public void batchNormInference(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer mean,
+                                   Buffer variance, Buffer y) {
+        batchNorm(s, n, eps).inference(b(x), b(gamma), b(beta), b(mean), b(variance), b(y));
+    }
+
+    @Override
+    public void batchNormBackward(SampleShape s, int n, double eps, Buffer x, Buffer dy, Buffer gamma, Buffer savedMean,
+                                  Buffer savedInvStd, Buffer dx, boolean accumulate, Buffer dGamma, Buffer dBeta) {
+        NativeBuffer variance = channelScratch(s.channels());
+        NativeBuffer invStd = b(savedInvStd);
+        for (int c = 0; c < s.channels(); c++) {
+            double v = invStd.get(c);
+            variance.set(c, (float) (1 / (v * v) - eps));
+        }
+        NhwcBatchNorm bn = batchNorm(s, n, eps);
+        into(dx, accumulate, t -> bn.backward(b(x), b(dy), b(gamma), b(savedMean), variance, t, b(dGamma), b(dBeta)));
+    }
+
+    @Override
+    public void relu(Buffer x, Buffer y) {
+        vectors.relu(b(x), b(y));
+    }
+
+    @Override
+    public void reluBackward(Buffer y, Buffer dy, Buffer dx, boolean accumulate) {
+        into(dx, accumulate, t -> vectors.reluBackward(b(y), b(dy), t));
+    }
+
+    private NhwcPooling pooling(PoolShape p, int n) {
+        return pools.computeIfAbsent(p + "/" + n, k -> new NhwcPooling(p, n));
+    }
+
+    @Override
+    public void pool(PoolShape s, int n, Buffer x, Buffer y) {
+        pooling(s, n).forward(b(x), b(y));
+    }
+
+    @Override
+    public void poolBackward(PoolShape s, int n, Buffer x, Buffer y, Buffer dy, Buffer dx, boolean accumulate) {
+        NhwcPooling p = pooling(s, n);
+        into(dx, accumulate, t -> p.backward(b(x), b(y), b(dy), t));
+    }
+
+    /** Channels of {@code nhwc} activations: per sample and pixel, a run of {@code channels} values. */
+    @Override
+    public void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,
+                             int dstFrom, int channels, boolean accumulate) {
+        NativeBuffer from = b(src);
+        NativeBuffer to = b(dst);
+        long pixels = (long) n * plane;
+        for (long p = 0; p < pixels; p++) {
+            long s = p * srcChannels + srcFrom;
+            long d = p * dstChannels + dstFrom;
+            for (int c = 0; c < channels; c++) {
+                float v = from.get(s + c);
+                to.set(d + c, accumulate ? to.get(d + c) + v : v);
+            }
+        }
+    }
+
+    @Override
+    public void dense(int n, int in, int out, Buffer x, Buffer weights, Buffer bias, Buffer y) {
+        NativeBuffer yb = b(y);
+        gemm('N', 'N', n, out, in, b(x), in, b(weights), out, 0, yb, out);
+        NativeBuffer bb = b(bias);
+        for (int i = 0; i < n; i++) {
+            for (int o = 0; o < out; o++) {
+                yb.set((long) i * out + o, yb.get((long) i * out + o) + bb.get(o));
+            }
+        }
+    }
+
+    @Override
+    public void denseBackward(int n, int in, int out, Buffer x, Buffer weights, Buffer dy, Buffer dx, boolean accumulate,
+                              Buffer dWeights, Buffer dBias) {
+        NativeBuffer g = b(dy);
+        gemm('T', 'N', in, out, n, b(x), in, g, out, 0, b(dWeights), out);
+        NativeBuffer db = b(dBias);
+        for (int o = 0; o < out; o++) {
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += g.get((long) i * out + o);
+            }
+            db.set(o, (float) sum);
+        }
+        if (dx != null) {
+            gemm('N', 'T', n, in, out, g, out, b(weights), out, accumulate ? 1 : 0, b(dx), in);
+        }
+    }
+
+    /** Row-major C = op(A) op(B) + beta C, on oneDNN's threads. */
+    private static void gemm(char transA, char transB, long m, long n, long k, NativeBuffer a, long lda, NativeBuffer bm,
+                             long ldb, float beta, NativeBuffer c, long ldc) {
+        OneDnn.check(dnnl_sgemm((byte) transA, (byte) transB, m, n, k, 1f, a.pointer(), lda, bm.pointer(), ldb, beta,
+                c.pointer(), ldc), "sgemm");
+    }
+
+    @Override
+    public void softmax(int n, int classes, Buffer logits, Buffer probabilities) {
+        JavaKernels.JavaBuffer p = onJava(probabilities);
+        java.softmax(n, classes, onJava(logits), p);
+        upload(p.data(), probabilities);
+    }
+
+    @Override
+    public double softmaxCrossEntropy(int n, int classes, Buffer logits, Buffer labels, Buffer probabilities,
+                                      Buffer dLogits) {
+        JavaKernels.JavaBuffer p = onJava(probabilities);
+        JavaKernels.JavaBuffer d = onJava(dLogits);
+        double loss = java.softmaxCrossEntropy(n, classes, onJava(logits), onJava(labels), p, d);
+        upload(p.data(), probabilities);
+        upload(d.data(), dLogits);
+        return loss;
+    }
+
+    @Override
+    public void dropout(double retain, Buffer x, Buffer y, Buffer mask) {
+        JavaKernels.JavaBuffer out = onJava(y);
+        JavaKernels.JavaBuffer m = onJava(mask);
+        java.dropout(retain, onJava(x), out, m);
+        upload(out.data(), y);
+        upload(m.data(), mask);
+    }
+
+    @Override
+    public void dropoutBackward(Buffer dy, Buffer mask, Buffer dx, boolean accumulate) {
+        JavaKernels.JavaBuffer out = onJava(dx);
+        java.dropoutBackward(onJava(dy), onJava(mask), out, accumulate);
+        upload(out.data(), dx);
+    }
+
+    @Override
+    public double sumOfSquares(Buffer x) {
+        NativeBuffer v = b(x);
+        double sum = 0;
+        for (long i = 0; i < v.count(); i++) {
+            double f = v.get(i);
+            sum += f * f;
+        }
+        return sum;
+    }
+
+    @Override
+    public double[] gram(int n, int stride, int offset, int width, Buffer rows) {
+        return java.gram(n, stride, offset, width, onJava(rows));
+    }
+
+    /** A copy of {@code buffer} for the plain-Java kernels. */
+    private JavaKernels.JavaBuffer onJava(Buffer buffer) {
+        float[] values = download(buffer);
+        return new JavaKernels.JavaBuffer(values, 0, values.length);
+    }
+
+    @Override
+    public void synchronize() {
+    }
+
+    @Override
+    public String describe() {
+        return "oneDNN on the CPU (" + CpuAcceleration.status().describe() + "), nhwc activations";
+    }
+
+    private NativeBuffer scratch(long length) {
+        if (scratch == null || scratch.count() < length) {
+            if (scratch != null) {
+                scratch.free();
+            }
+            scratch = NativeBuffer.allocate(length);
+        }
+        return (NativeBuffer) scratch.slice(0, length);
+    }
+
+    private NativeBuffer channelScratch(int channels) {
+        if (channelScratch == null || channelScratch.count() < channels) {
+            if (channelScratch != null) {
+                channelScratch.free();
+            }
+            channelScratch = NativeBuffer.allocate(Math.max(channels, 1024));
+        }
+        return (NativeBuffer) channelScratch.slice(0, channels);
+    }
+
+    @Override
+    public void close() {
+        for (NativeBuffer s : new NativeBuffer[]{scratch, channelScratch}) {
+            if (s != null) {
+                s.free();
+            }
+        }
+        scratch = channelScratch = null;
+    }
+}

@@ -1,0 +1,70 @@
+package org.redtest.engine.cpu;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.redtest.bench.ThroughputMeter;
+import org.redtest.engine.TrainingSession;
+import org.redtest.zoo.Dl4jGraphFactory;
+import org.redtest.zoo.GraphSettings;
+import org.redtest.zoo.ModelSpec;
+import org.redtest.zoo.Shape;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Which way CPU training goes: the plan where it applies, DL4J's layers otherwise, the graph updated either way. */
+class CpuTrainingTest {
+    static {
+        CpuAcceleration.configure();
+    }
+
+    private static ComputationGraph graph(IUpdater updater) {
+        return Dl4jGraphFactory.create(ModelSpec.parse("resnet8").blueprint(new Shape(3, 16, 16), 10),
+                new GraphSettings(3, updater, 5e-4));
+    }
+
+    private static DataSet batch() {
+        DataSet b = ThroughputMeter.randomBatch(8, 3);
+        return new DataSet(b.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16)).dup(), b.getLabels());
+    }
+
+    /** Trains two steps; returns whether they ran on the plan, after checking the graph holds their result. */
+    private static boolean trainsOnPlan(ComputationGraph g) {
+        INDArray before = g.params().dup();
+        int iterations = g.getConfiguration().getIterationCount();
+        try (TrainingSession session = new CpuEngine().training(g)) {
+            DataSet batch = batch();
+            double loss = session.fit(batch);
+            session.fit(batch);
+            assertTrue(Double.isFinite(loss) && session.parametersFinite());
+            session.synchronize();
+            assertNotEquals(before, g.params(), "the graph holds the trained parameters");
+            assertEquals(iterations + 2, g.getConfiguration().getIterationCount());
+            return ((CpuTraining) session).onPlan();
+        }
+    }
+
+    @Test
+    void networksOfTheZooTrainOnThePlan() {
+        assertTrue(trainsOnPlan(graph(new Nesterovs(0.05, 0.9))));
+    }
+
+    @Test
+    void whatThePlanCannotExpressTrainsOnDl4jLayers() {
+        assertFalse(trainsOnPlan(graph(new Adam(1e-3))), "the plan has Nesterov momentum only");
+    }
+
+    @Test
+    void theSwitchKeepsDl4jLayers() {
+        assertFalse(SystemProperties.with(CpuTraining.PROPERTY, "false", () -> trainsOnPlan(graph(new Nesterovs(0.05, 0.9)))));
+    }
+}
