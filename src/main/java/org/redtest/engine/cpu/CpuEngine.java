@@ -50,7 +50,13 @@ public final class CpuEngine implements ExecutionEngine {
 
     @Override
     public InferenceSession inference(ComputationGraph graph) {
-        InferenceGraph folded = InferenceGraph.of(prepared(graph));
+        ComputationGraph prepared = prepared(graph);
+        return new CpuInference(prepared, () -> foldedCopy(prepared));
+    }
+
+    /** Inference on the graph's folded DL4J copy. */
+    private static InferenceSession foldedCopy(ComputationGraph graph) {
+        InferenceGraph folded = InferenceGraph.of(graph);
         return new InferenceSession() {
             @Override
             public INDArray output(INDArray features) {

@@ -98,8 +98,8 @@ final class CpuTraining implements TrainingSession {
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 
-    /** Physical memory less the Java heap's limit and 2 GiB for everything else. */
-    private static long planMemory() {
+    /** Physical memory less the Java heap's limit and 2 GiB for everything else: what a plan's buffers may take. */
+    static long planMemory() {
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long total = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
         return total - Runtime.getRuntime().maxMemory() - (long) (2 * GIB);

@@ -10,14 +10,16 @@ import java.nio.FloatBuffer;
  * through a direct {@link FloatBuffer} over the whole allocation (indexed from {@link #offset}).
  */
 record NativeBuffer(FloatPointer owner, FloatBuffer values, long offset, long count) implements Buffer {
-    /** {@code length} zeros. */
+    /** {@code length} zeros, the first at a 64-byte boundary (a cache line; what AVX-512 loads want). */
     static NativeBuffer allocate(long length) {
-        if (length > Integer.MAX_VALUE) {
+        if (length > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("buffer of " + length + " values is too large for the CPU kernels");
         }
-        FloatPointer p = new FloatPointer(Math.max(1, length));
+        FloatPointer p = new FloatPointer(Math.max(1, length) + 16);
         p.zero();
-        return new NativeBuffer(p, p.asBuffer(), 0, length);
+        long misaligned = p.address() % 64;
+        long offset = misaligned == 0 ? 0 : (64 - misaligned) / 4;
+        return new NativeBuffer(p, p.asBuffer(), offset, length);
     }
 
     @Override

@@ -101,6 +101,26 @@ final class OneDnn {
         }
     }
 
+    /**
+     * Attributes with post-ops: adding what the output buffer held before ({@code sum}), then max(x, 0) when
+     * {@code relu}.
+     */
+    static dnnl_primitive_attr postOps(boolean sum, boolean relu) {
+        dnnl_post_ops ops = new dnnl_post_ops();
+        check(dnnl_post_ops_create(ops), "post_ops_create");
+        if (sum) {
+            check(dnnl_post_ops_append_sum(ops, 1f), "post_ops_append_sum");
+        }
+        if (relu) {
+            check(dnnl_post_ops_append_eltwise(ops, 1f, dnnl_eltwise_relu, 0f, 0f), "post_ops_append_eltwise");
+        }
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(attr), "primitive_attr_create");
+        check(dnnl_primitive_attr_set_post_ops(attr, ops), "primitive_attr_set_post_ops");
+        dnnl_post_ops_destroy(ops);
+        return attr;
+    }
+
     static dnnl_primitive primitive(dnnl_primitive_desc pd) {
         dnnl_primitive p = new dnnl_primitive();
         check(dnnl_primitive_create(p, pd), "primitive_create");

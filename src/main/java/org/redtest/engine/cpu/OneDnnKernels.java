@@ -1,6 +1,11 @@
 package org.redtest.engine.cpu;
 
+import org.bytedeco.dnnl.dnnl_memory;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.redtest.engine.plan.Buffer;
 import org.redtest.engine.plan.ConvShape;
 import org.redtest.engine.plan.JavaKernels;
@@ -8,9 +13,14 @@ import org.redtest.engine.plan.Kernels;
 import org.redtest.engine.plan.PoolShape;
 import org.redtest.engine.plan.SampleShape;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
 
 /**
@@ -28,9 +38,12 @@ public final class OneDnnKernels implements Kernels {
     /** Vectors shorter than this are Java loops: a oneDNN call costs more than the pass. */
     private static final long PARALLEL = 1 << 15;
     private final Map<String, NhwcConvolution> convolutions = new HashMap<>();
+    /** Convolutions whose weights never change (reordered once per weight buffer), with their epilogues. */
+    private final Map<String, NhwcConvolution> inferenceConvolutions = new HashMap<>();
     private final Map<String, NhwcBatchNorm> batchNorms = new HashMap<>();
     private final Map<String, NhwcPooling> pools = new HashMap<>();
     private final VectorPrimitives vectors = new VectorPrimitives();
+    private final Map<String, BatchReorder> batchReorders = new HashMap<>();
     private final JavaKernels java;
     private NativeBuffer scratch;
     private NativeBuffer channelScratch;
@@ -92,6 +105,31 @@ public final class OneDnnKernels implements Kernels {
         upload(s.plane() == 1 ? nchw : Nhwc.fromNchw(nchw, s, n), target);
     }
 
+    /** A float NCHW array rewritten as nhwc by one oneDNN reorder from its own memory; others through a copy. */
+    @Override
+    public void uploadBatch(INDArray nchw, SampleShape s, Buffer target) {
+        if (nchw.dataType() != DataType.FLOAT || !OneDnnConvHelper.isDense(nchw) || nchw.length() != target.length()) {
+            Kernels.super.uploadBatch(nchw, s, target);
+            return;
+        }
+        long[] dims = {nchw.size(0), s.channels(), s.height(), s.width()};
+        BatchReorder r = batchReorders.computeIfAbsent(Arrays.toString(dims), k -> new BatchReorder(dims));
+        OneDnn.bind(r.from(), nchw);
+        OneDnn.bind(r.to(), b(target).address());
+        OneDnn.reorder(r.reorder(), r.from(), r.to());
+    }
+
+    /** nchw to nhwc for one batch shape, with the memories that point it at the arrays. */
+    private record BatchReorder(dnnl_primitive reorder, dnnl_memory from, dnnl_memory to) {
+        BatchReorder(long[] dims) {
+            this(dims, OneDnn.desc(dims, dnnl_nchw), OneDnn.desc(dims, dnnl_nhwc));
+        }
+
+        private BatchReorder(long[] dims, dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
+            this(OneDnn.reorder(from, to), OneDnn.memory(from, null), OneDnn.memory(to, null));
+        }
+    }
+
     @Override
     public float[] downloadActivation(Buffer source, SampleShape s, int n) {
         float[] values = download(source);
@@ -132,7 +170,7 @@ public final class OneDnnKernels implements Kernels {
     }
 
     /** {@code target} = what {@code write} produces, or {@code target} += it when accumulating. */
-    private void into(Buffer target, boolean accumulate, java.util.function.Consumer<NativeBuffer> write) {
+    private void into(Buffer target, boolean accumulate, Consumer<NativeBuffer> write) {
         NativeBuffer t = b(target);
         if (!accumulate) {
             write.accept(t);
@@ -146,6 +184,38 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer y) {
         convolution(s, n).forward(b(x), b(weights), bias == null ? null : b(bias), b(y));
+    }
+
+    @Override
+    public void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer addend, Buffer y,
+                            boolean relu) {
+        boolean add = addend != null;
+        if (add) {
+            vectors.scale(1, b(addend), b(y)); // the convolution adds its result to what y holds
+        }
+        inferenceConvolutions.computeIfAbsent(s + "/" + n + "/" + add + "/" + relu,
+                k -> NhwcConvolution.inference(s, n, add, relu))
+                .forward(b(x), b(weights), bias == null ? null : b(bias), b(y));
+    }
+
+    @Override
+    public boolean fusesInference() {
+        return true;
+    }
+
+    @Override
+    public void sum(List<Buffer> xs, Buffer y, boolean relu) {
+        NativeBuffer out = b(y);
+        if (xs.size() == 1) {
+            scale(1, xs.get(0), y, false);
+            if (relu) {
+                relu(y, y);
+            }
+            return;
+        }
+        for (int i = 1; i < xs.size(); i++) { // one pass per extra input: the first reads both operands
+            vectors.add(i == 1 ? b(xs.get(0)) : out, b(xs.get(i)), out, relu && i == xs.size() - 1);
+        }
     }
 
     @Override

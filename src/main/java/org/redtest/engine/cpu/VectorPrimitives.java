@@ -38,8 +38,13 @@ final class VectorPrimitives {
 
     /** out = a + b; out may be a or b. */
     void add(NativeBuffer a, NativeBuffer b, NativeBuffer out) {
+        add(a, b, out, false);
+    }
+
+    /** out = a + b, or max(a + b, 0) with {@code relu}; out may be a or b. */
+    void add(NativeBuffer a, NativeBuffer b, NativeBuffer out, boolean relu) {
         Vector v = of(a.count());
-        v.run(v.add(), DNNL_ARG_SRC_0, a, DNNL_ARG_SRC_1, b, DNNL_ARG_DST, out);
+        v.run(relu ? v.addRelu() : v.add(), DNNL_ARG_SRC_0, a, DNNL_ARG_SRC_1, b, DNNL_ARG_DST, out);
     }
 
     /** y = factor * x; y may be x. */
@@ -54,6 +59,7 @@ final class VectorPrimitives {
         private dnnl_primitive relu;
         private dnnl_primitive reluBackward;
         private dnnl_primitive add;
+        private dnnl_primitive addRelu;
         private final Map<Float, dnnl_primitive> linear = new HashMap<>();
 
         Vector(long length) {
@@ -87,11 +93,22 @@ final class VectorPrimitives {
 
         dnnl_primitive add() {
             if (add == null) {
-                dnnl_binary_desc_t d = new dnnl_binary_desc_t();
-                OneDnn.check(dnnl_binary_desc_init(d, dnnl_binary_add, md, md, md), "binary_desc_init");
-                add = OneDnn.primitive(OneDnn.primitiveDesc(d, null));
+                add = binaryAdd(false);
             }
             return add;
+        }
+
+        dnnl_primitive addRelu() {
+            if (addRelu == null) {
+                addRelu = binaryAdd(true);
+            }
+            return addRelu;
+        }
+
+        private dnnl_primitive binaryAdd(boolean relu) {
+            dnnl_binary_desc_t d = new dnnl_binary_desc_t();
+            OneDnn.check(dnnl_binary_desc_init(d, dnnl_binary_add, md, md, md), "binary_desc_init");
+            return OneDnn.primitive(OneDnn.primitiveDesc(d, null, relu ? OneDnn.reluPostOp() : null));
         }
 
         dnnl_primitive linear(float factor) {

@@ -163,4 +163,13 @@ public final class ExecutionPlan {
         }
         return 4 * (values + largest); // the largest once more: scratch for accumulated gradients
     }
+
+    /** Bytes an inference {@link PlanExecutor} holds at most for batches of {@code n} (an activation per step). */
+    public long inferenceBytes(int n) {
+        long values = 2 * paramCount() + stateCount() + (long) n * inputShape.size();
+        for (Step step : steps) {
+            values += (long) n * step.out().size();
+        }
+        return 4 * values;
+    }
 }

@@ -111,6 +111,28 @@ public final class KernelCases {
                 }
             }));
         }
+        ConvShape fused = new ConvShape(new SampleShape(16, 16, 16), new SampleShape(32, 16, 16), 3, 1, 1, true);
+        cases.add(new Case("conv 3x3 with bias, addend and ReLU (inference)", (k, out) -> {
+            Buffer x = put(k, random(n * fused.in().size(), 31), fused.in(), n);
+            Buffer w = put(k, random(fused.weightCount(), 32));
+            Buffer b = put(k, random(fused.out().channels(), 33));
+            Buffer addend = put(k, random(n * fused.out().size(), 37), fused.out(), n);
+            Buffer y = k.allocate((long) n * fused.out().size());
+            k.convForward(fused, n, x, w, b, null, y, true);
+            out.put("relu(conv)", k.downloadActivation(y, fused.out(), n));
+            k.convForward(fused, n, x, w, b, addend, y, true);
+            out.put("relu(conv + addend)", k.downloadActivation(y, fused.out(), n));
+            k.convForward(fused, n, x, w, b, addend, y, false);
+            out.put("conv + addend", k.downloadActivation(y, fused.out(), n));
+        }));
+        cases.add(new Case("sum of three, with and without ReLU", (k, out) -> {
+            List<Buffer> xs = List.of(put(k, random(50_000, 34)), put(k, random(50_000, 35)), put(k, random(50_000, 36)));
+            Buffer y = k.allocate(50_000);
+            k.sum(xs, y, false);
+            out.put("sum", k.download(y));
+            k.sum(xs.subList(0, 2), y, true);
+            out.put("relu(sum of two)", k.download(y));
+        }));
         SampleShape bn = new SampleShape(32, 8, 8);
         cases.add(new Case("batch norm " + bn, (k, out) -> {
             Buffer x = put(k, random(n * bn.size(), 6), bn, n);

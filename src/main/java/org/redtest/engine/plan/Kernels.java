@@ -29,6 +29,11 @@ public interface Kernels extends AutoCloseable {
         upload(nchw, target);
     }
 
+    /** Copies a batch (an n x C x H x W array of any type and order) into an activation buffer of n samples of {@code s}. */
+    default void uploadBatch(org.nd4j.linalg.api.ndarray.INDArray nchw, SampleShape s, Buffer target) {
+        uploadActivation(PlanInputs.floats(nchw), s, (int) nchw.size(0), target);
+    }
+
     /** n samples of shape {@code s} from an activation buffer, in NCHW order. */
     default float[] downloadActivation(Buffer source, SampleShape s, int n) {
         return download(source);
@@ -40,6 +45,36 @@ public interface Kernels extends AutoCloseable {
     void scale(double factor, Buffer x, Buffer y, boolean accumulate);
 
     void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer y);
+
+    /**
+     * Inference: {@link #convForward}, then y += {@code addend} when it is not null (a tensor of y's shape), then
+     * max(y, 0) when {@code relu}; one pass where the kernels can fuse them.
+     */
+    default void convForward(ConvShape s, int n, Buffer x, Buffer weights, Buffer bias, Buffer addend, Buffer y,
+                             boolean relu) {
+        convForward(s, n, x, weights, bias, y);
+        if (addend != null) {
+            scale(1, addend, y, true);
+        }
+        if (relu) {
+            relu(y, y);
+        }
+    }
+
+    /** Whether inference may run with batch norm folded into convolutions and ReLUs fused ({@link InferenceFusion}). */
+    default boolean fusesInference() {
+        return false;
+    }
+
+    /** y = the sum of {@code xs}, then max(y, 0) when {@code relu}. */
+    default void sum(java.util.List<Buffer> xs, Buffer y, boolean relu) {
+        for (int i = 0; i < xs.size(); i++) {
+            scale(1, xs.get(i), y, i > 0);
+        }
+        if (relu) {
+            relu(y, y);
+        }
+    }
 
     void convBackwardData(ConvShape s, int n, Buffer dy, Buffer weights, Buffer dx, boolean accumulate);
 

@@ -1,5 +1,8 @@
 package org.redtest.engine.plan;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.redtest.RedTestException;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,10 @@ public final class PlanExecutor implements AutoCloseable {
     private Buffer probabilities;
     private Buffer scratch;
     private int capacity;
+    /** Inference on kernels that fuse: the fused steps, and their parameters once folded (at the first pass). */
+    private final InferenceFusion fusion;
+    private Buffer foldedParams;
+    private final Map<String, Long> foldedOffsets = new HashMap<>();
 
     public PlanExecutor(ExecutionPlan plan, Kernels kernels, boolean training) {
         this.plan = plan;
@@ -44,6 +51,7 @@ public final class PlanExecutor implements AutoCloseable {
         if (kernels.channelsLast()) {
             refuseSpatialFlattening(plan);
         }
+        this.fusion = !training && kernels.fusesInference() ? new InferenceFusion(plan) : null;
     }
 
     /** A dense layer on a feature map reads it flattened in NCHW order, which channels-last kernels do not keep. */
@@ -74,15 +82,27 @@ public final class PlanExecutor implements AutoCloseable {
         return out instanceof Step.SoftmaxOutput ? probabilities.slice(0, (long) n * out.out().size()) : activation(out, n);
     }
 
-    /** Runs the network forward on n samples ({@code features}: n x the plan's input shape, row-major). */
-    public void forward(float[] features, int n, boolean trainingMode) {
+    /** Runs the network forward on a batch ({@code features}: n x the plan's input shape, NCHW). */
+    public void forward(INDArray features, boolean trainingMode) {
         if (trainingMode && !training) {
             throw new IllegalStateException("an inference executor cannot run training passes");
         }
+        if (!PlanInputs.shapeOf(features).equals(plan.inputShape())) {
+            throw new RedTestException("batch of shape " + java.util.Arrays.toString(features.shape())
+                    + " for a network planned for " + plan.inputShape() + " samples");
+        }
+        int n = (int) features.size(0);
         ensureCapacity(n);
-        kernels.uploadActivation(features, plan.inputShape(), n, input);
+        kernels.uploadBatch(features, plan.inputShape(), input.slice(0, (long) n * plan.inputShape().size()));
+        if (fusion != null) {
+            fold();
+        }
         for (Step step : plan.steps()) {
-            forward(step, n, trainingMode);
+            if (fusion == null) {
+                forward(step, n, trainingMode);
+            } else if (!fusion.fusedAway.contains(step.name())) {
+                forwardFused(step, n);
+            }
         }
         if (!trainingMode && plan.output() instanceof Step.SoftmaxOutput o) {
             kernels.softmax(n, o.classes(), activation(o, n), probabilities.slice(0, (long) n * o.classes()));
@@ -94,11 +114,12 @@ public final class PlanExecutor implements AutoCloseable {
      * Returns the loss DL4J reports for it: the mean cross-entropy plus half the L2 coefficient times the squared
      * norm of the regularised parameters, both before the update.
      */
-    public double trainStep(float[] features, float[] oneHotLabels, int n, double learningRate, double momentum) {
+    public double trainStep(INDArray features, float[] oneHotLabels, double learningRate, double momentum) {
         if (!(plan.output() instanceof Step.SoftmaxOutput o)) {
             throw new IllegalStateException("training needs a softmax classifier as the output");
         }
-        forward(features, n, true);
+        int n = (int) features.size(0);
+        forward(features, true);
         kernels.upload(oneHotLabels, labels);
         Buffer dLogits = gradient(o, n);
         double loss = kernels.softmaxCrossEntropy(n, o.classes(), activation(o, n), labels.slice(0, (long) n * o.classes()),
@@ -164,9 +185,7 @@ public final class PlanExecutor implements AutoCloseable {
         } else if (step instanceof Step.Relu) {
             kernels.relu(in(step, 0, n), y);
         } else if (step instanceof Step.Add) {
-            for (int i = 0; i < step.inputs().size(); i++) {
-                kernels.scale(1, in(step, i, n), y, i > 0);
-            }
+            kernels.sum(inputs(step, n), y, false);
         } else if (step instanceof Step.Pool p) {
             kernels.pool(p.shape(), n, in(step, 0, n), y);
         } else if (step instanceof Step.Scale s) {
@@ -200,6 +219,72 @@ public final class PlanExecutor implements AutoCloseable {
         } else if (step instanceof Step.SoftmaxOutput o) {
             kernels.dense(n, o.in(), o.classes(), in(step, 0, n), param(o.name(), "W"), param(o.name(), "b"), y);
         }
+    }
+
+    private List<Buffer> inputs(Step step, int n) {
+        List<Buffer> xs = new java.util.ArrayList<>(step.inputs().size());
+        for (int i = 0; i < step.inputs().size(); i++) {
+            xs.add(in(step, i, n));
+        }
+        return xs;
+    }
+
+    /** An inference step with {@link #fusion}: a convolution group or a sum group writes its last step's output. */
+    private void forwardFused(Step step, int n) {
+        InferenceFusion.ConvGroup conv = fusion.convs.get(step.name());
+        InferenceFusion.SumGroup sum = fusion.sums.get(step.name());
+        if (conv != null) {
+            ConvShape s = conv.conv().shape();
+            ConvShape withBias = new ConvShape(s.in(), s.out(), s.kernel(), s.stride(), s.padding(), true);
+            long at = foldedOffsets.get(step.name());
+            Buffer addend = conv.addend() == null ? null : conv.addend().equals(plan.input())
+                    ? input.slice(0, (long) n * plan.inputShape().size()) : activation(stepNamed(conv.addend()), n);
+            kernels.convForward(withBias, n, in(step, 0, n), foldedParams.slice(at, s.weightCount()),
+                    foldedParams.slice(at + s.weightCount(), s.out().channels()), addend, activation(conv.last(), n),
+                    conv.relu() != null);
+        } else if (sum != null) {
+            kernels.sum(inputs(step, n), activation(sum.relu(), n), true);
+        } else {
+            forward(step, n, false);
+        }
+    }
+
+    /**
+     * The folded weights and biases of every convolution group, from the parameters and running statistics
+     * (once: an inference executor's parameters do not change after its first pass).
+     */
+    private void fold() {
+        if (foldedParams != null || fusion.convs.isEmpty()) {
+            return;
+        }
+        long total = 0;
+        for (InferenceFusion.ConvGroup g : fusion.convs.values()) {
+            foldedOffsets.put(g.conv().name(), total);
+            total += g.conv().shape().weightCount() + g.conv().shape().out().channels();
+        }
+        float[] values = new float[(int) total];
+        for (InferenceFusion.ConvGroup g : fusion.convs.values()) {
+            ConvShape s = g.conv().shape();
+            String bn = g.batchNorm().name();
+            BatchNormState state = plan.batchNorm(bn);
+            float[] w = kernels.download(param(g.conv().name(), "W"));
+            float[] bias = s.bias() ? kernels.download(param(g.conv().name(), "b")) : new float[s.out().channels()];
+            float[] gamma = kernels.download(param(bn, "gamma"));
+            float[] beta = kernels.download(param(bn, "beta"));
+            float[] mean = kernels.download(this.state.slice(state.meanOffset(), state.channels()));
+            float[] variance = kernels.download(this.state.slice(state.varianceOffset(), state.channels()));
+            int at = (int) (long) foldedOffsets.get(g.conv().name());
+            int perChannel = s.weightCount() / s.out().channels();
+            for (int o = 0; o < s.out().channels(); o++) {
+                double factor = gamma[o] / Math.sqrt(variance[o] + g.batchNorm().eps());
+                for (int i = 0; i < perChannel; i++) {
+                    values[at + o * perChannel + i] = (float) (w[o * perChannel + i] * factor);
+                }
+                values[at + s.weightCount() + o] = (float) (beta[o] + (bias[o] - mean[o]) * factor);
+            }
+        }
+        foldedParams = kernels.allocate(total);
+        kernels.upload(values, foldedParams);
     }
 
     private void backward(int n) {
@@ -377,6 +462,9 @@ public final class PlanExecutor implements AutoCloseable {
         capacity = n;
         input = kernels.allocate((long) n * plan.inputShape().size());
         for (Step step : plan.steps()) {
+            if (fusion != null && fusion.writesNoBuffer(step)) {
+                continue;
+            }
             activations.put(step.name(), kernels.allocate((long) n * step.out().size()));
             if (training && plan.runsBackward(step)) {
                 activationGradients.put(step.name(), kernels.allocate((long) n * step.out().size()));
@@ -415,7 +503,7 @@ public final class PlanExecutor implements AutoCloseable {
     @Override
     public void close() {
         freeBatchBuffers();
-        for (Buffer b : new Buffer[]{params, state, gradients, velocity, previousVelocity}) {
+        for (Buffer b : new Buffer[]{params, state, gradients, velocity, previousVelocity, foldedParams}) {
             if (b != null) {
                 kernels.free(b);
             }

@@ -30,7 +30,7 @@ public final class PlanInferenceSession implements InferenceSession {
             GraphState.load(graph, executor, false);
         }
         int n = (int) features.size(0);
-        executor.forward(PlanInputs.floats(features, executor.plan().inputShape()), n, false);
+        executor.forward(features, false);
         return n;
     }
 

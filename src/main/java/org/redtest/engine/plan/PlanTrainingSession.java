@@ -33,15 +33,13 @@ public final class PlanTrainingSession implements TrainingSession {
             executor = new PlanExecutor(GraphLowering.lower(graph, PlanInputs.shapeOf(features)), kernels.get(), true);
             GraphState.load(graph, executor, true);
         }
-        int n = (int) features.size(0);
         var conf = graph.getConfiguration();
         int iteration = conf.getIterationCount();
         int epoch = conf.getEpochCount();
         Nesterovs optimizer = executor.plan().optimizer();
         double lr = optimizer == null ? 0 : optimizer.getLearningRate(iteration, epoch);
         double momentum = optimizer == null ? 0 : optimizer.currentMomentum(iteration, epoch);
-        double loss = executor.trainStep(PlanInputs.floats(features, executor.plan().inputShape()),
-                PlanInputs.floats(batch.getLabels()), n, lr, momentum);
+        double loss = executor.trainStep(features, PlanInputs.floats(batch.getLabels()), lr, momentum);
         conf.setIterationCount(iteration + 1);
         changed = true;
         return loss;
