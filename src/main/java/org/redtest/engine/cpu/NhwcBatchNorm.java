@@ -19,6 +19,9 @@ final class NhwcBatchNorm {
     private final dnnl_memory_desc_t data;
     private final dnnl_memory_desc_t channels;
     private final float eps;
+    /** The training pass applies max(., 0) as it writes, and its backward pass masks the gradient (a workspace). */
+    private final boolean relu;
+    private final dnnl_memory workspace;
     private final dnnl_memory src;
     private final dnnl_memory dst;
     private final dnnl_memory scale;
@@ -30,8 +33,10 @@ final class NhwcBatchNorm {
     private dnnl_primitive inference;
     private Backward backward;
 
-    NhwcBatchNorm(SampleShape s, int n, double eps) {
+    /** {@code relu}: a training pass fused with the ReLU that follows (see {@link #relu}). */
+    NhwcBatchNorm(SampleShape s, int n, double eps, boolean relu) {
         this.eps = (float) eps;
+        this.relu = relu;
         data = OneDnn.desc(new long[]{n, s.channels(), s.height(), s.width()}, dnnl_nhwc);
         channels = OneDnn.desc(new long[]{s.channels()}, dnnl_x);
         src = OneDnn.memory(data, null);
@@ -40,6 +45,23 @@ final class NhwcBatchNorm {
         shift = OneDnn.memory(channels, null);
         mean = OneDnn.memory(channels, null);
         variance = OneDnn.memory(channels, null);
+        workspace = relu ? OneDnn.memory(OneDnn.query(trainingDesc(), dnnl_query_workspace_md), null) : null;
+    }
+
+    private int trainingFlags() {
+        return dnnl_use_scale | dnnl_use_shift | (relu ? dnnl_fuse_norm_relu : 0);
+    }
+
+    private dnnl_primitive_desc trainingDesc() {
+        if (trainingDesc == null) {
+            trainingDesc = forwardDesc(dnnl_forward_training, trainingFlags());
+        }
+        return trainingDesc;
+    }
+
+    /** Bytes of the workspace a fused training pass writes for its backward pass (0 without the ReLU). */
+    long workspaceBytes() {
+        return relu ? dnnl_memory_desc_get_size(OneDnn.query(trainingDesc(), dnnl_query_workspace_md)) : 0;
     }
 
     private dnnl_primitive_desc forwardDesc(int kind, int flags) {
@@ -49,12 +71,17 @@ final class NhwcBatchNorm {
         return OneDnn.primitiveDesc(fd, null);
     }
 
-    /** y from the batch's statistics, which are written into {@code batchMean} and {@code batchVariance}. */
+    /**
+     * y from the batch's statistics, which are written into {@code batchMean} and {@code batchVariance};
+     * {@code ws}: where a fused pass writes its workspace (null without the ReLU).
+     */
     void training(NativeBuffer x, NativeBuffer gamma, NativeBuffer beta, NativeBuffer y, NativeBuffer batchMean,
-                  NativeBuffer batchVariance) {
+                  NativeBuffer batchVariance, NativeBuffer ws) {
         if (training == null) {
-            trainingDesc = forwardDesc(dnnl_forward_training, dnnl_use_scale | dnnl_use_shift);
-            training = OneDnn.primitive(trainingDesc);
+            training = OneDnn.primitive(trainingDesc());
+        }
+        if (relu) {
+            OneDnn.bind(workspace, ws.address());
         }
         run(training, x, gamma, beta, y, batchMean, batchVariance);
     }
@@ -76,18 +103,26 @@ final class NhwcBatchNorm {
         OneDnn.bind(shift, beta.address());
         OneDnn.bind(mean, m.address());
         OneDnn.bind(variance, v.address());
-        OneDnn.execute(p, DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
-                DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+        if (relu && p == training) {
+            OneDnn.execute(p, DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
+                    DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance, DNNL_ARG_WORKSPACE, workspace);
+        } else {
+            OneDnn.execute(p, DNNL_ARG_SRC, src, DNNL_ARG_DST, dst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
+                    DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+        }
     }
 
-    /** dx, dGamma and dBeta overwritten, from the batch statistics of the training pass. */
+    /**
+     * dx, dGamma and dBeta overwritten, from the batch statistics of the training pass; with the ReLU, {@code dy}
+     * is the gradient of the ReLU's output, masked by the workspace {@code ws} the training pass wrote.
+     */
     void backward(NativeBuffer x, NativeBuffer dy, NativeBuffer gamma, NativeBuffer batchMean,
-                  NativeBuffer batchVariance, NativeBuffer dx, NativeBuffer dGamma, NativeBuffer dBeta) {
+                  NativeBuffer batchVariance, NativeBuffer ws, NativeBuffer dx, NativeBuffer dGamma, NativeBuffer dBeta) {
         if (backward == null) {
-            if (trainingDesc == null) {
-                trainingDesc = forwardDesc(dnnl_forward_training, dnnl_use_scale | dnnl_use_shift);
-            }
             backward = new Backward();
+        }
+        if (relu) {
+            OneDnn.bind(workspace, ws.address());
         }
         backward.run(x, dy, gamma, batchMean, batchVariance, dx, dGamma, dBeta);
     }
@@ -102,8 +137,8 @@ final class NhwcBatchNorm {
         Backward() {
             dnnl_batch_normalization_desc_t bd = new dnnl_batch_normalization_desc_t();
             OneDnn.check(dnnl_batch_normalization_backward_desc_init(bd, dnnl_backward, data, data, eps,
-                    dnnl_use_scale | dnnl_use_shift), "batch_normalization_backward_desc_init");
-            primitive = OneDnn.primitive(OneDnn.primitiveDesc(bd, trainingDesc));
+                    trainingFlags()), "batch_normalization_backward_desc_init");
+            primitive = OneDnn.primitive(OneDnn.primitiveDesc(bd, trainingDesc()));
             diffScale = OneDnn.memory(channels, null);
             diffShift = OneDnn.memory(channels, null);
         }
@@ -120,9 +155,10 @@ final class NhwcBatchNorm {
             OneDnn.bind(variance, v.address());
             OneDnn.bind(diffScale, dGamma.address());
             OneDnn.bind(diffShift, dBeta.address());
-            OneDnn.execute(primitive, DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
+            Object[] args = {DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance,
                     DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift, DNNL_ARG_DIFF_SRC, diffSrc,
-                    DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift);
+                    DNNL_ARG_DIFF_SCALE, diffScale, DNNL_ARG_DIFF_SHIFT, diffShift, DNNL_ARG_WORKSPACE, workspace};
+            OneDnn.execute(primitive, relu ? args : java.util.Arrays.copyOf(args, args.length - 2));
         }
     }
 }

@@ -114,6 +114,10 @@ public final class OneDnnKernels implements Kernels {
         }
         long[] dims = {nchw.size(0), s.channels(), s.height(), s.width()};
         BatchReorder r = batchReorders.computeIfAbsent(Arrays.toString(dims), k -> new BatchReorder(dims));
+        if (r.reorder() == null) { // one channel or one pixel: the two orders agree
+            Pointer.memcpy(b(target).pointer(), nchw.data().addressPointer(), 4 * target.length());
+            return;
+        }
         OneDnn.bind(r.from(), nchw);
         OneDnn.bind(r.to(), b(target).address());
         OneDnn.reorder(r.reorder(), r.from(), r.to());
@@ -234,14 +238,42 @@ public final class OneDnnKernels implements Kernels {
     }
 
     private NhwcBatchNorm batchNorm(SampleShape s, int n, double eps) {
-        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new NhwcBatchNorm(s, n, eps));
+        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new NhwcBatchNorm(s, n, eps, false));
+    }
+
+    private NhwcBatchNorm batchNormRelu(SampleShape s, int n, double eps) {
+        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps + "/relu", k -> new NhwcBatchNorm(s, n, eps, true));
     }
 
     @Override
     public void batchNormTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
                                   Buffer savedMean, Buffer savedInvStd) {
+        training(batchNorm(s, n, eps), s, eps, x, gamma, beta, y, savedMean, savedInvStd, null);
+    }
+
+    /** Diagnostic switch: {@code false} runs every ReLU of a training step as a pass of its own. */
+    static final String FUSE_RELU_PROPERTY = "redtest.cpu.fuseRelu";
+
+    @Override
+    public boolean fusesTrainingRelu() {
+        return Boolean.parseBoolean(System.getProperty(FUSE_RELU_PROPERTY, "true"));
+    }
+
+    @Override
+    public long batchNormReluWorkspace(SampleShape s, int n, double eps) {
+        return (batchNormRelu(s, n, eps).workspaceBytes() + 3) / 4;
+    }
+
+    @Override
+    public void batchNormReluTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                                      Buffer savedMean, Buffer savedInvStd, Buffer workspace) {
+        training(batchNormRelu(s, n, eps), s, eps, x, gamma, beta, y, savedMean, savedInvStd, b(workspace));
+    }
+
+    private void training(NhwcBatchNorm bn, SampleShape s, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                          Buffer savedMean, Buffer savedInvStd, NativeBuffer workspace) {
         NativeBuffer variance = channelScratch(s.channels());
-        batchNorm(s, n, eps).training(b(x), b(gamma), b(beta), b(y), b(savedMean), variance);
+        bn.training(b(x), b(gamma), b(beta), b(y), b(savedMean), variance, workspace);
         NativeBuffer invStd = b(savedInvStd);
         for (int c = 0; c < s.channels(); c++) {
             invStd.set(c, (float) (1 / Math.sqrt(variance.get(c) + eps)));
@@ -272,14 +304,28 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public void batchNormBackward(SampleShape s, int n, double eps, Buffer x, Buffer dy, Buffer gamma, Buffer savedMean,
                                   Buffer savedInvStd, Buffer dx, boolean accumulate, Buffer dGamma, Buffer dBeta) {
+        backward(batchNorm(s, n, eps), s, eps, x, dy, gamma, savedMean, savedInvStd, null, dx, accumulate, dGamma, dBeta);
+    }
+
+    @Override
+    public void batchNormReluBackward(SampleShape s, int n, double eps, Buffer x, Buffer y, Buffer dy, Buffer gamma,
+                                      Buffer savedMean, Buffer savedInvStd, Buffer workspace, Buffer dx,
+                                      boolean accumulate, Buffer dGamma, Buffer dBeta) {
+        backward(batchNormRelu(s, n, eps), s, eps, x, dy, gamma, savedMean, savedInvStd, b(workspace), dx, accumulate,
+                dGamma, dBeta);
+    }
+
+    private void backward(NhwcBatchNorm bn, SampleShape s, double eps, Buffer x, Buffer dy, Buffer gamma,
+                          Buffer savedMean, Buffer savedInvStd, NativeBuffer workspace, Buffer dx, boolean accumulate,
+                          Buffer dGamma, Buffer dBeta) {
         NativeBuffer variance = channelScratch(s.channels());
         NativeBuffer invStd = b(savedInvStd);
         for (int c = 0; c < s.channels(); c++) {
             double v = invStd.get(c);
             variance.set(c, (float) (1 / (v * v) - eps));
         }
-        NhwcBatchNorm bn = batchNorm(s, n, eps);
-        into(dx, accumulate, t -> bn.backward(b(x), b(dy), b(gamma), b(savedMean), variance, t, b(dGamma), b(dBeta)));
+        into(dx, accumulate, t -> bn.backward(b(x), b(dy), b(gamma), b(savedMean), variance, workspace, t, b(dGamma),
+                b(dBeta)));
     }
 
     @Override

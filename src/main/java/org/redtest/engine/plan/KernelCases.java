@@ -162,6 +162,26 @@ public final class KernelCases {
             out.put("dgamma", k.download(dGamma));
             out.put("dbeta", k.download(dBeta));
         }));
+        cases.add(new Case("batch norm + ReLU, training " + bn, (k, out) -> {
+            Buffer x = put(k, random(n * bn.size(), 38), bn, n);
+            Buffer gamma = put(k, random(bn.channels(), 39));
+            Buffer beta = put(k, random(bn.channels(), 40));
+            Buffer y = k.allocate((long) n * bn.size());
+            Buffer mean = k.allocate(bn.channels());
+            Buffer invStd = k.allocate(bn.channels());
+            Buffer workspace = k.allocate(Math.max(1, k.batchNormReluWorkspace(bn, n, 1e-5)));
+            k.batchNormReluTraining(bn, n, 1e-5, x, gamma, beta, y, mean, invStd, workspace);
+            out.put("relu(y)", k.downloadActivation(y, bn, n));
+            out.put("batch 1/std", k.download(invStd));
+            Buffer dy = put(k, random(n * bn.size(), 41), bn, n);
+            Buffer dx = put(k, random(n * bn.size(), 42), bn, n);
+            Buffer dGamma = k.allocate(bn.channels());
+            Buffer dBeta = k.allocate(bn.channels());
+            k.batchNormReluBackward(bn, n, 1e-5, x, y, dy, gamma, mean, invStd, workspace, dx, true, dGamma, dBeta);
+            out.put("dx (added)", k.downloadActivation(dx, bn, n));
+            out.put("dgamma", k.download(dGamma));
+            out.put("dbeta", k.download(dBeta));
+        }));
         cases.add(new Case("relu", (k, out) -> {
             Buffer x = put(k, random(4096, 12));
             Buffer y = k.allocate(4096);

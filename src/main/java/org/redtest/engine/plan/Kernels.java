@@ -88,6 +88,34 @@ public interface Kernels extends AutoCloseable {
     void batchNormTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
                            Buffer savedMean, Buffer savedInvStd);
 
+    /** Whether training may fuse a ReLU into the batch norm or sum that alone feeds it ({@link PlanExecutor}). */
+    default boolean fusesTrainingRelu() {
+        return false;
+    }
+
+    /** Floats of the workspace {@link #batchNormReluTraining} keeps for its backward pass. */
+    default long batchNormReluWorkspace(SampleShape s, int n, double eps) {
+        return 0;
+    }
+
+    /** {@link #batchNormTraining}, then max(y, 0); {@code workspace}: what the backward pass needs of the ReLU. */
+    default void batchNormReluTraining(SampleShape s, int n, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+                                       Buffer savedMean, Buffer savedInvStd, Buffer workspace) {
+        batchNormTraining(s, n, eps, x, gamma, beta, y, savedMean, savedInvStd);
+        relu(y, y);
+    }
+
+    /**
+     * The backward pass of {@link #batchNormReluTraining}: {@code dy} is the gradient of the ReLU's output
+     * {@code y} (and may be overwritten), then as {@link #batchNormBackward}.
+     */
+    default void batchNormReluBackward(SampleShape s, int n, double eps, Buffer x, Buffer y, Buffer dy, Buffer gamma,
+                                       Buffer savedMean, Buffer savedInvStd, Buffer workspace, Buffer dx,
+                                       boolean accumulate, Buffer dGamma, Buffer dBeta) {
+        reluBackward(y, dy, dy, false);
+        batchNormBackward(s, n, eps, x, dy, gamma, savedMean, savedInvStd, dx, accumulate, dGamma, dBeta);
+    }
+
     /** running = decay * running + (1 - decay) * batch statistic, the batch variance being 1/invStd^2 - eps. */
     void batchNormUpdateRunning(int channels, double decay, double eps, Buffer savedMean, Buffer savedInvStd,
                                 Buffer runningMean, Buffer runningVar);

@@ -36,6 +36,8 @@ public final class PlanExecutor implements AutoCloseable {
     private int capacity;
     /** Inference on kernels that fuse: the fused steps, and their parameters once folded (at the first pass). */
     private final InferenceFusion fusion;
+    /** Training on kernels that fuse: the ReLUs run inside their batch norm or sum, else null. */
+    private final ReluFusion reluFusion;
     private Buffer foldedParams;
     private final Map<String, Long> foldedOffsets = new HashMap<>();
 
@@ -52,6 +54,7 @@ public final class PlanExecutor implements AutoCloseable {
             refuseSpatialFlattening(plan);
         }
         this.fusion = !training && kernels.fusesInference() ? new InferenceFusion(plan) : null;
+        this.reluFusion = training && kernels.fusesTrainingRelu() ? new ReluFusion(plan) : null;
     }
 
     /** A dense layer on a feature map reads it flattened in NCHW order, which channels-last kernels do not keep. */
@@ -98,7 +101,9 @@ public final class PlanExecutor implements AutoCloseable {
             fold();
         }
         for (Step step : plan.steps()) {
-            if (fusion == null) {
+            if (reluFusion != null) {
+                forwardWithRelus(step, n, trainingMode);
+            } else if (fusion == null) {
                 forward(step, n, trainingMode);
             } else if (!fusion.fusedAway.contains(step.name())) {
                 forwardFused(step, n);
@@ -221,6 +226,65 @@ public final class PlanExecutor implements AutoCloseable {
         }
     }
 
+    /** A step of a training executor with {@link #reluFusion}: a producer writes its ReLU's output, the ReLU does nothing. */
+    private void forwardWithRelus(Step step, int n, boolean trainingMode) {
+        Step.Relu relu = reluFusion.reluAfter(step);
+        if (reluFusion.fused(step)) {
+            return;
+        }
+        if (relu == null) {
+            forward(step, n, trainingMode);
+        } else if (step instanceof Step.Add) {
+            kernels.sum(inputs(step, n), activation(relu, n), true);
+        } else if (step instanceof Step.BatchNorm b) {
+            BatchNormState s = plan.batchNorm(b.name());
+            Buffer mean = state.slice(s.meanOffset(), s.channels());
+            Buffer variance = state.slice(s.varianceOffset(), s.channels());
+            Buffer y = activation(relu, n);
+            if (trainingMode) {
+                Buffer[] stats = saved(b.name(), s.channels(), s.channels(),
+                        Math.max(1, kernels.batchNormReluWorkspace(b.out(), n, b.eps())));
+                kernels.batchNormReluTraining(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
+                        param(b.name(), "beta"), y, stats[0], stats[1], stats[2]);
+                kernels.batchNormUpdateRunning(s.channels(), b.decay(), b.eps(), stats[0], stats[1], mean, variance);
+            } else {
+                kernels.batchNormInference(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
+                        param(b.name(), "beta"), mean, variance, y);
+                kernels.relu(y, y);
+            }
+        }
+    }
+
+    /** The backward pass of a fused producer: it masks its ReLU's gradient. False for every other step. */
+    private boolean backwardWithRelu(Step step, int n) {
+        if (reluFusion == null) {
+            return false;
+        }
+        if (reluFusion.fused(step)) {
+            return true; // done by its producer
+        }
+        Step.Relu relu = reluFusion.reluAfter(step);
+        if (relu == null) {
+            return false;
+        }
+        Buffer y = activation(relu, n);
+        Buffer dy = gradient(relu, n);
+        if (step instanceof Step.Add) {
+            for (int i = 0; i < step.inputs().size(); i++) {
+                if (feeds(step, i)) {
+                    kernels.reluBackward(y, dy, gradient(step, i, n), accumulates(step, i));
+                }
+            }
+        } else if (step instanceof Step.BatchNorm b) {
+            Buffer[] stats = saved.get(b.name());
+            boolean feeds = feeds(step, 0);
+            kernels.batchNormReluBackward(b.out(), n, b.eps(), in(step, 0, n), y, dy, param(b.name(), "gamma"),
+                    stats[0], stats[1], stats[2], feeds ? gradient(step, 0, n) : scratch((long) n * b.out().size()),
+                    feeds && accumulates(step, 0), paramGradient(b.name(), "gamma"), paramGradient(b.name(), "beta"));
+        }
+        return true;
+    }
+
     private List<Buffer> inputs(Step step, int n) {
         List<Buffer> xs = new java.util.ArrayList<>(step.inputs().size());
         for (int i = 0; i < step.inputs().size(); i++) {
@@ -299,6 +363,9 @@ public final class PlanExecutor implements AutoCloseable {
     }
 
     private void backward(Step step, int n) {
+        if (backwardWithRelu(step, n)) {
+            return;
+        }
         Buffer dy = gradient(step, n);
         if (step instanceof Step.Conv c) {
             if (feeds(step, 0)) {
@@ -428,7 +495,11 @@ public final class PlanExecutor implements AutoCloseable {
     /** The buffers kept between a step's forward and backward pass, made on first use. */
     private Buffer[] saved(String step, long... lengths) {
         Buffer[] buffers = saved.get(step);
-        if (buffers == null || buffers[0].length() < lengths[0]) {
+        boolean fits = buffers != null && buffers.length == lengths.length;
+        for (int i = 0; fits && i < lengths.length; i++) {
+            fits = buffers[i].length() >= lengths[i];
+        }
+        if (!fits) {
             if (buffers != null) {
                 for (Buffer b : buffers) {
                     kernels.free(b);
@@ -462,7 +533,7 @@ public final class PlanExecutor implements AutoCloseable {
         capacity = n;
         input = kernels.allocate((long) n * plan.inputShape().size());
         for (Step step : plan.steps()) {
-            if (fusion != null && fusion.writesNoBuffer(step)) {
+            if (fusion != null && fusion.writesNoBuffer(step) || reluFusion != null && reluFusion.writesNoBuffer(step)) {
                 continue;
             }
             activations.put(step.name(), kernels.allocate((long) n * step.out().size()));

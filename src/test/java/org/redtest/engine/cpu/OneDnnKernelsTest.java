@@ -62,6 +62,23 @@ class OneDnnKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"1, 4, 4", "3, 2, 4", "16, 1, 1"})
+    void batchesEnterInTheKernelsOrder(int channels, int height, int width) {
+        try (OneDnnKernels kernels = new OneDnnKernels(1)) {
+            var shape = new org.redtest.engine.plan.SampleShape(channels, height, width);
+            INDArray batch = Nd4j.rand(DataType.FLOAT, 3, channels, height, width);
+            var buffer = kernels.allocate(batch.length());
+            kernels.uploadBatch(batch, shape, buffer);
+            assertEquals(java.util.Arrays.toString(batch.data().asFloat()),
+                    java.util.Arrays.toString(kernels.downloadActivation(buffer, shape, 3)));
+            var viaArray = kernels.allocate(batch.length());
+            kernels.uploadActivation(batch.data().asFloat(), shape, 3, viaArray);
+            assertEquals(java.util.Arrays.toString(kernels.download(viaArray)),
+                    java.util.Arrays.toString(kernels.download(buffer)));
+        }
+    }
+
     private static final double KINK_MARGIN = 2e-6;
 
     @ParameterizedTest
