@@ -95,7 +95,7 @@ public final class CpuPathBenchmark {
         return new Result(peak, forwardGflop, s, h, f, maxDiff);
     }
 
-    private static final String OURS = "ours (fast CPU path)";
+    private static final String OURS = "ours (CPU engine)";
 
     private static void row(PrintWriter out, String name, Figures f, double forwardGflop, double peak) {
         double train = f.trainImgPerS() * 3 * forwardGflop;

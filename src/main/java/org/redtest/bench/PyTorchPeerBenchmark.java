@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 public final class PyTorchPeerBenchmark {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PyTorchPeerBenchmark.class);
     public static final String SCRIPT_RESOURCE = "/org/redtest/bench/pytorch_peer.py";
-    public static final String OURS = "ours (DL4J, fast CPU path)";
+    public static final String OURS = "ours (CPU engine)";
 
     /** Median rates per variant (ours and PyTorch's), in img/s; a variant's train rate may be NaN. */
     public record ModelResult(String model, double forwardGflop, Map<String, ThroughputMeter.Rates> rates) {
