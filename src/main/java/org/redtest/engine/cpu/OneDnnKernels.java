@@ -20,14 +20,13 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
 
 /**
  * The plan's operations on the CPU: convolutions, batch norm, pooling and the long element-wise passes as
- * oneDNN primitives (on oneDNN's OpenMP threads), with activations kept in {@code nhwc}, the layout whose
- * kernels are fastest here for every pass (see docs/maintainers.md) and which needs no reorder between
- * layers. Small operations (the classifier's softmax, per-channel statistics, the optimiser's passes over
+ * oneDNN primitives (on oneDNN's OpenMP threads), with each activation kept in the layout its channel count
+ * gets ({@link ActivationLayout}: {@code nhwc}, or channel-blocked where Winograd convolutions run), so
+ * that no activation is reordered between layers. Small operations (the classifier's softmax, per-channel statistics, the optimiser's passes over
  * the parameters) are Java loops; rare ones (dropout, Gram matrices) run on the plain-Java kernels over
  * copies. Parameters keep the plan's plain layouts ({@code oihw} weights); each convolution reorders its
  * weights into its kernels' blocked layout as it runs.
@@ -37,11 +36,11 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
 public final class OneDnnKernels implements Kernels {
     /** Vectors shorter than this are Java loops: a oneDNN call costs more than the pass. */
     private static final long PARALLEL = 1 << 15;
-    private final Map<String, NhwcConvolution> convolutions = new HashMap<>();
+    private final Map<String, ConvPrimitives> convolutions = new HashMap<>();
     /** Convolutions whose weights never change (reordered once per weight buffer), with their epilogues. */
-    private final Map<String, NhwcConvolution> inferenceConvolutions = new HashMap<>();
-    private final Map<String, NhwcBatchNorm> batchNorms = new HashMap<>();
-    private final Map<String, NhwcPooling> pools = new HashMap<>();
+    private final Map<String, ConvPrimitives> inferenceConvolutions = new HashMap<>();
+    private final Map<String, BatchNormPrimitives> batchNorms = new HashMap<>();
+    private final Map<String, PoolingPrimitives> pools = new HashMap<>();
     private final VectorPrimitives vectors = new VectorPrimitives();
     private final Map<String, BatchReorder> batchReorders = new HashMap<>();
     private final JavaKernels java;
@@ -102,7 +101,7 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public void uploadActivation(float[] nchw, SampleShape s, int n, Buffer target) {
-        upload(s.plane() == 1 ? nchw : Nhwc.fromNchw(nchw, s, n), target);
+        upload(s.plane() == 1 ? nchw : ActivationLayout.fromNchw(nchw, s, n), target);
     }
 
     /** A float NCHW array rewritten as nhwc by one oneDNN reorder from its own memory; others through a copy. */
@@ -113,8 +112,9 @@ public final class OneDnnKernels implements Kernels {
             return;
         }
         long[] dims = {nchw.size(0), s.channels(), s.height(), s.width()};
-        BatchReorder r = batchReorders.computeIfAbsent(Arrays.toString(dims), k -> new BatchReorder(dims));
-        if (r.reorder() == null) { // one channel or one pixel: the two orders agree
+        BatchReorder r = batchReorders.computeIfAbsent(Arrays.toString(dims),
+                k -> new BatchReorder(dims, ActivationLayout.tag(s.channels())));
+        if (r.reorder() == null) { // one channel or one pixel: the orders agree
             Pointer.memcpy(b(target).pointer(), nchw.data().addressPointer(), 4 * target.length());
             return;
         }
@@ -123,10 +123,10 @@ public final class OneDnnKernels implements Kernels {
         OneDnn.reorder(r.reorder(), r.from(), r.to());
     }
 
-    /** nchw to nhwc for one batch shape, with the memories that point it at the arrays. */
+    /** nchw to the kernels' layout for one batch shape, with the memories that point it at the arrays. */
     private record BatchReorder(dnnl_primitive reorder, dnnl_memory from, dnnl_memory to) {
-        BatchReorder(long[] dims) {
-            this(dims, OneDnn.desc(dims, dnnl_nchw), OneDnn.desc(dims, dnnl_nhwc));
+        BatchReorder(long[] dims, int tag) {
+            this(dims, OneDnn.desc(dims, dnnl_nchw), OneDnn.desc(dims, tag));
         }
 
         private BatchReorder(long[] dims, dnnl_memory_desc_t from, dnnl_memory_desc_t to) {
@@ -137,7 +137,7 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public float[] downloadActivation(Buffer source, SampleShape s, int n) {
         float[] values = download(source);
-        return s.plane() == 1 ? values : Nhwc.toNchw(values, s, n);
+        return s.plane() == 1 ? values : ActivationLayout.toNchw(values, s, n);
     }
 
     @Override
@@ -198,7 +198,7 @@ public final class OneDnnKernels implements Kernels {
             vectors.scale(1, b(addend), b(y)); // the convolution adds its result to what y holds
         }
         inferenceConvolutions.computeIfAbsent(s + "/" + n + "/" + add + "/" + relu,
-                k -> NhwcConvolution.inference(s, n, add, relu))
+                k -> ConvPrimitives.inference(s, n, add, relu))
                 .forward(b(x), b(weights), bias == null ? null : b(bias), b(y));
     }
 
@@ -224,7 +224,7 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public void convBackwardData(ConvShape s, int n, Buffer dy, Buffer weights, Buffer dx, boolean accumulate) {
-        NhwcConvolution c = convolution(s, n);
+        ConvPrimitives c = convolution(s, n);
         into(dx, accumulate, t -> c.backwardData(b(dy), b(weights), t));
     }
 
@@ -233,16 +233,16 @@ public final class OneDnnKernels implements Kernels {
         convolution(s, n).backwardParams(b(x), b(dy), b(dWeights), dBias == null ? null : b(dBias));
     }
 
-    private NhwcConvolution convolution(ConvShape s, int n) {
-        return convolutions.computeIfAbsent(s + "/" + n, k -> new NhwcConvolution(s, n));
+    private ConvPrimitives convolution(ConvShape s, int n) {
+        return convolutions.computeIfAbsent(s + "/" + n, k -> new ConvPrimitives(s, n));
     }
 
-    private NhwcBatchNorm batchNorm(SampleShape s, int n, double eps) {
-        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new NhwcBatchNorm(s, n, eps, false));
+    private BatchNormPrimitives batchNorm(SampleShape s, int n, double eps) {
+        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new BatchNormPrimitives(s, n, eps, false));
     }
 
-    private NhwcBatchNorm batchNormRelu(SampleShape s, int n, double eps) {
-        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps + "/relu", k -> new NhwcBatchNorm(s, n, eps, true));
+    private BatchNormPrimitives batchNormRelu(SampleShape s, int n, double eps) {
+        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps + "/relu", k -> new BatchNormPrimitives(s, n, eps, true));
     }
 
     @Override
@@ -270,7 +270,7 @@ public final class OneDnnKernels implements Kernels {
         training(batchNormRelu(s, n, eps), s, eps, x, gamma, beta, y, savedMean, savedInvStd, b(workspace));
     }
 
-    private void training(NhwcBatchNorm bn, SampleShape s, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
+    private void training(BatchNormPrimitives bn, SampleShape s, double eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
                           Buffer savedMean, Buffer savedInvStd, NativeBuffer workspace) {
         NativeBuffer variance = channelScratch(s.channels());
         bn.training(b(x), b(gamma), b(beta), b(y), b(savedMean), variance, workspace);
@@ -315,7 +315,7 @@ public final class OneDnnKernels implements Kernels {
                 dGamma, dBeta);
     }
 
-    private void backward(NhwcBatchNorm bn, SampleShape s, double eps, Buffer x, Buffer dy, Buffer gamma,
+    private void backward(BatchNormPrimitives bn, SampleShape s, double eps, Buffer x, Buffer dy, Buffer gamma,
                           Buffer savedMean, Buffer savedInvStd, NativeBuffer workspace, Buffer dx, boolean accumulate,
                           Buffer dGamma, Buffer dBeta) {
         NativeBuffer variance = channelScratch(s.channels());
@@ -338,8 +338,8 @@ public final class OneDnnKernels implements Kernels {
         into(dx, accumulate, t -> vectors.reluBackward(b(y), b(dy), t));
     }
 
-    private NhwcPooling pooling(PoolShape p, int n) {
-        return pools.computeIfAbsent(p + "/" + n, k -> new NhwcPooling(p, n));
+    private PoolingPrimitives pooling(PoolShape p, int n) {
+        return pools.computeIfAbsent(p + "/" + n, k -> new PoolingPrimitives(p, n));
     }
 
     @Override
@@ -349,23 +349,26 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public void poolBackward(PoolShape s, int n, Buffer x, Buffer y, Buffer dy, Buffer dx, boolean accumulate) {
-        NhwcPooling p = pooling(s, n);
+        PoolingPrimitives p = pooling(s, n);
         into(dx, accumulate, t -> p.backward(b(x), b(y), b(dy), t));
     }
 
-    /** Channels of {@code nhwc} activations: per sample and pixel, a run of {@code channels} values. */
+    /** Channels of activations in their {@link ActivationLayout}s (which may differ between source and target). */
     @Override
     public void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,
                              int dstFrom, int channels, boolean accumulate) {
         NativeBuffer from = b(src);
         NativeBuffer to = b(dst);
-        long pixels = (long) n * plane;
-        for (long p = 0; p < pixels; p++) {
-            long s = p * srcChannels + srcFrom;
-            long d = p * dstChannels + dstFrom;
+        SampleShape in = new SampleShape(srcChannels, plane, 1);
+        SampleShape out = new SampleShape(dstChannels, plane, 1);
+        for (int i = 0; i < n; i++) {
             for (int c = 0; c < channels; c++) {
-                float v = from.get(s + c);
-                to.set(d + c, accumulate ? to.get(d + c) + v : v);
+                for (int p = 0; p < plane; p++) {
+                    long s = ActivationLayout.offset(in, i, srcFrom + c, p);
+                    long d = ActivationLayout.offset(out, i, dstFrom + c, p);
+                    float v = from.get(s);
+                    to.set(d, accumulate ? to.get(d) + v : v);
+                }
             }
         }
     }
@@ -469,7 +472,7 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public String describe() {
-        return "oneDNN on the CPU (" + CpuAcceleration.status().describe() + "), nhwc activations";
+        return "oneDNN on the CPU (" + CpuAcceleration.status().describe() + "), nhwc and channel-blocked activations";
     }
 
     private NativeBuffer scratch(long length) {

@@ -89,7 +89,8 @@ public final class KernelCases {
                 new ConvShape(new SampleShape(16, 16, 16), new SampleShape(32, 16, 16), 3, 1, 1, true),
                 new ConvShape(new SampleShape(16, 16, 16), new SampleShape(32, 8, 8), 3, 2, 1, false),
                 new ConvShape(new SampleShape(3, 32, 32), new SampleShape(16, 32, 32), 3, 1, 1, false),
-                new ConvShape(new SampleShape(32, 8, 8), new SampleShape(64, 8, 8), 1, 1, 0, false))) {
+                new ConvShape(new SampleShape(32, 8, 8), new SampleShape(64, 8, 8), 1, 1, 0, false),
+                new ConvShape(new SampleShape(32, 8, 8), new SampleShape(32, 8, 8), 3, 1, 1, false))) {
             String name = "conv " + s.kernel() + "x" + s.kernel() + " stride " + s.stride() + " " + s.in() + " -> " + s.out();
             cases.add(new Case(name, (k, out) -> {
                 Buffer x = put(k, random(n * s.in().size(), 1), s.in(), n);
@@ -195,23 +196,26 @@ public final class KernelCases {
             out.put("dy (in place)", k.download(dy));
         }));
         SampleShape image = new SampleShape(16, 8, 8);
+        SampleShape wide = new SampleShape(32, 8, 8);
         for (PoolShape p : List.of(
+                new PoolShape(wide, new SampleShape(32, 4, 4), true, 2, 2, 2, 0, true),
+                PoolShape.global(wide),
                 new PoolShape(image, new SampleShape(16, 4, 4), true, 2, 2, 2, 0, true),
                 new PoolShape(image, new SampleShape(16, 4, 4), true, 1, 1, 2, 0, true),
                 new PoolShape(image, image, false, 3, 3, 1, 1, false),
                 new PoolShape(image, new SampleShape(16, 4, 4), false, 2, 2, 2, 0, true),
                 PoolShape.global(image))) {
             String name = (p.max() ? "max" : "average") + " pool " + p.kernelH() + "x" + p.kernelW() + " stride "
-                    + p.stride() + " padding " + p.padding();
+                    + p.stride() + " padding " + p.padding() + " of " + p.in();
             cases.add(new Case(name, (k, out) -> {
-                Buffer x = put(k, random(n * image.size(), 15), image, n);
+                Buffer x = put(k, random(n * p.in().size(), 15), p.in(), n);
                 Buffer y = k.allocate((long) n * p.out().size());
                 k.pool(p, n, x, y);
                 out.put("y", k.downloadActivation(y, p.out(), n));
                 Buffer dy = put(k, random(n * p.out().size(), 16), p.out(), n);
-                Buffer dx = put(k, random(n * image.size(), 17), image, n);
+                Buffer dx = put(k, random(n * p.in().size(), 17), p.in(), n);
                 k.poolBackward(p, n, x, y, dy, dx, true);
-                out.put("dx (added)", k.downloadActivation(dx, image, n));
+                out.put("dx (added)", k.downloadActivation(dx, p.in(), n));
             }));
         }
         cases.add(new Case("channel copy (subset, concatenation)", (k, out) -> {
@@ -223,6 +227,16 @@ public final class KernelCases {
             out.put("written", k.downloadActivation(dst, to, n));
             k.copyChannels(n, 64, src, 16, 0, dst, 24, 0, 16, true);
             out.put("added", k.downloadActivation(dst, to, n));
+        }));
+        cases.add(new Case("channel copy of 32-channel blocks", (k, out) -> {
+            SampleShape from = new SampleShape(32, 4, 4);
+            SampleShape to = new SampleShape(64, 4, 4);
+            Buffer src = put(k, random(n * from.size(), 43), from, n);
+            Buffer dst = put(k, random(n * to.size(), 44), to, n);
+            k.copyChannels(n, 16, src, 32, 0, dst, 64, 32, 32, false);
+            out.put("written", k.downloadActivation(dst, to, n));
+            k.copyChannels(n, 16, dst, 64, 8, src, 32, 0, 24, true);
+            out.put("added", k.downloadActivation(src, from, n));
         }));
         cases.add(new Case("dense 64 -> 10 and its gradients", (k, out) -> {
             Buffer x = put(k, random(n * 64, 20));

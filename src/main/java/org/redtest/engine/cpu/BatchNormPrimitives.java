@@ -10,12 +10,13 @@ import org.redtest.engine.plan.SampleShape;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * Batch norm of one shape at one batch size as oneDNN primitives on {@code nhwc} activations: the training
+ * Batch norm of one shape at one batch size as oneDNN primitives on activations in their
+ * {@link ActivationLayout}: the training
  * pass (batch statistics), the inference pass (given statistics) and the backward pass, each built on first
  * use. oneDNN works with the batch variance; {@link OneDnnKernels} converts it to and from the inverse
  * deviation the plan keeps.
  */
-final class NhwcBatchNorm {
+final class BatchNormPrimitives {
     private final dnnl_memory_desc_t data;
     private final dnnl_memory_desc_t channels;
     private final float eps;
@@ -34,10 +35,10 @@ final class NhwcBatchNorm {
     private Backward backward;
 
     /** {@code relu}: a training pass fused with the ReLU that follows (see {@link #relu}). */
-    NhwcBatchNorm(SampleShape s, int n, double eps, boolean relu) {
+    BatchNormPrimitives(SampleShape s, int n, double eps, boolean relu) {
         this.eps = (float) eps;
         this.relu = relu;
-        data = OneDnn.desc(new long[]{n, s.channels(), s.height(), s.width()}, dnnl_nhwc);
+        data = OneDnn.desc(new long[]{n, s.channels(), s.height(), s.width()}, ActivationLayout.tag(s.channels()));
         channels = OneDnn.desc(new long[]{s.channels()}, dnnl_x);
         src = OneDnn.memory(data, null);
         dst = OneDnn.memory(data, null);

@@ -13,11 +13,12 @@ import java.util.Map;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 /**
- * Max or average pooling of one shape at one batch size as oneDNN primitives on {@code nhwc} activations.
+ * Max or average pooling of one shape at one batch size as oneDNN primitives on activations in their
+ * {@link ActivationLayout}.
  * oneDNN's max-pooling backward pass reads the positions of the maxima from a workspace its forward pass
  * wrote; one is kept per output buffer, so that two pooling steps of the same shape do not share one.
  */
-final class NhwcPooling {
+final class PoolingPrimitives {
     private final dnnl_memory_desc_t srcMd;
     private final dnnl_memory_desc_t dstMd;
     private final boolean max;
@@ -35,10 +36,12 @@ final class NhwcPooling {
     private dnnl_memory diffDst;
     private dnnl_memory diffSrc;
 
-    NhwcPooling(PoolShape p, int n) {
+    PoolingPrimitives(PoolShape p, int n) {
         max = p.max();
-        srcMd = OneDnn.desc(new long[]{n, p.in().channels(), p.in().height(), p.in().width()}, dnnl_nhwc);
-        dstMd = OneDnn.desc(new long[]{n, p.out().channels(), p.out().height(), p.out().width()}, dnnl_nhwc);
+        srcMd = OneDnn.desc(new long[]{n, p.in().channels(), p.in().height(), p.in().width()},
+                ActivationLayout.tag(p.in().channels()));
+        dstMd = OneDnn.desc(new long[]{n, p.out().channels(), p.out().height(), p.out().width()},
+                ActivationLayout.tag(p.out().channels()));
         algorithm = p.max() ? dnnl_pooling_max
                 : p.countPadding() ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding;
         strides = new long[]{p.stride(), p.stride()};
