@@ -57,7 +57,7 @@ final class CpuTraining implements TrainingSession {
             try {
                 double loss = planned.fit(batch); // a refusal (the kernels' own) comes before any change
                 session = planned;
-                log("the plan on oneDNN kernels (nhwc activations)");
+                log("the plan on oneDNN kernels");
                 return loss;
             } catch (UnsupportedGraphException e) {
                 planned.close();
