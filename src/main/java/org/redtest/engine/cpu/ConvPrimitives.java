@@ -22,7 +22,6 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * on the first backward call.
  */
 final class ConvPrimitives {
-    private final ConvShape shape;
     /** The primitives' layouts of input and output: the activations' own, or nhwc for both where these differ. */
     private final dnnl_memory_desc_t srcMd;
     private final dnnl_memory_desc_t dstMd;
@@ -71,7 +70,6 @@ final class ConvPrimitives {
     }
 
     private ConvPrimitives(ConvShape s, int n, boolean inference, boolean add, boolean relu) {
-        shape = s;
         long[] in = {n, s.in().channels(), s.in().height(), s.in().width()};
         long[] out = {n, s.out().channels(), s.out().height(), s.out().width()};
         long[] w = {s.out().channels(), s.in().channels(), s.kernel(), s.kernel()};
@@ -111,7 +109,6 @@ final class ConvPrimitives {
         forwardWeights = Staged.input(plainWeights, OneDnn.query(forwardDesc, dnnl_query_weights_md));
     }
 
-    /** y = conv(x), or for an inference convolution with post-ops their result (y holding the addend before). */
     /** The forward primitive's descriptor with {@code algorithm}, or null when oneDNN has none for this shape. */
     private dnnl_primitive_desc forwardDesc(int algorithm, boolean inference, boolean add, boolean relu) {
         dnnl_convolution_desc_t fd = new dnnl_convolution_desc_t();
@@ -125,6 +122,7 @@ final class ConvPrimitives {
         }
     }
 
+    /** y = conv(x), or for an inference convolution with post-ops their result (y holding the addend before). */
     void forward(NativeBuffer x, NativeBuffer w, NativeBuffer b, NativeBuffer y) {
         OneDnn.bind(src, x.address());
         OneDnn.bind(dst, y.address());

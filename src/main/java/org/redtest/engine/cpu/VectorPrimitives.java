@@ -60,7 +60,20 @@ final class VectorPrimitives {
         private dnnl_primitive reluBackward;
         private dnnl_primitive add;
         private dnnl_primitive addRelu;
-        private final Map<Float, dnnl_primitive> linear = new HashMap<>();
+        /**
+         * a * x per factor, the most recently used few: the optimiser's factors follow the learning-rate
+         * schedule, which may change them every step.
+         */
+        private final Map<Float, dnnl_primitive> linear = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Float, dnnl_primitive> eldest) {
+                if (size() <= 8) {
+                    return false;
+                }
+                dnnl_primitive_destroy(eldest.getValue());
+                return true;
+            }
+        };
 
         Vector(long length) {
             md = OneDnn.desc(new long[]{length}, dnnl_x);
