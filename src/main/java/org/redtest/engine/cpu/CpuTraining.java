@@ -90,7 +90,7 @@ final class CpuTraining implements TrainingSession {
         long available = planMemory();
         if (needed > available) {
             log(String.format("DL4J's layers with oneDNN helpers: the plan would hold %.1f GiB at batch size %d, "
-                    + "more than the %.1f GiB of memory beside the Java heap", needed / GIB, n, available / GIB));
+                    + "more than the %.1f GiB it may take (-D%s)", needed / GIB, n, available / GIB, MEMORY_PROPERTY));
             return false;
         }
         return true;
@@ -98,8 +98,18 @@ final class CpuTraining implements TrainingSession {
 
     private static final double GIB = 1024.0 * 1024 * 1024;
 
-    /** Physical memory less the Java heap's limit and 2 GiB for everything else: what a plan's buffers may take. */
+    /** Bytes a plan's buffers may take, overriding {@link #planMemory()}'s default. */
+    static final String MEMORY_PROPERTY = "redtest.cpu.planMemoryBytes";
+
+    /**
+     * What a plan's buffers may take: {@code -Dredtest.cpu.planMemoryBytes}, else the physical memory less the
+     * Java heap's limit and 2 GiB for everything else.
+     */
     static long planMemory() {
+        String given = System.getProperty(MEMORY_PROPERTY);
+        if (given != null) {
+            return Long.parseLong(given.trim());
+        }
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long total = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;
         return total - Runtime.getRuntime().maxMemory() - (long) (2 * GIB);

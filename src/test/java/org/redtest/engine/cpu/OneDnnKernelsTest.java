@@ -79,6 +79,31 @@ class OneDnnKernelsTest {
         }
     }
 
+    /** The optimiser's factors change with the learning rate: more of them than the kernels keep primitives for. */
+    @Test
+    void longVectorsScaleByManyFactors() {
+        try (OneDnnKernels kernels = new OneDnnKernels(1)) {
+            int length = 100_000;
+            float[] x = new float[length];
+            for (int i = 0; i < length; i++) {
+                x[i] = (i % 17) - 8;
+            }
+            var in = kernels.allocate(length);
+            var out = kernels.allocate(length);
+            kernels.upload(x, in);
+            for (int round = 0; round < 2; round++) {
+                for (int f = 1; f <= 20; f++) {
+                    double factor = 0.05 * f;
+                    kernels.scale(factor, in, out, false);
+                    float[] y = kernels.download(out);
+                    for (int i = 0; i < length; i += 997) {
+                        assertEquals(factor * x[i], y[i], 1e-5, "factor " + factor + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
     private static final double KINK_MARGIN = 2e-6;
 
     @ParameterizedTest
