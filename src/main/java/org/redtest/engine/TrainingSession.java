@@ -14,6 +14,14 @@ public interface TrainingSession extends AutoCloseable {
     double fit(DataSet batch);
 
     /**
+     * Sets up what the first batch of {@code batchSize} images of channels x height x width would otherwise set
+     * up inside its step (an engine's plan, its buffers), so that the first step costs what the others do.
+     * Optional: a session that is not prepared does this at its first batch.
+     */
+    default void prepare(int batchSize, int channels, int height, int width) {
+    }
+
+    /**
      * Makes the graph hold everything the session changed (parameters, batch-norm statistics, updater
      * state, iteration count). Needed before a checkpoint, an evaluation or any other reading of the
      * graph; engines that train the graph's own arrays have nothing to do.

@@ -8,6 +8,7 @@ import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.redtest.config.TrainingConfig;
 import org.redtest.data.ImageBatchIterator;
+import org.redtest.data.ImageDataset;
 import org.redtest.engine.Engines;
 import org.redtest.engine.TrainingSession;
 import org.redtest.zoo.GraphSettings;
@@ -131,6 +132,15 @@ public final class Trainer {
         }
         List<TrainingListener> told = listeners.all();
         told.forEach(l -> l.onTrainingBegin(graph, first, config.epochs()));
+        if (first < config.epochs()) {
+            // the engine's one-time set-up (plan, buffers) before the first epoch's clock, as building the model is
+            long t0 = System.nanoTime();
+            ImageDataset d = train.dataset();
+            int batch = Math.min(train.batch(), d.size());
+            session.prepare(batch, d.channels(), d.height(), d.width());
+            LOG.info("engine ready for batches of {} in {} s", batch,
+                    String.format("%.2f", (System.nanoTime() - t0) / 1e9));
+        }
         EvaluationResult last = null;
         double seconds = 0;
         for (int epoch = first; epoch < config.epochs(); epoch++) {

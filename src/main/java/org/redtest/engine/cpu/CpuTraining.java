@@ -47,18 +47,32 @@ final class CpuTraining implements TrainingSession {
 
     @Override
     public double fit(DataSet batch) {
-        if (session != null) {
-            return session.fit(batch);
+        if (session == null) {
+            INDArray f = batch.getFeatures();
+            choose(f.rank() == 4 ? f.shape() : null);
         }
-        if (enabled() && FastCpuPath.appliesTo(graph) && OneDnnKernels.available() && fitsPlan(batch)) {
+        return session.fit(batch);
+    }
+
+    @Override
+    public void prepare(int batchSize, int channels, int height, int width) {
+        if (session == null) {
+            choose(new long[]{batchSize, channels, height, width});
+        }
+        session.prepare(batchSize, channels, height, width);
+    }
+
+    /** The plan where it applies to batches of {@code shape} (n x C x H x W; null: not an image batch), else DL4J's layers. */
+    private void choose(long[] shape) {
+        if (enabled() && FastCpuPath.appliesTo(graph) && OneDnnKernels.available() && fitsPlan(shape)) {
             kernels = new OneDnnKernels(graph.getConfiguration().getDefaultConfiguration().getSeed()
                     + graph.getConfiguration().getIterationCount());
             PlanTrainingSession planned = new PlanTrainingSession(graph, () -> kernels);
             try {
-                double loss = planned.fit(batch); // a refusal (the kernels' own) comes before any change
+                planned.prepare((int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3]); // may refuse, changes nothing
                 session = planned;
                 log("the plan on oneDNN kernels");
-                return loss;
+                return;
             } catch (UnsupportedGraphException e) {
                 planned.close();
                 kernels.close();
@@ -67,21 +81,18 @@ final class CpuTraining implements TrainingSession {
             }
         }
         session = fallback.get();
-        return session.fit(batch);
     }
 
-    /** Whether the graph lowers to a plan for this batch, and the plan's buffers fit in memory. */
-    private boolean fitsPlan(DataSet batch) {
-        INDArray features = batch.getFeatures();
-        if (features.rank() != 4) {
+    /** Whether the graph lowers to a plan for batches of {@code shape}, and the plan's buffers fit in memory. */
+    private boolean fitsPlan(long[] shape) {
+        if (shape == null) {
             log("DL4J's layers with oneDNN helpers: the plan takes image batches (n x C x H x W)");
             return false;
         }
-        int n = (int) features.size(0);
+        int n = (int) shape[0];
         ExecutionPlan plan;
         try {
-            plan = GraphLowering.lower(graph, new SampleShape((int) features.size(1), (int) features.size(2),
-                    (int) features.size(3)));
+            plan = GraphLowering.lower(graph, new SampleShape((int) shape[1], (int) shape[2], (int) shape[3]));
         } catch (UnsupportedGraphException e) {
             log("DL4J's layers with oneDNN helpers: " + e.getMessage());
             return false;

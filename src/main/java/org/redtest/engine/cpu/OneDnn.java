@@ -52,6 +52,11 @@ final class OneDnn {
     private OneDnn() {
     }
 
+    /** The process's CPU engine. */
+    static dnnl_engine engine() {
+        return ENGINE;
+    }
+
     /** Throws when oneDNN cannot be loaded here; the caller then keeps DL4J's helper. */
     static void ensureLoaded() {
         // the static initialiser did the work

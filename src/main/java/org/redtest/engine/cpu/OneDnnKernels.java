@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
@@ -43,14 +44,16 @@ public final class OneDnnKernels implements Kernels {
     private final Map<String, PoolingPrimitives> pools = new HashMap<>();
     private final VectorPrimitives vectors = new VectorPrimitives();
     private final Map<String, BatchReorder> batchReorders = new HashMap<>();
-    private final JavaKernels java;
+    /** By shape, window and mode; empty where oneDNN cannot do the copy. */
+    private final Map<String, Optional<ChannelCopy>> channelCopies = new HashMap<>();
+    private final JavaKernels reference;
     private NativeBuffer scratch;
     private NativeBuffer channelScratch;
 
     /** {@code seed}: of the dropout masks. Throws when oneDNN cannot be loaded here. */
     public OneDnnKernels(long seed) {
         OneDnn.ensureLoaded();
-        java = new JavaKernels(seed);
+        reference = new JavaKernels(seed);
     }
 
     /** True when oneDNN's Java bindings load on this machine. */
@@ -353,10 +356,21 @@ public final class OneDnnKernels implements Kernels {
         into(dx, accumulate, t -> p.backward(b(x), b(y), b(dy), t));
     }
 
-    /** Channels of activations in their {@link ActivationLayout}s (which may differ between source and target). */
+    /**
+     * Channels of activations in their {@link ActivationLayout}s (which may differ between source and target):
+     * one oneDNN reorder between channel windows, or a Java loop where a window would split a channel block.
+     */
     @Override
     public void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,
                              int dstFrom, int channels, boolean accumulate) {
+        String key = n + "/" + plane + "/" + srcChannels + "/" + srcFrom + "/" + dstChannels + "/" + dstFrom + "/"
+                + channels + "/" + accumulate;
+        ChannelCopy copy = channelCopies.computeIfAbsent(key, k -> Optional.ofNullable(
+                ChannelCopy.of(n, plane, srcChannels, srcFrom, dstChannels, dstFrom, channels, accumulate))).orElse(null);
+        if (copy != null) {
+            copy.run(b(src), b(dst));
+            return;
+        }
         NativeBuffer from = b(src);
         NativeBuffer to = b(dst);
         SampleShape in = new SampleShape(srcChannels, plane, 1);
@@ -413,7 +427,7 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public void softmax(int n, int classes, Buffer logits, Buffer probabilities) {
         JavaKernels.JavaBuffer p = onJava(probabilities);
-        java.softmax(n, classes, onJava(logits), p);
+        reference.softmax(n, classes, onJava(logits), p);
         upload(p.data(), probabilities);
     }
 
@@ -422,7 +436,7 @@ public final class OneDnnKernels implements Kernels {
                                       Buffer dLogits) {
         JavaKernels.JavaBuffer p = onJava(probabilities);
         JavaKernels.JavaBuffer d = onJava(dLogits);
-        double loss = java.softmaxCrossEntropy(n, classes, onJava(logits), onJava(labels), p, d);
+        double loss = reference.softmaxCrossEntropy(n, classes, onJava(logits), onJava(labels), p, d);
         upload(p.data(), probabilities);
         upload(d.data(), dLogits);
         return loss;
@@ -432,7 +446,7 @@ public final class OneDnnKernels implements Kernels {
     public void dropout(double retain, Buffer x, Buffer y, Buffer mask) {
         JavaKernels.JavaBuffer out = onJava(y);
         JavaKernels.JavaBuffer m = onJava(mask);
-        java.dropout(retain, onJava(x), out, m);
+        reference.dropout(retain, onJava(x), out, m);
         upload(out.data(), y);
         upload(m.data(), mask);
     }
@@ -440,7 +454,7 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public void dropoutBackward(Buffer dy, Buffer mask, Buffer dx, boolean accumulate) {
         JavaKernels.JavaBuffer out = onJava(dx);
-        java.dropoutBackward(onJava(dy), onJava(mask), out, accumulate);
+        reference.dropoutBackward(onJava(dy), onJava(mask), out, accumulate);
         upload(out.data(), dx);
     }
 
@@ -457,7 +471,7 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public double[] gram(int n, int stride, int offset, int width, Buffer rows) {
-        return java.gram(n, stride, offset, width, onJava(rows));
+        return reference.gram(n, stride, offset, width, onJava(rows));
     }
 
     /** A copy of {@code buffer} for the plain-Java kernels. */

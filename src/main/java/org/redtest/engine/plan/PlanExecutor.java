@@ -524,6 +524,11 @@ public final class PlanExecutor implements AutoCloseable {
         return scratch.slice(0, length);
     }
 
+    /** Allocates the buffers for batches of up to {@code n} samples now rather than at the first pass. */
+    public void reserve(int n) {
+        ensureCapacity(n);
+    }
+
     /** Makes every per-sample buffer hold at least {@code n} samples. */
     private void ensureCapacity(int n) {
         if (n <= capacity) {

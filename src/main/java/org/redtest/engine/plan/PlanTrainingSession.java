@@ -30,8 +30,7 @@ public final class PlanTrainingSession implements TrainingSession {
     public double fit(DataSet batch) {
         INDArray features = batch.getFeatures();
         if (executor == null) {
-            executor = new PlanExecutor(GraphLowering.lower(graph, PlanInputs.shapeOf(features)), kernels.get(), true);
-            GraphState.load(graph, executor, true);
+            open(PlanInputs.shapeOf(features));
         }
         var conf = graph.getConfiguration();
         int iteration = conf.getIterationCount();
@@ -43,6 +42,21 @@ public final class PlanTrainingSession implements TrainingSession {
         conf.setIterationCount(iteration + 1);
         changed = true;
         return loss;
+    }
+
+    /** Lowers the graph for samples of {@code shape}, loads its state and allocates the buffers for {@code batchSize}. */
+    @Override
+    public void prepare(int batchSize, int channels, int height, int width) {
+        if (executor == null) {
+            open(new SampleShape(channels, height, width));
+        }
+        executor.reserve(batchSize);
+    }
+
+    private void open(SampleShape shape) {
+        PlanExecutor e = new PlanExecutor(GraphLowering.lower(graph, shape), kernels.get(), true);
+        GraphState.load(graph, e, true);
+        executor = e;
     }
 
     /** The executor, once the first batch made it (for tests and diagnostics). */

@@ -39,9 +39,18 @@ class CpuTrainingTest {
 
     /** Trains two steps; returns whether they ran on the plan, after checking the graph holds their result. */
     private static boolean trainsOnPlan(ComputationGraph g) {
+        return trainsOnPlan(g, false);
+    }
+
+    /** {@code prepared}: the session is prepared for the batches' shape first, as the trainer does. */
+    private static boolean trainsOnPlan(ComputationGraph g, boolean prepared) {
         INDArray before = g.params().dup();
         int iterations = g.getConfiguration().getIterationCount();
         try (TrainingSession session = new CpuEngine().training(g)) {
+            if (prepared) {
+                session.prepare(8, 3, 16, 16);
+                assertEquals(iterations, g.getConfiguration().getIterationCount(), "preparing trains nothing");
+            }
             DataSet batch = batch();
             double loss = session.fit(batch);
             session.fit(batch);
@@ -59,8 +68,14 @@ class CpuTrainingTest {
     }
 
     @Test
+    void aPreparedSessionTrainsOnThePlan() {
+        assertTrue(trainsOnPlan(graph(new Nesterovs(0.05, 0.9)), true));
+    }
+
+    @Test
     void whatThePlanCannotExpressTrainsOnDl4jLayers() {
         assertFalse(trainsOnPlan(graph(new Adam(1e-3))), "the plan has Nesterov momentum only");
+        assertFalse(trainsOnPlan(graph(new Adam(1e-3)), true), "prepared too");
     }
 
     @Test
