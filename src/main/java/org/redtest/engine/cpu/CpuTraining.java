@@ -17,10 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Training on the CPU. At the first batch the graph is lowered to a plan and trained on
- * {@link OneDnnKernels}: parameters, gradients and optimiser state in flat native buffers, activations in
- * {@code nhwc} from layer to layer, the optimiser as a few passes over the whole parameter buffer, none of
- * DL4J's per-layer bookkeeping. A graph the plan cannot express (or {@code -Dredtest.cpu.plan=false}) trains
+ * Training on the CPU. When prepared, or at the first batch, the graph is lowered to a plan and trained on
+ * {@link OneDnnKernels}: parameters, gradients and optimiser state in flat native buffers, each activation in
+ * the layout its channel count gets ({@link ActivationLayout}) from layer to layer, the optimiser as a few
+ * passes over the whole parameter buffer, none of DL4J's per-layer bookkeeping. A graph the plan cannot express (or {@code -Dredtest.cpu.plan=false}) trains
  * on DL4J's layers with our oneDNN helpers instead ({@code fallback}), as does one whose plan would not fit in
  * memory (the plan keeps every activation and its gradient in buffers of their own, which grows with depth
  * times batch size: ResNet-56 at batch 128 holds about 2 GiB). The graph stays the model of record:
@@ -119,7 +119,11 @@ final class CpuTraining implements TrainingSession {
     static long planMemory() {
         String given = System.getProperty(MEMORY_PROPERTY);
         if (given != null) {
-            return Long.parseLong(given.trim());
+            try {
+                return Long.parseLong(given.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + MEMORY_PROPERTY + " takes a number of bytes, got '" + given + "'");
+            }
         }
         var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long total = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 0;

@@ -27,10 +27,10 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
  * The plan's operations on the CPU: convolutions, batch norm, pooling and the long element-wise passes as
  * oneDNN primitives (on oneDNN's OpenMP threads), with each activation kept in the layout its channel count
  * gets ({@link ActivationLayout}: {@code nhwc}, or channel-blocked where Winograd convolutions run), so
- * that no activation is reordered between layers. Small operations (the classifier's softmax, per-channel statistics, the optimiser's passes over
- * the parameters) are Java loops; rare ones (dropout, Gram matrices) run on the plain-Java kernels over
- * copies. Parameters keep the plan's plain layouts ({@code oihw} weights); each convolution reorders its
- * weights into its kernels' blocked layout as it runs.
+ * that no activation is reordered between layers. Short vectors (the classifier's softmax and loss,
+ * per-channel statistics) are Java loops; rare operations (dropout, Gram matrices) run on the plain-Java
+ * kernels over copies. Parameters keep the plan's plain layouts ({@code oihw} weights); each convolution
+ * reorders its weights into its kernels' layout as it runs.
  *
  * <p>One thread uses an instance; {@link #close} releases its scratch buffers.
  */
@@ -107,7 +107,7 @@ public final class OneDnnKernels implements Kernels {
         upload(s.plane() == 1 ? nchw : ActivationLayout.fromNchw(nchw, s, n), target);
     }
 
-    /** A float NCHW array rewritten as nhwc by one oneDNN reorder from its own memory; others through a copy. */
+    /** A float NCHW array rewritten in the kernels' layout by one oneDNN reorder from its own memory; others via a copy. */
     @Override
     public void uploadBatch(INDArray nchw, SampleShape s, Buffer target) {
         if (nchw.dataType() != DataType.FLOAT || !OneDnnConvHelper.isDense(nchw) || nchw.length() != target.length()) {
