@@ -1,25 +1,14 @@
 package org.redtest.engine.cpu;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Nesterovs;
 import org.redtest.engine.plan.JavaKernels;
 import org.redtest.engine.plan.KernelCases;
-import org.redtest.engine.plan.StepCheck;
-import org.redtest.testing.ReluKinks;
-import org.redtest.zoo.Dl4jGraphFactory;
-import org.redtest.zoo.GraphSettings;
-import org.redtest.zoo.ModelSpec;
-import org.redtest.zoo.NetworkBlueprint;
-import org.redtest.zoo.Shape;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CPU plan kernels: every operation against the plain-Java reference (with activations going in and
- * out in NCHW and living in nhwc between), and whole training steps against DL4J's own layer code.
+ * out in NCHW and living in the kernels' layouts between). Whole training steps against DL4J's own layer
+ * code: {@code PlanEquivalenceTest}.
  */
 class OneDnnKernelsTest {
     static {
@@ -102,47 +92,5 @@ class OneDnnKernelsTest {
                 }
             }
         }
-    }
-
-    private static final double KINK_MARGIN = 2e-6;
-
-    @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "resnet20; 16; 2; 5",
-            "vgg11; 32; 2; 4",
-            "nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|; 16; 6; 7"})
-    void trainingStepsMatchDl4j(String spec, int size, int batchSize, long seed) {
-        NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 10);
-        ComputationGraph reference = graph(bp, seed);
-        ComputationGraph planned = graph(bp, seed);
-        Nd4j.getRandom().setSeed(seed);
-        INDArray features = Nd4j.rand(DataType.FLOAT, batchSize, 3, size, size).muli(2).subi(0.5);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, batchSize, 10);
-        for (int i = 0; i < batchSize; i++) {
-            labels.putScalar(i, (i * 3) % 10, 1.0);
-        }
-        DataSet batch = new DataSet(features, labels);
-        List<StepCheck.Difference> differences = new ArrayList<>();
-        for (int step = 0; step < 2; step++) {
-            ReluKinks.assertNoReluInputNearZero(reference, features, KINK_MARGIN, spec + ", step " + step);
-            differences.addAll(StepCheck.run(reference, planned, batch, 1, () -> new OneDnnKernels(seed)));
-        }
-        assertTrue(differences.size() > 20, "every parameter compared");
-        for (StepCheck.Difference d : differences) {
-            assertTrue(d.within(), spec + ": " + d.what() + ": largest difference " + d.largest()
-                    + " (scale " + d.scale() + ", tolerance " + d.tolerance() + ")");
-        }
-    }
-
-    /** DL4J's own layer code, without dropout (its masks come from ND4J's generator). */
-    private static ComputationGraph graph(NetworkBlueprint bp, long seed) {
-        ComputationGraph g = FastCpuPath.buildOn(FastCpuPath.LayerPath.STOCK,
-                () -> Dl4jGraphFactory.create(bp, new GraphSettings(seed, new Nesterovs(0.05, 0.9), 5e-4)));
-        for (org.deeplearning4j.nn.api.Layer layer : g.getLayers()) {
-            if (layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer d) {
-                d.setIDropout(null);
-            }
-        }
-        return g;
     }
 }

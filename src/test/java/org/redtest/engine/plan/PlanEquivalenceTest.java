@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.redtest.engine.cpu.CpuAcceleration;
 import org.redtest.engine.cpu.FastCpuPath;
+import org.redtest.engine.cpu.OneDnnKernels;
 import org.redtest.testing.ReluKinks;
 import org.redtest.zoo.Dl4jGraphFactory;
 import org.redtest.zoo.GraphSettings;
@@ -41,6 +42,21 @@ class PlanEquivalenceTest {
             "vgg11; 32; 2; 4",
             "nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|; 16; 6; 7"})
     void trainingStepsMatchDl4j(String spec, int size, int batchSize, long seed) {
+        assertTrainingStepsMatchDl4j(spec, size, batchSize, seed, JavaKernels::new);
+    }
+
+    /** The CPU engine's kernels (oneDNN, nhwc and channel-blocked activations, Winograd, fused ReLUs) the same way. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "resnet20; 16; 2; 5",
+            "vgg11; 32; 2; 4",
+            "nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|; 16; 6; 7"})
+    void oneDnnTrainingStepsMatchDl4j(String spec, int size, int batchSize, long seed) {
+        assertTrainingStepsMatchDl4j(spec, size, batchSize, seed, () -> new OneDnnKernels(seed));
+    }
+
+    private static void assertTrainingStepsMatchDl4j(String spec, int size, int batchSize, long seed,
+                                                     java.util.function.Supplier<Kernels> kernels) {
         NetworkBlueprint bp = ModelSpec.parse(spec).blueprint(new Shape(3, size, size), 10);
         ComputationGraph reference = graph(bp, seed);
         ComputationGraph planned = graph(bp, seed);
@@ -56,7 +72,7 @@ class PlanEquivalenceTest {
         for (int step = 0; step < 2; step++) {
             ReluKinks.assertNoReluInputNearZero(reference, features, KINK_MARGIN, spec + ", step " + step);
             // one step per check: the second starts a new session, which loads the velocity the first wrote back
-            differences.addAll(StepCheck.run(reference, planned, batch, 1, JavaKernels::new));
+            differences.addAll(StepCheck.run(reference, planned, batch, 1, kernels));
         }
         assertTrue(differences.size() > 20, "every parameter compared");
         for (StepCheck.Difference d : differences) {
