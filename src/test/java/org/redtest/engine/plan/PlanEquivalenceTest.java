@@ -4,7 +4,8 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -22,6 +23,7 @@ import org.redtest.zoo.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,21 +38,24 @@ class PlanEquivalenceTest {
         CpuAcceleration.configure();
     }
 
+    /** Model spec, image size, batch size, seed: a network of every family. */
+    static Stream<Arguments> networks() {
+        return Stream.of(
+                Arguments.of("resnet20", 16, 2, 5L),
+                Arguments.of("vgg11", 32, 2, 4L),
+                Arguments.of("nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|"
+                        + "nor_conv_3x3~2|", 16, 6, 7L));
+    }
+
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "resnet20; 16; 2; 5",
-            "vgg11; 32; 2; 4",
-            "nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|; 16; 6; 7"})
+    @MethodSource("networks")
     void trainingStepsMatchDl4j(String spec, int size, int batchSize, long seed) {
         assertTrainingStepsMatchDl4j(spec, size, batchSize, seed, JavaKernels::new);
     }
 
     /** The CPU engine's kernels (oneDNN, nhwc and channel-blocked activations, Winograd, fused ReLUs) the same way. */
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "resnet20; 16; 2; 5",
-            "vgg11; 32; 2; 4",
-            "nats[C=8,N=1]:|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|; 16; 6; 7"})
+    @MethodSource("networks")
     void oneDnnTrainingStepsMatchDl4j(String spec, int size, int batchSize, long seed) {
         assertTrainingStepsMatchDl4j(spec, size, batchSize, seed, () -> new OneDnnKernels(seed));
     }
