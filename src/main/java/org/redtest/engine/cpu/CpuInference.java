@@ -4,9 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.redtest.engine.InferenceSession;
 import org.redtest.engine.plan.ExecutionPlan;
-import org.redtest.engine.plan.GraphLowering;
 import org.redtest.engine.plan.PlanInferenceSession;
-import org.redtest.engine.plan.SampleShape;
 import org.redtest.engine.plan.UnsupportedGraphException;
 
 import java.util.function.Supplier;
@@ -31,30 +29,24 @@ final class CpuInference implements InferenceSession {
     @Override
     public INDArray output(INDArray features) {
         if (session == null) {
-            session = choose(features);
+            session = choose(features.rank() == 4 ? features.shape() : null);
         }
         return session.output(features);
     }
 
-    private InferenceSession choose(INDArray features) {
-        if (CpuTraining.enabled() && FastCpuPath.appliesTo(graph) && OneDnnKernels.available() && features.rank() == 4) {
+    private InferenceSession choose(long[] shape) {
+        ExecutionPlan plan = CpuPlans.lower(graph, shape, p -> p.inferenceBytes((int) shape[0]), "inference");
+        if (plan != null) {
+            kernels = new OneDnnKernels(0);
+            PlanInferenceSession planned = new PlanInferenceSession(graph, () -> kernels);
             try {
-                ExecutionPlan plan = GraphLowering.lower(graph, new SampleShape((int) features.size(1),
-                        (int) features.size(2), (int) features.size(3)));
-                if (plan.inferenceBytes((int) features.size(0)) <= CpuTraining.planMemory()) {
-                    kernels = new OneDnnKernels(0);
-                    PlanInferenceSession planned = new PlanInferenceSession(graph, () -> kernels);
-                    try {
-                        planned.output(features); // the kernels' own refusals come before any result
-                        return planned;
-                    } catch (UnsupportedGraphException e) {
-                        planned.close();
-                        kernels.close();
-                        kernels = null;
-                    }
-                }
+                planned.open(plan); // the kernels' own refusals come here, before any result
+                return planned;
             } catch (UnsupportedGraphException e) {
-                // the graph's own DL4J copy runs it
+                planned.close();
+                kernels.close();
+                kernels = null;
+                CpuPlans.log("inference", "DL4J's folded copy: " + e.getMessage());
             }
         }
         return fallback.get();

@@ -24,10 +24,19 @@ public final class PlanInferenceSession implements InferenceSession {
         this.kernels = kernels;
     }
 
+    /**
+     * Makes the executor for {@code plan} (lowered from this session's graph) and loads the graph's state now
+     * rather than at the first batch; the kernels' refusals come here, before any result.
+     */
+    public void open(ExecutionPlan plan) {
+        PlanExecutor e = new PlanExecutor(plan, kernels.get(), false);
+        GraphState.load(graph, e, false);
+        executor = e;
+    }
+
     private int run(INDArray features) {
         if (executor == null) {
-            executor = new PlanExecutor(GraphLowering.lower(graph, PlanInputs.shapeOf(features)), kernels.get(), false);
-            GraphState.load(graph, executor, false);
+            open(GraphLowering.lower(graph, PlanInputs.shapeOf(features)));
         }
         int n = (int) features.size(0);
         executor.forward(features, false);

@@ -54,7 +54,15 @@ public final class PlanTrainingSession implements TrainingSession {
     }
 
     private void open(SampleShape shape) {
-        PlanExecutor e = new PlanExecutor(GraphLowering.lower(graph, shape), kernels.get(), true);
+        open(GraphLowering.lower(graph, shape));
+    }
+
+    /**
+     * Makes the executor for {@code plan} (lowered from this session's graph) and loads the graph's state now
+     * rather than at the first batch; the kernels' refusals come here, before anything changes.
+     */
+    public void open(ExecutionPlan plan) {
+        PlanExecutor e = new PlanExecutor(plan, kernels.get(), true);
         GraphState.load(graph, e, true);
         executor = e;
     }

@@ -80,12 +80,12 @@ class CpuTrainingTest {
 
     @Test
     void aPlanLargerThanItsMemoryTrainsOnDl4jLayers() {
-        assertFalse(SystemProperties.with(CpuTraining.MEMORY_PROPERTY, "1000",
+        assertFalse(SystemProperties.with(CpuPlans.MEMORY_PROPERTY, "1000",
                 () -> trainsOnPlan(graph(new Nesterovs(0.05, 0.9)))), "the plan needs more than 1,000 bytes");
     }
 
     @Test
     void theSwitchKeepsDl4jLayers() {
-        assertFalse(SystemProperties.with(CpuTraining.PROPERTY, "false", () -> trainsOnPlan(graph(new Nesterovs(0.05, 0.9)))));
+        assertFalse(SystemProperties.with(CpuPlans.PROPERTY, "false", () -> trainsOnPlan(graph(new Nesterovs(0.05, 0.9)))));
     }
 }
