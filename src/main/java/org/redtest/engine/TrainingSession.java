@@ -15,8 +15,9 @@ public interface TrainingSession extends AutoCloseable {
 
     /**
      * Sets up what the first batch of {@code batchSize} images of channels x height x width would otherwise set
-     * up inside its step (an engine's plan, its buffers), so that the first step costs what the others do.
-     * Optional: a session that is not prepared does this at its first batch.
+     * up inside its step (an engine's plan, its buffers, its kernels for that batch size), so that the first step
+     * costs what the others do. Called once per batch size to come (an epoch's full batches, then its last partial
+     * one). Optional: a session that is not prepared does this at its first batch of each size.
      */
     default void prepare(int batchSize, int channels, int height, int width) {
     }

@@ -133,12 +133,17 @@ public final class Trainer {
         List<TrainingListener> told = listeners.all();
         told.forEach(l -> l.onTrainingBegin(graph, first, config.epochs()));
         if (first < config.epochs()) {
-            // the engine's one-time set-up (plan, buffers) before the first epoch's clock, as building the model is
+            // the engine's one-time set-up (plan, buffers, kernels per batch size) before the first epoch's clock,
+            // as building the model is
             long t0 = System.nanoTime();
             ImageDataset d = train.dataset();
             int batch = Math.min(train.batch(), d.size());
+            int last = d.size() % batch;
             session.prepare(batch, d.channels(), d.height(), d.width());
-            LOG.info("engine ready for batches of {} in {} s", batch,
+            if (last != 0) {
+                session.prepare(last, d.channels(), d.height(), d.width());
+            }
+            LOG.info("engine ready for batches of {}{} in {} s", batch, last == 0 ? "" : " and " + last,
                     String.format("%.2f", (System.nanoTime() - t0) / 1e9));
         }
         EvaluationResult last = null;

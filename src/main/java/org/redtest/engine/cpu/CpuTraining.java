@@ -70,6 +70,11 @@ final class CpuTraining implements TrainingSession {
         session = fallback.get();
     }
 
+    /** The plan's kernels, null when not on the plan (for tests). */
+    OneDnnKernels kernels() {
+        return kernels;
+    }
+
     /** Whether the batches so far trained on the plan (false before the first batch; for tests). */
     boolean onPlan() {
         return session instanceof PlanTrainingSession;

@@ -13,7 +13,6 @@ import org.redtest.engine.plan.Kernels;
 import org.redtest.engine.plan.PoolShape;
 import org.redtest.engine.plan.SampleShape;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,17 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
 public final class OneDnnKernels implements Kernels {
     /** Vectors shorter than this are Java loops: a oneDNN call costs more than the pass. */
     private static final long PARALLEL = 1 << 15;
-    private final Map<String, ConvPrimitives> convolutions = new HashMap<>();
+    // Primitives by their shapes and batch size. The keys are records, not strings: they are looked up several
+    // hundred times a step, and building strings there cost time and made the executor's methods slow to compile.
+    private final Map<ConvKey, ConvPrimitives> convolutions = new HashMap<>();
     /** Convolutions whose weights never change (reordered once per weight buffer), with their epilogues. */
-    private final Map<String, ConvPrimitives> inferenceConvolutions = new HashMap<>();
-    private final Map<String, BatchNormPrimitives> batchNorms = new HashMap<>();
-    private final Map<String, PoolingPrimitives> pools = new HashMap<>();
+    private final Map<InferenceConvKey, ConvPrimitives> inferenceConvolutions = new HashMap<>();
+    private final Map<BatchNormKey, BatchNormPrimitives> batchNorms = new HashMap<>();
+    private final Map<PoolKey, PoolingPrimitives> pools = new HashMap<>();
     private final VectorPrimitives vectors = new VectorPrimitives();
-    private final Map<String, BatchReorder> batchReorders = new HashMap<>();
-    /** By shape, window and mode; empty where oneDNN cannot do the copy. */
-    private final Map<String, Optional<ChannelCopy>> channelCopies = new HashMap<>();
+    private final Map<BatchKey, BatchReorder> batchReorders = new HashMap<>();
+    /** Empty where oneDNN cannot do the copy. */
+    private final Map<ChannelCopyKey, Optional<ChannelCopy>> channelCopies = new HashMap<>();
     private final JavaKernels reference;
     private NativeBuffer scratch;
     private NativeBuffer channelScratch;
@@ -115,7 +116,7 @@ public final class OneDnnKernels implements Kernels {
             return;
         }
         long[] dims = {nchw.size(0), s.channels(), s.height(), s.width()};
-        BatchReorder r = batchReorders.computeIfAbsent(Arrays.toString(dims),
+        BatchReorder r = batchReorders.computeIfAbsent(new BatchKey(s, (int) dims[0]),
                 k -> new BatchReorder(dims, ActivationLayout.tag(s.channels())));
         if (r.reorder() == null) { // one channel or one pixel: the orders agree
             Pointer.memcpy(b(target).pointer(), nchw.data().addressPointer(), 4 * target.length());
@@ -124,6 +125,25 @@ public final class OneDnnKernels implements Kernels {
         OneDnn.bind(r.from(), nchw);
         OneDnn.bind(r.to(), b(target).address());
         OneDnn.reorder(r.reorder(), r.from(), r.to());
+    }
+
+    private record ConvKey(ConvShape shape, int n) {
+    }
+
+    private record InferenceConvKey(ConvShape shape, int n, boolean addend, boolean relu) {
+    }
+
+    private record BatchNormKey(SampleShape shape, int n, double eps, boolean relu) {
+    }
+
+    private record PoolKey(PoolShape shape, int n) {
+    }
+
+    private record BatchKey(SampleShape shape, int n) {
+    }
+
+    private record ChannelCopyKey(int n, int plane, int srcChannels, int srcFrom, int dstChannels, int dstFrom,
+                                  int channels, boolean accumulate) {
     }
 
     /** nchw to the kernels' layout for one batch shape, with the memories that point it at the arrays. */
@@ -200,7 +220,7 @@ public final class OneDnnKernels implements Kernels {
         if (add) {
             vectors.scale(1, b(addend), b(y)); // the convolution adds its result to what y holds
         }
-        inferenceConvolutions.computeIfAbsent(s + "/" + n + "/" + add + "/" + relu,
+        inferenceConvolutions.computeIfAbsent(new InferenceConvKey(s, n, add, relu),
                 k -> ConvPrimitives.inference(s, n, add, relu))
                 .forward(b(x), b(weights), bias == null ? null : b(bias), b(y));
     }
@@ -237,15 +257,15 @@ public final class OneDnnKernels implements Kernels {
     }
 
     private ConvPrimitives convolution(ConvShape s, int n) {
-        return convolutions.computeIfAbsent(s + "/" + n, k -> new ConvPrimitives(s, n));
+        return convolutions.computeIfAbsent(new ConvKey(s, n), k -> new ConvPrimitives(s, n));
     }
 
     private BatchNormPrimitives batchNorm(SampleShape s, int n, double eps) {
-        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps, k -> new BatchNormPrimitives(s, n, eps, false));
+        return batchNorms.computeIfAbsent(new BatchNormKey(s, n, eps, false), k -> new BatchNormPrimitives(s, n, eps, false));
     }
 
     private BatchNormPrimitives batchNormRelu(SampleShape s, int n, double eps) {
-        return batchNorms.computeIfAbsent(s + "/" + n + "/" + eps + "/relu", k -> new BatchNormPrimitives(s, n, eps, true));
+        return batchNorms.computeIfAbsent(new BatchNormKey(s, n, eps, true), k -> new BatchNormPrimitives(s, n, eps, true));
     }
 
     @Override
@@ -342,7 +362,7 @@ public final class OneDnnKernels implements Kernels {
     }
 
     private PoolingPrimitives pooling(PoolShape p, int n) {
-        return pools.computeIfAbsent(p + "/" + n, k -> new PoolingPrimitives(p, n));
+        return pools.computeIfAbsent(new PoolKey(p, n), k -> new PoolingPrimitives(p, n));
     }
 
     @Override
@@ -363,8 +383,7 @@ public final class OneDnnKernels implements Kernels {
     @Override
     public void copyChannels(int n, int plane, Buffer src, int srcChannels, int srcFrom, Buffer dst, int dstChannels,
                              int dstFrom, int channels, boolean accumulate) {
-        String key = n + "/" + plane + "/" + srcChannels + "/" + srcFrom + "/" + dstChannels + "/" + dstFrom + "/"
-                + channels + "/" + accumulate;
+        var key = new ChannelCopyKey(n, plane, srcChannels, srcFrom, dstChannels, dstFrom, channels, accumulate);
         ChannelCopy copy = channelCopies.computeIfAbsent(key, k -> Optional.ofNullable(
                 ChannelCopy.of(n, plane, srcChannels, srcFrom, dstChannels, dstFrom, channels, accumulate))).orElse(null);
         if (copy != null) {
@@ -482,6 +501,12 @@ public final class OneDnnKernels implements Kernels {
 
     @Override
     public void synchronize() {
+    }
+
+    /** How many primitive sets (per shape and batch size) have been made so far (for tests). */
+    int primitiveSets() {
+        return convolutions.size() + inferenceConvolutions.size() + batchNorms.size() + pools.size()
+                + batchReorders.size() + channelCopies.size();
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class ExecutionPlan {
     private final SampleShape inputShape;
     private final List<Step> steps;
     private final List<ParamSlot> params;
-    private final Map<String, ParamSlot> byVariable = new LinkedHashMap<>();
+    /** By layer, then key: looked up on every step of every pass, so without building a name. */
+    private final Map<String, Map<String, ParamSlot>> byLayer = new HashMap<>();
     private final long paramCount;
     private final long regularizedCount;
     private final Nesterovs optimizer;
@@ -38,7 +40,7 @@ public final class ExecutionPlan {
         this.inputShape = inputShape;
         this.steps = List.copyOf(steps);
         this.params = List.copyOf(params);
-        this.params.forEach(p -> byVariable.put(p.variable(), p));
+        this.params.forEach(p -> byLayer.computeIfAbsent(p.layer(), l -> new HashMap<>()).put(p.key(), p));
         this.paramCount = params.stream().mapToLong(ParamSlot::length).sum();
         this.regularizedCount = params.stream().filter(ParamSlot::regularized).mapToLong(ParamSlot::length).sum();
         this.optimizer = optimizer;
@@ -97,7 +99,8 @@ public final class ExecutionPlan {
     }
 
     public ParamSlot param(String layer, String key) {
-        return byVariable.get(layer + "_" + key);
+        Map<String, ParamSlot> slots = byLayer.get(layer);
+        return slots == null ? null : slots.get(key);
     }
 
     public long paramCount() {

@@ -1,6 +1,8 @@
 package org.redtest.engine.plan;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.redtest.RedTestException;
 
 import java.util.HashMap;
@@ -40,6 +42,8 @@ public final class PlanExecutor implements AutoCloseable {
     private final ReluFusion reluFusion;
     private Buffer foldedParams;
     private final Map<String, Long> foldedOffsets = new HashMap<>();
+    /** While {@link #warmUp} runs: batch norm leaves its running statistics alone and dropout draws no mask. */
+    private boolean warmingUp;
 
     public PlanExecutor(ExecutionPlan plan, Kernels kernels, boolean training) {
         this.plan = plan;
@@ -120,6 +124,36 @@ public final class PlanExecutor implements AutoCloseable {
      * norm of the regularised parameters, both before the update.
      */
     public double trainStep(INDArray features, float[] oneHotLabels, double learningRate, double momentum) {
+        double loss = lossAndGradients(features, oneHotLabels);
+        update(learningRate, momentum);
+        return loss;
+    }
+
+    /**
+     * A training pass on {@code n} samples of zeros (forward, loss and backward, no update), so that the kernels
+     * make what they make at the first pass of a batch size (oneDNN primitives, cuDNN plans and their scratch
+     * memory) before the batches that count. It changes nothing the next step reads: parameters, velocity,
+     * batch-norm running statistics and dropout's random stream stay as they were, and the gradients it leaves
+     * are overwritten by the next step's.
+     */
+    public void warmUp(int n) {
+        if (!training) {
+            throw new IllegalStateException("an inference executor has no training pass to warm up");
+        }
+        if (!(plan.output() instanceof Step.SoftmaxOutput o)) {
+            return; // nothing to train: the first step says so
+        }
+        SampleShape s = plan.inputShape();
+        warmingUp = true;
+        try {
+            lossAndGradients(Nd4j.zeros(DataType.FLOAT, n, s.channels(), s.height(), s.width()), new float[n * o.classes()]);
+        } finally {
+            warmingUp = false;
+        }
+    }
+
+    /** Forward, loss and backward: the gradients of the step's loss, which it returns (see {@link #trainStep}). */
+    private double lossAndGradients(INDArray features, float[] oneHotLabels) {
         if (!(plan.output() instanceof Step.SoftmaxOutput o)) {
             throw new IllegalStateException("training needs a softmax classifier as the output");
         }
@@ -134,7 +168,6 @@ public final class PlanExecutor implements AutoCloseable {
             loss += 0.5 * plan.l2() * kernels.sumOfSquares(weights);
         }
         backward(n);
-        update(learningRate, momentum);
         return loss;
     }
 
@@ -182,7 +215,9 @@ public final class PlanExecutor implements AutoCloseable {
                 Buffer[] stats = saved(b.name(), s.channels(), s.channels());
                 kernels.batchNormTraining(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
                         param(b.name(), "beta"), y, stats[0], stats[1]);
-                kernels.batchNormUpdateRunning(s.channels(), b.decay(), b.eps(), stats[0], stats[1], mean, variance);
+                if (!warmingUp) {
+                    kernels.batchNormUpdateRunning(s.channels(), b.decay(), b.eps(), stats[0], stats[1], mean, variance);
+                }
             } else {
                 kernels.batchNormInference(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
                         param(b.name(), "beta"), mean, variance, y);
@@ -211,7 +246,7 @@ public final class PlanExecutor implements AutoCloseable {
                 at += channels;
             }
         } else if (step instanceof Step.Dropout d) {
-            if (trainingMode && d.retain() < 1) {
+            if (trainingMode && d.retain() < 1 && !warmingUp) {
                 kernels.dropout(d.retain(), in(step, 0, n), y, saved(d.name(), (long) n * d.out().size())[0]);
             } else {
                 kernels.scale(1, in(step, 0, n), y, false);
@@ -246,7 +281,9 @@ public final class PlanExecutor implements AutoCloseable {
                         Math.max(1, kernels.batchNormReluWorkspace(b.out(), n, b.eps())));
                 kernels.batchNormReluTraining(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
                         param(b.name(), "beta"), y, stats[0], stats[1], stats[2]);
-                kernels.batchNormUpdateRunning(s.channels(), b.decay(), b.eps(), stats[0], stats[1], mean, variance);
+                if (!warmingUp) {
+                    kernels.batchNormUpdateRunning(s.channels(), b.decay(), b.eps(), stats[0], stats[1], mean, variance);
+                }
             } else {
                 kernels.batchNormInference(b.out(), n, b.eps(), in(step, 0, n), param(b.name(), "gamma"),
                         param(b.name(), "beta"), mean, variance, y);
@@ -419,7 +456,7 @@ public final class PlanExecutor implements AutoCloseable {
             }
         } else if (step instanceof Step.Dropout d) {
             if (feeds(step, 0)) {
-                if (d.retain() < 1) {
+                if (d.retain() < 1 && !warmingUp) {
                     kernels.dropoutBackward(dy, saved.get(d.name())[0].slice(0, (long) n * d.out().size()),
                             gradient(step, 0, n), accumulates(step, 0));
                 } else {

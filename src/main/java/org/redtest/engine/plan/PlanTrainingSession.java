@@ -44,13 +44,18 @@ public final class PlanTrainingSession implements TrainingSession {
         return loss;
     }
 
-    /** Lowers the graph for samples of {@code shape}, loads its state and allocates the buffers for {@code batchSize}. */
+    /**
+     * Lowers the graph for samples of {@code shape} and loads its state (at the first call), allocates the buffers
+     * for {@code batchSize} and runs a training pass of that size that changes nothing ({@link PlanExecutor#warmUp}),
+     * so that the kernels make their primitives for it now.
+     */
     @Override
     public void prepare(int batchSize, int channels, int height, int width) {
         if (executor == null) {
             open(new SampleShape(channels, height, width));
         }
         executor.reserve(batchSize);
+        executor.warmUp(batchSize);
     }
 
     private void open(SampleShape shape) {

@@ -52,6 +52,8 @@ public final class StepCheck {
             out.add(difference("output before training", reference.outputSingle(false, features), inference.output(features)));
         }
         try (PlanTrainingSession session = new PlanTrainingSession(planned, kernels)) {
+            // prepared as the trainer prepares it: its warm-up pass must change nothing compared below
+            session.prepare(n, (int) features.size(1), (int) features.size(2), (int) features.size(3));
             for (int step = 0; step < steps; step++) {
                 reference.setInputs(features);
                 reference.setLabels(batch.getLabels());

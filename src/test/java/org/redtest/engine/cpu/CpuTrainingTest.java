@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -32,9 +33,8 @@ class CpuTrainingTest {
 
     private static DataSet batch() {
         DataSet b = ThroughputMeter.randomBatch(8, 3);
-        return new DataSet(b.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16)).dup(), b.getLabels());
+        return new DataSet(b.getFeatures().get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, 16),
+                NDArrayIndex.interval(0, 16)).dup(), b.getLabels());
     }
 
     /** Trains two steps; returns whether they ran on the plan, after checking the graph holds their result. */
@@ -70,6 +70,43 @@ class CpuTrainingTest {
     @Test
     void aPreparedSessionTrainsOnThePlan() {
         assertTrue(trainsOnPlan(graph(new Nesterovs(0.05, 0.9)), true));
+    }
+
+    /** The trainer prepares the full batch size and the last partial one: neither first step makes a primitive. */
+    @Test
+    void aPreparedSessionMakesItsPrimitivesBeforeTheFirstStep() {
+        ComputationGraph g = graph(new Nesterovs(0.05, 0.9));
+        try (CpuTraining session = (CpuTraining) new CpuEngine().training(g)) {
+            session.prepare(8, 3, 16, 16);
+            session.prepare(5, 3, 16, 16);
+            int made = session.kernels().primitiveSets();
+            assertTrue(made > 10, "convolutions, batch norms and pooling for both sizes: " + made);
+            DataSet full = batch();
+            DataSet partial = new DataSet(full.getFeatures().get(NDArrayIndex.interval(0, 5)).dup(),
+                    full.getLabels().get(NDArrayIndex.interval(0, 5)).dup());
+            session.fit(full);
+            session.fit(partial);
+            assertEquals(made, session.kernels().primitiveSets());
+        }
+    }
+
+    /** Preparing runs a pass that must leave everything as it was: prepared or not, the same steps train alike. */
+    @Test
+    void preparingChangesNoTrainingResult() {
+        ComputationGraph prepared = graph(new Nesterovs(0.05, 0.9));
+        ComputationGraph unprepared = graph(new Nesterovs(0.05, 0.9));
+        DataSet batch = batch();
+        try (TrainingSession a = new CpuEngine().training(prepared); TrainingSession b = new CpuEngine().training(unprepared)) {
+            a.prepare(8, 3, 16, 16);
+            a.prepare(5, 3, 16, 16);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(a.fit(batch), b.fit(batch), 0.0, "loss of step " + i);
+            }
+            a.synchronize();
+            b.synchronize();
+        }
+        assertEquals(unprepared.params(), prepared.params());
+        assertEquals(unprepared.getUpdater().getStateViewArray(), prepared.getUpdater().getStateViewArray());
     }
 
     @Test
