@@ -53,7 +53,8 @@ public final class StepCheck {
         }
         try (PlanTrainingSession session = new PlanTrainingSession(planned, kernels)) {
             // prepared as the trainer prepares it: its warm-up pass must change nothing compared below
-            session.prepare(n, (int) features.size(1), (int) features.size(2), (int) features.size(3));
+            SampleShape shape = PlanInputs.shapeOf(features);
+            session.prepare(n, shape.channels(), shape.height(), shape.width());
             for (int step = 0; step < steps; step++) {
                 reference.setInputs(features);
                 reference.setLabels(batch.getLabels());
